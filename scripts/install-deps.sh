@@ -1,0 +1,30 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# Install the Debian 12 packages that building and testing spapr-iommu need,
+# when they are missing.  Uses sudo when not run as root.
+set -e
+
+PACKAGES="gcc make meson ninja-build pkg-config python3 libglib2.0-dev \
+libjson-glib-dev libfdt-dev linux-libc-dev device-tree-compiler"
+# AddressSanitizer/UBSan runtimes for the CI's sanitizer build.
+PACKAGES="$PACKAGES libasan8 libubsan1"
+
+missing=""
+for p in $PACKAGES; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing="$missing $p"
+    fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" -eq 0 ]; then
+    SUDO=""
+elif command -v sudo >/dev/null 2>&1; then
+    SUDO="sudo"
+else
+    echo "install-deps: missing packages:$missing (run as root or install sudo)" >&2
+    exit 1
+fi
+echo "install-deps: installing$missing"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
