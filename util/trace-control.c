@@ -30,14 +30,14 @@ void trace_event_emit(const TraceEvent *ev, const char *fmt, ...)
     FILE *out = trace_out ? trace_out : stderr;
     struct timeval tv;
     va_list ap;
+    g_autofree char *args = NULL;
 
-    gettimeofday(&tv, NULL);
-    fprintf(out, "%d@%ld.%06ld:%s ", (int)getpid(), (long)tv.tv_sec,
-            (long)tv.tv_usec, ev->name);
     va_start(ap, fmt);
-    vfprintf(out, fmt, ap);
+    args = g_strdup_vprintf(fmt, ap);
     va_end(ap);
-    fputc('\n', out);
+    gettimeofday(&tv, NULL);
+    fprintf(out, "%d@%ld.%06ld:%s %s\n", (int)getpid(), (long)tv.tv_sec,
+            (long)tv.tv_usec, ev->name, args);
     fflush(out);
 }
 
