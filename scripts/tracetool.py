@@ -72,8 +72,12 @@ def main():
         h.append('static inline void trace_%s(%s)' % (name, decl))
         h.append('{')
         h.append('    if (unlikely(_TRACE_%s_EVENT.state)) {' % name.upper())
-        h.append('        trace_event_emit(&_TRACE_%s_EVENT, "%s"%s);'
-                 % (name.upper(), fmt, call))
+        if fmt:
+            h.append('        trace_event_emit(&_TRACE_%s_EVENT, "%s"%s);'
+                     % (name.upper(), fmt, call))
+        else:
+            h.append('        trace_event_emit(&_TRACE_%s_EVENT, "%%s", "");'
+                     % name.upper())
         h.append('    }')
         h.append('}')
         h.append('')
