@@ -36,7 +36,7 @@ static void test_strtosz(void)
     g_assert_cmpuint(v, ==, 512ULL << 20);
     g_assert_cmpint(qemu_strtosz("4096", &v), ==, 0);
     g_assert_cmpuint(v, ==, 4096);
-    g_assert_cmpint(qemu_strtosz("0x1000B", &v), ==, 0);
+    g_assert_cmpint(qemu_strtosz("4096B", &v), ==, 0);
     g_assert_cmpuint(v, ==, 0x1000);
     g_assert_cmpint(qemu_strtosz("16E", &v), ==, -ERANGE);
     g_assert_cmpint(qemu_strtosz("1Q", &v), ==, -EINVAL);
