@@ -133,6 +133,11 @@ target_ulong spapr_hypercall(SpaprMachineState *spapr, target_ulong opcode,
 /* Opcode of a hypercall name ("H_PUT_TCE"), or -1. */
 int64_t spapr_hcall_opcode_by_name(const char *name);
 
+/* Create the hypercall table and register the machine's own hypercalls. */
+void spapr_hcall_init(SpaprMachineState *spapr);
+/* Create the RTAS table and register the machine's own RTAS calls. */
+void spapr_rtas_init(SpaprMachineState *spapr);
+
 /* Register an RTAS call under @token and @name (e.g. "get-time-of-day"). */
 void spapr_rtas_register(SpaprMachineState *spapr, uint32_t token,
                          const char *name, SpaprRtasFn *fn);
