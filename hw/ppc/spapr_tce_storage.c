@@ -309,6 +309,9 @@ static uint64_t tce_user_set(SpaprTceStorage *s, uint64_t index, uint64_t tce)
     return old;
 }
 
+/* Children whose maps a walk loads ahead of the one it visits. */
+#define TCE_WALK_PREFETCH   4
+
 /* Walk the subtree @n at @level, covering indexes from @base, clipped to [first, last]. */
 static int tce_walk_node(const TceNode *n, unsigned level, uint64_t base,
                          uint64_t first, uint64_t last, SpaprTceWalkMode mode,
@@ -319,7 +322,17 @@ static int tce_walk_node(const TceNode *n, unsigned level, uint64_t base,
     unsigned lo = first > base ? (first - base) >> shift : 0;
     unsigned hi = last < node_last ? (last - base) >> shift
                                    : TCE_RADIX_SLOTS - 1;
-    unsigned i;
+    unsigned i, ahead = lo, k;
+
+    /* Prime the lookahead: TCE_WALK_PREFETCH children in flight. */
+    for (k = 0; level && k < TCE_WALK_PREFETCH; k++) {
+        ahead = tce_map_next(n->map[mode], ahead);
+        if (ahead > hi) {
+            break;
+        }
+        __builtin_prefetch(n->child[ahead]->map[mode]);
+        ahead++;
+    }
 
     for (i = tce_map_next(n->map[mode], lo); i <= hi;
          i = tce_map_next(n->map[mode], i + 1)) {
@@ -327,6 +340,17 @@ static int tce_walk_node(const TceNode *n, unsigned level, uint64_t base,
         int ret;
 
         if (level) {
+            /*
+             * Each child is a cache (and TLB) miss when entries are spread:
+             * keep the next ones loading while this one is walked.
+             */
+            if (ahead <= hi) {
+                ahead = tce_map_next(n->map[mode], ahead);
+                if (ahead <= hi) {
+                    __builtin_prefetch(n->child[ahead]->map[mode]);
+                    ahead++;
+                }
+            }
             ret = tce_walk_node(n->child[i], level - 1, child_base,
                                 first, last, mode, fn, opaque);
         } else {
