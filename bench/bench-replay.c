@@ -77,16 +77,58 @@ static uint64_t tce_for(uint64_t index)
     return ((index + 1) << 12) | (1 + index % 3);
 }
 
-/* The dense walk QEMU's replay performs: every entry read, valid ones notified. */
+/*
+ * The dense walk QEMU's replay performs (spec §2.6): for every page of the
+ * window, call the IOMMU class's translate hook through a function pointer
+ * (bounds check, read the entry, build an IOMMUTLBEntry), and notify the
+ * entries that have a permission.  Modelled here with the same per-entry
+ * work: an out-of-line translate returning an entry by value.
+ */
+typedef struct DenseEntry {
+    uint64_t iova;
+    uint64_t translated_addr;
+    uint64_t addr_mask;
+    int perm;
+} DenseEntry;
+
+typedef struct DenseTable {
+    const uint64_t *table;
+    uint64_t nb;
+    unsigned page_shift;
+} DenseTable;
+
+static DenseEntry __attribute__((noinline))
+dense_translate(const DenseTable *t, uint64_t addr)
+{
+    DenseEntry e = { .addr_mask = ~0ULL };
+    uint64_t index = addr >> t->page_shift;
+
+    if (index < t->nb) {
+        uint64_t tce = t->table[index];
+        uint64_t mask = (1ULL << t->page_shift) - 1;
+
+        e.iova = addr & ~mask;
+        e.translated_addr = tce & ~mask;
+        e.addr_mask = mask;
+        e.perm = tce & SPAPR_TCE_PERM_MASK;
+    }
+    return e;
+}
+
+static DenseEntry (*volatile dense_translate_fn)(const DenseTable *, uint64_t) =
+    dense_translate;
+
 static void dense_walk(const uint64_t *table, uint64_t nb, ReplayAcc *acc)
 {
-    uint64_t i;
+    const DenseTable t = { .table = table, .nb = nb, .page_shift = 12 };
+    DenseEntry (*translate)(const DenseTable *, uint64_t) = dense_translate_fn;
+    uint64_t page = 1ULL << t.page_shift;
 
-    for (i = 0; i < nb; i++) {
-        uint64_t tce = table[i];
+    for (uint64_t addr = 0; addr < (nb << t.page_shift); addr += page) {
+        DenseEntry e = translate(&t, addr);
 
-        if (tce & SPAPR_TCE_PERM_MASK) {
-            notify(acc, i, tce);
+        if (e.perm) {
+            notify(acc, e.iova >> t.page_shift, e.translated_addr | e.perm);
         }
     }
 }
@@ -304,10 +346,10 @@ int main(int argc, char **argv)
 
     printf("bench-replay: replay of a 2^31-entry TCE window, sparse user "
            "storage vs dense walk\n");
-    printf("dense walk = read each u64 of a 16 GiB MAP_NORESERVE|"
-           "MAP_ANONYMOUS array and notify the valid ones (a lower bound of "
-           "QEMU's replay, which calls translate() per entry); pages never "
-           "written hold zeros\n");
+    printf("dense walk = what QEMU's replay does: translate() through a "
+           "function pointer for every page of a dense 16 GiB "
+           "MAP_NORESERVE|MAP_ANONYMOUS table, notifying the valid entries; "
+           "pages never written hold zeros\n");
     report_empty_cost();
 
     rand = g_rand_new_with_seed(20250601);
