@@ -12,7 +12,7 @@
 
 /* Upper bound on the time qemu_chr_delete() spends flushing output. */
 #define CHR_FLUSH_TIMEOUT_MS 1000
-#define CHR_READ_CHUNK 4096
+#define CHR_READ_CHUNK 65536
 
 typedef enum ChrBackend {
     CHR_BACKEND_SOCKET,
