@@ -189,9 +189,10 @@ ObjectClass *object_class_get_parent(ObjectClass *oc)
     return parent->class;
 }
 
+/* Interfaces count as abstract: they are never instantiated. */
 bool object_class_is_abstract(ObjectClass *oc)
 {
-    return oc->type->info->abstract;
+    return oc->type->info->abstract || type_is_interface(oc->type);
 }
 
 ObjectClass *object_class_dynamic_cast(ObjectClass *oc, const char *typename)
@@ -252,7 +253,7 @@ GSList *object_class_get_list(const char *implements_type,
         Type ti = value;
 
         type_initialize(ti);
-        if (!include_abstract && ti->info->abstract) {
+        if (!include_abstract && object_class_is_abstract(ti->class)) {
             continue;
         }
         if (implements_type &&
