@@ -110,6 +110,11 @@ DeviceState *qdev_device_add_from_str(const char *opts, Error **errp)
     }
     id = opt_find(kv, "id");
     busname = opt_find(kv, "bus");
+    if (!machine) {
+        error_setg(errp, "Cannot add device '%s' before the machine exists",
+                   driver);
+        return NULL;
+    }
 
     dc = qdev_get_device_class(driver, errp);
     if (!dc) {
@@ -133,11 +138,6 @@ DeviceState *qdev_device_add_from_str(const char *opts, Error **errp)
     }
     if (id && qdev_find_by_id(id)) {
         error_setg(errp, "Duplicate device ID '%s'", id);
-        return NULL;
-    }
-    if (!machine) {
-        error_setg(errp, "Cannot add device '%s' before the machine exists",
-                   driver);
         return NULL;
     }
 
