@@ -232,10 +232,27 @@ static void test_machine_init(MachineState *ms)
     g_string_append(log_buf, "machine-init");
 }
 
+static void machine_plug(HotplugHandler *h, DeviceState *dev, Error **errp)
+{
+    log_event("machine-plug", dev);
+}
+
+/* The board claims test-subdev devices, as spapr claims its PHBs. */
+static HotplugHandler *test_machine_get_hotplug_handler(MachineState *ms,
+                                                         DeviceState *dev)
+{
+    if (object_dynamic_cast(OBJECT(dev), TYPE_TEST_SUBDEV)) {
+        return HOTPLUG_HANDLER(ms);
+    }
+    return NULL;
+}
+
 static void test_machine_class_init(ObjectClass *oc, const void *data)
 {
     MachineClass *mc = MACHINE_CLASS(oc);
 
+    HOTPLUG_HANDLER_CLASS(oc)->plug = machine_plug;
+    mc->get_hotplug_handler = test_machine_get_hotplug_handler;
     mc->name = "testboard";
     mc->desc = "Test board";
     mc->is_default = true;
@@ -250,6 +267,10 @@ static const TypeInfo test_types[] = {
         .parent = TYPE_MACHINE,
         .instance_size = sizeof(TestMachine),
         .class_init = test_machine_class_init,
+        .interfaces = (const InterfaceInfo[]) {
+            { TYPE_HOTPLUG_HANDLER },
+            { NULL },
+        },
     },
     {
         .name = TYPE_TEST_BUS,
@@ -1010,6 +1031,21 @@ static void test_unplug_host_with_children(void)
     g_string_free(deleted, true);
 }
 
+static void test_hotplug_machine_handler(void)
+{
+    DeviceState *dev;
+
+    setup(TYPE_TEST_HOST, NULL);
+    dev = qdev_device_add_from_str("test-subdev,id=s0", &error_abort);
+    g_assert_cmpstr(log_take(), ==, "realize:s0 machine-plug:s0");
+    g_assert(qdev_get_hotplug_handler(dev) == HOTPLUG_HANDLER(machine));
+    /* the machine has no unplug_request: unplug at once (no-op method) */
+    g_assert_true(qdev_unplug(dev, &error_abort));
+    g_assert_null(qdev_find_by_id("s0"));
+    g_assert_cmpstr(log_take(), ==, "unrealize:s0");
+    teardown();
+}
+
 /* ---- reset ---- */
 
 static void test_cold_reset_order(void)
@@ -1167,6 +1203,8 @@ int main(int argc, char **argv)
     g_test_add_func("/qdev/hotplug/errors", test_hotplug_errors);
     g_test_add_func("/qdev/hotplug/unplug-host",
                     test_unplug_host_with_children);
+    g_test_add_func("/qdev/hotplug/machine-handler",
+                    test_hotplug_machine_handler);
     g_test_add_func("/qdev/reset/order", test_cold_reset_order);
     g_test_add_func("/qdev/print/qtree", test_qtree);
     g_test_add_func("/qdev/print/qom-tree", test_qom_tree);
