@@ -463,3 +463,95 @@ void qdev_prop_set_string(DeviceState *dev, const char *name,
 {
     prop_set_or_abort(dev, name, value);
 }
+
+/* ---- -global DRIVER.PROP=VALUE ---- */
+
+typedef struct GlobalProperty {
+    char *driver;
+    char *property;
+    char *value;
+} GlobalProperty;
+
+/* In registration order: a later -global for the same property wins. */
+static GPtrArray *global_props;
+
+static void global_prop_free(gpointer p)
+{
+    GlobalProperty *g = p;
+
+    g_free(g->driver);
+    g_free(g->property);
+    g_free(g->value);
+    g_free(g);
+}
+
+bool qdev_prop_register_global(const char *spec, Error **errp)
+{
+    const char *dot = strchr(spec, '.');
+    const char *eq = dot ? strchr(dot, '=') : NULL;
+    g_autofree char *driver = NULL;
+    g_autofree char *property = NULL;
+    ObjectClass *oc;
+    GlobalProperty *g;
+
+    if (!dot || !eq || dot == spec || eq == dot + 1) {
+        error_setg(errp, "-global %s: expected DRIVER.PROPERTY=VALUE", spec);
+        return false;
+    }
+    driver = g_strndup(spec, dot - spec);
+    property = g_strndup(dot + 1, eq - dot - 1);
+    oc = object_class_by_name(driver);
+    if (!oc || !object_class_dynamic_cast(oc, TYPE_DEVICE)) {
+        error_setg(errp, "-global %s: '%s' is not a valid device model name",
+                   spec, driver);
+        return false;
+    }
+    if (!object_class_is_abstract(oc)) {
+        /* Check the property and its value once, on a throwaway instance. */
+        Object *probe = object_new(driver);
+        bool ok = object_property_parse(probe, property, eq + 1, errp);
+
+        object_unref(probe);
+        if (!ok) {
+            error_prepend(errp, "-global %s: ", spec);
+            return false;
+        }
+    }
+    if (!global_props) {
+        global_props = g_ptr_array_new_with_free_func(global_prop_free);
+    }
+    g = g_new0(GlobalProperty, 1);
+    g->driver = g_steal_pointer(&driver);
+    g->property = g_steal_pointer(&property);
+    g->value = g_strdup(eq + 1);
+    g_ptr_array_add(global_props, g);
+    return true;
+}
+
+void qdev_prop_set_globals(DeviceState *dev)
+{
+    if (!global_props) {
+        return;
+    }
+    for (guint i = 0; i < global_props->len; i++) {
+        GlobalProperty *g = g_ptr_array_index(global_props, i);
+        Error *err = NULL;
+
+        if (!object_dynamic_cast(OBJECT(dev), g->driver) ||
+            !object_property_find(OBJECT(dev), g->property)) {
+            continue;
+        }
+        /* Values were checked at registration; report, never abort. */
+        if (!object_property_parse(OBJECT(dev), g->property, g->value, &err)) {
+            error_report_err(err);
+        }
+    }
+}
+
+void qdev_prop_clear_globals(void)
+{
+    if (global_props) {
+        g_ptr_array_free(global_props, TRUE);
+        global_props = NULL;
+    }
+}

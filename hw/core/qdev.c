@@ -225,6 +225,7 @@ static void device_initfn(Object *obj)
             qdev_property_add_static(obj, p);
         }
     }
+    qdev_prop_set_globals(dev);
 }
 
 /* Leaving the tree: unrealize, drop child buses, leave the parent bus. */

@@ -134,4 +134,16 @@ void qdev_prop_set_int32(DeviceState *dev, const char *name, int32_t value);
 void qdev_prop_set_string(DeviceState *dev, const char *name,
                           const char *value);
 
+/*
+ * -global DRIVER.PROPERTY=VALUE: a default for PROPERTY of every device of
+ * type DRIVER (or a subtype) created afterwards, applied after the class
+ * defaults and before -device / device_add properties.  The driver, the
+ * property and (for a concrete type) the value are checked at registration.
+ */
+bool qdev_prop_register_global(const char *spec, Error **errp);
+/* Apply the registered globals to @dev (called by TYPE_DEVICE's init). */
+void qdev_prop_set_globals(DeviceState *dev);
+/* Forget every registered global (tests, exit). */
+void qdev_prop_clear_globals(void);
+
 #endif /* HW_QDEV_PROPERTIES_H */
