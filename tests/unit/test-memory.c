@@ -888,6 +888,127 @@ static void test_listener_registers_notifier(void)
     bed_fini(&b);
 }
 
+/* A listener that (wrongly) changes the topology from region_add. */
+static MemoryRegion bad_extra;
+
+static void bad_add(MemoryListener *l, MemoryRegionSection *s)
+{
+    memory_region_add_subregion(s->mr->container, 0x8000, &bad_extra);
+}
+
+static void test_listener_topology_change_asserts(void)
+{
+    if (g_test_subprocess()) {
+        Bed b;
+        MemoryRegion a;
+        MemoryListener bad = { .region_add = bad_add };
+
+        bed_init(&b, 0x10000);
+        io_init(&a, "a", 0x1000);
+        io_init(&bad_extra, "extra", 0x1000);
+        memory_listener_register(&bad, &b.as);
+        memory_region_add_subregion(&b.root, 0, &a);
+        return;                     /* not reached */
+    }
+    g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+    g_test_trap_assert_failed();
+    g_test_trap_assert_stderr("*Assertion*listener_depth*failed*");
+}
+
+static void test_iommu_unregister_error_reported(void)
+{
+    if (g_test_subprocess()) {
+        GString *log = g_string_new("");
+        FakeIOMMU f;
+        RecNotifier r;
+        MemoryRegion *mr;
+
+        fake_init(&f, &fake_ops, "iommu", log, NULL);
+        mr = MEMORY_REGION_OF_IOMMU(&f.iommu);
+        rec_notifier_init(&r, "n", log, IOMMU_NOTIFIER_MAP, 0, ~0ULL);
+        memory_region_register_iommu_notifier(mr, &r.n, &error_abort);
+        f.flag_changed_ret = -EIO;
+        f.flag_changed_sets_error = true;
+        /* Cannot fail: reported, and the notifier is gone anyway. */
+        memory_region_unregister_iommu_notifier(mr, &r.n);
+        g_assert_null(r.n.iommu_mr);
+        g_assert_cmpuint(f.iommu.notifiers->len, ==, 0);
+        g_assert_cmpint(f.iommu.notify_flags, ==, IOMMU_NOTIFIER_NONE);
+        memory_region_finalize(mr);
+        g_string_free(log, true);
+        return;
+    }
+    g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+    g_test_trap_assert_passed();
+    g_test_trap_assert_stderr("*no room for a notifier*");
+}
+
+static int two_indexes(IOMMUMemoryRegion *iommu)
+{
+    return 2;
+}
+
+static uint64_t page_64k(IOMMUMemoryRegion *iommu)
+{
+    return 0x10000;
+}
+
+static int attr_fd(IOMMUMemoryRegion *iommu, IOMMUMemoryRegionAttr attr,
+                   void *data)
+{
+    *(int *)data = 42;
+    return 0;
+}
+
+static const IOMMUMemoryRegionOps fake_ops_full = {
+    .translate = fake_translate,
+    .num_indexes = two_indexes,
+    .get_min_page_size = page_64k,
+    .get_attr = attr_fd,
+};
+
+static void test_iommu_optional_ops(void)
+{
+    GString *log = g_string_new("");
+    FakeIOMMU f;
+    RecNotifier r;
+    MemoryRegion alias, *mr;
+    IOMMUTLBEvent ev = map_event(0x0, 0x0, 0xffff, IOMMU_RW);
+    int fd = -1;
+
+    fake_init(&f, &fake_ops_full, "iommu", log, NULL);
+    mr = MEMORY_REGION_OF_IOMMU(&f.iommu);
+    g_assert_cmpint(memory_region_iommu_num_indexes(&f.iommu), ==, 2);
+    g_assert_cmpuint(memory_region_iommu_get_min_page_size(&f.iommu), ==,
+                     0x10000);
+    g_assert_cmpint(memory_region_iommu_get_attr(&f.iommu,
+                                                 IOMMU_ATTR_SPAPR_TCE_FD,
+                                                 &fd), ==, 0);
+    g_assert_cmpint(fd, ==, 42);
+    /* Registration through an alias reaches the IOMMU region. */
+    memory_region_init_alias(&alias, NULL, "alias", mr, 0, 0x10000);
+    g_assert_true(memory_region_is_iommu(&alias));
+    g_assert_true(memory_region_get_iommu(&alias) == &f.iommu);
+    g_assert_false(memory_region_is_ram(&alias));
+    rec_notifier_init(&r, "n", log, IOMMU_NOTIFIER_MAP, 0, ~0ULL);
+    r.n.iommu_idx = 1;
+    g_assert_cmpint(memory_region_register_iommu_notifier(&alias, &r.n,
+                                                          &error_abort), ==, 0);
+    memory_region_notify_iommu(&f.iommu, 0, &ev);
+    log_check(log, "");
+    memory_region_notify_iommu(&f.iommu, 1, &ev);
+    log_check(log, "n map iova 0x0 xl 0x0 mask 0xffff perm 3\n");
+    /* The generic walk steps by 64 KiB: one translate for 16 pages. */
+    f.tce[0] = 0x30000 | IOMMU_RO;
+    g_assert_cmpint(memory_region_iommu_replay(&f.iommu, &r.n), ==, 0);
+    log_check(log, "n map iova 0x0 xl 0x30000 mask 0xfff perm 1\n");
+    g_assert_cmpuint(f.translate_calls, ==, 1);
+    memory_region_unregister_iommu_notifier(&alias, &r.n);
+    memory_region_finalize(&alias);
+    memory_region_finalize(mr);
+    g_string_free(log, true);
+}
+
 /* ---- the PHB DMA view and 2^64-byte sections ------------------------- */
 
 static void test_phb_dma_view(void)
@@ -1639,6 +1760,8 @@ int main(int argc, char **argv)
                     test_listener_del_before_add);
     g_test_add_func("/memory/listener/registers-notifier",
                     test_listener_registers_notifier);
+    g_test_add_func("/memory/listener/topology-change-asserts",
+                    test_listener_topology_change_asserts);
     g_test_add_func("/memory/flat/priority-hole", test_flat_priority_hole);
     g_test_add_func("/memory/flat/priority-order-independent",
                     test_flat_priority_order_independent);
@@ -1652,6 +1775,9 @@ int main(int argc, char **argv)
     g_test_add_func("/memory/iommu/flag-changed", test_iommu_flag_changed);
     g_test_add_func("/memory/iommu/flag-changed-refused",
                     test_iommu_flag_changed_refused);
+    g_test_add_func("/memory/iommu/unregister-error-reported",
+                    test_iommu_unregister_error_reported);
+    g_test_add_func("/memory/iommu/optional-ops", test_iommu_optional_ops);
     g_test_add_func("/memory/iommu/batch", test_iommu_batch);
     g_test_add_func("/memory/iommu/replay-delegated",
                     test_iommu_replay_delegated);
