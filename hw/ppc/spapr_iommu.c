@@ -165,11 +165,27 @@ static void spapr_tce_table_instance_init(Object *obj)
     tcet->storage = NULL;
 }
 
+/* Leaving the machine: window off, LIOBN free for reuse. */
 static void spapr_tce_table_unrealize(DeviceState *dev)
 {
     SpaprTceTable *tcet = SPAPR_TCE_TABLE(dev);
 
     spapr_tce_table_disable(tcet);
+    if (tcet->spapr) {
+        g_hash_table_remove(tcet->spapr->tce_tables,
+                            GUINT_TO_POINTER(tcet->liobn));
+        tcet->spapr = NULL;
+    }
+}
+
+static void spapr_tce_table_instance_finalize(Object *obj)
+{
+    SpaprTceTable *tcet = SPAPR_TCE_TABLE(obj);
+
+    if (tcet->regions_initialized) {
+        memory_region_finalize(MEMORY_REGION_OF_IOMMU(&tcet->iommu));
+        memory_region_finalize(&tcet->root);
+    }
 }
 
 static void spapr_tce_table_reset(DeviceState *dev)
@@ -192,6 +208,7 @@ static const TypeInfo spapr_tce_table_info = {
     .parent = TYPE_DEVICE,
     .instance_size = sizeof(SpaprTceTable),
     .instance_init = spapr_tce_table_instance_init,
+    .instance_finalize = spapr_tce_table_instance_finalize,
     .class_init = spapr_tce_table_class_init,
 };
 
@@ -230,6 +247,7 @@ SpaprTceTable *spapr_tce_new_table(SpaprMachineState *spapr,
     memory_region_init(&tcet->root, OBJECT(tcet), root_name, UINT64_MAX);
     memory_region_init_iommu(&tcet->iommu, OBJECT(tcet), &spapr_iommu_ops,
                              iommu_name, 0);
+    tcet->regions_initialized = true;
     g_hash_table_insert(spapr->tce_tables, GUINT_TO_POINTER(liobn), tcet);
     trace_spapr_tce_new_table(liobn);
     return tcet;
@@ -237,11 +255,6 @@ SpaprTceTable *spapr_tce_new_table(SpaprMachineState *spapr,
 
 void spapr_tce_table_destroy(SpaprTceTable *tcet)
 {
-    spapr_tce_table_disable(tcet);
-    g_hash_table_remove(tcet->spapr->tce_tables,
-                        GUINT_TO_POINTER(tcet->liobn));
-    memory_region_finalize(MEMORY_REGION(&tcet->iommu));
-    memory_region_finalize(&tcet->root);
     object_unparent(OBJECT(tcet));
 }
 
@@ -288,10 +301,10 @@ bool spapr_tce_table_enable(SpaprTceTable *tcet, uint32_t page_shift,
     tcet->nb_table = nb_table;
     trace_spapr_tce_table_enable(tcet->liobn, bus_offset, page_shift, nb_table);
     /* size + 1 may be 2^64 for a window covering everything: UINT64_MAX. */
-    memory_region_set_size(MEMORY_REGION(&tcet->iommu),
+    memory_region_set_size(MEMORY_REGION_OF_IOMMU(&tcet->iommu),
                            size == UINT64_MAX ? UINT64_MAX : size + 1);
     memory_region_add_subregion(&tcet->root, bus_offset,
-                                MEMORY_REGION(&tcet->iommu));
+                                MEMORY_REGION_OF_IOMMU(&tcet->iommu));
     return true;
 }
 
@@ -301,8 +314,8 @@ void spapr_tce_table_disable(SpaprTceTable *tcet)
         return;
     }
     trace_spapr_tce_table_disable(tcet->liobn);
-    memory_region_del_subregion(&tcet->root, MEMORY_REGION(&tcet->iommu));
-    memory_region_set_size(MEMORY_REGION(&tcet->iommu), 0);
+    memory_region_del_subregion(&tcet->root, MEMORY_REGION_OF_IOMMU(&tcet->iommu));
+    memory_region_set_size(MEMORY_REGION_OF_IOMMU(&tcet->iommu), 0);
     spapr_tce_storage_destroy(tcet->storage);
     tcet->storage = NULL;
     tcet->nb_table = 0;

@@ -106,9 +106,21 @@ struct SpaprMachineState {
     /* LIOBN -> SpaprTceTable*, owned by the machine (DESIGN.md). */
     GHashTable *tce_tables;
 
-    /* vCPU-related machine options, accepted and recorded (no vCPU here). */
-    GHashTable *caps;
+    /*
+     * -M pseries options that concern vCPUs, interrupt controllers or KVM:
+     * accepted, validated and recorded so that QEMU's test harness can start
+     * this machine; they change nothing here (docs/user/command-line.md).
+     */
+    bool cap_htm, cap_vsx, cap_dfp, cap_nested_hv, cap_large_decr;
+    bool cap_ccf_assist, cap_fwnmi, cap_rpt_invalidate, cap_ail_mode_3;
+    char *cap_cfpc, *cap_sbbc, *cap_ibs;
+    uint64_t cap_hpt_max_page_size;
     char *ic_mode;
+    char *kvm_type;
+    char *max_cpu_compat;
+    char *resize_hpt;
+    uint32_t vsmt;
+    /* -M pseries,dumpdtb=FILE: write the device tree at the first reset, exit. */
     char *dumpdtb;
 };
 

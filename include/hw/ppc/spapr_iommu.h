@@ -64,7 +64,9 @@ struct SpaprTceTable {
     /* Set by the owner's DMA reset on its default window (QEMU 7.1+). */
     bool def_win;
 
+    /* The machine whose registry holds us; NULL once unrealized. */
     SpaprMachineState *spapr;
+    bool regions_initialized;
     MemoryRegion root;
     IOMMUMemoryRegion iommu;
 };
@@ -78,7 +80,7 @@ SpaprTceTable *spapr_tce_new_table(SpaprMachineState *spapr,
                                    DeviceState *owner, uint32_t liobn,
                                    Error **errp);
 
-/* Unregister and destroy a table (disables it first). */
+/* Unparent a table: disabled, unregistered, then freed. */
 void spapr_tce_table_destroy(SpaprTceTable *tcet);
 
 /* The table registered for @liobn, or NULL.  Only the low 32 bits count;

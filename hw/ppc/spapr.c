@@ -1,0 +1,181 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* The pseries machine: guest RAM, hypercall/RTAS tables, LIOBN registry, reset. */
+
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "hw/boards.h"
+#include "hw/qdev-properties.h"
+#include "hw/ppc/spapr.h"
+#include "hw/ppc/spapr_iommu.h"
+#include "trace.h"
+
+/* pseries guests see RAM in 256 MiB logical memory blocks. */
+#define SPAPR_MEMORY_BLOCK_SIZE (256ULL << 20)
+
+static SpaprMachineState *current_spapr;
+
+SpaprMachineState *spapr_machine(void)
+{
+    return current_spapr;
+}
+
+bool spapr_gpa_range_in_ram(SpaprMachineState *spapr, hwaddr gpa, hwaddr len)
+{
+    uint64_t ram_size = MACHINE(spapr)->ram_size;
+
+    return gpa <= ram_size && len <= ram_size - gpa;
+}
+
+typedef struct SpaprChoice {
+    const char *name;
+    ptrdiff_t offset;
+    const char *const *values;
+} SpaprChoice;
+
+static const char *const cap_cfpc_values[] = { "broken", "workaround", "fixed", NULL };
+static const char *const cap_ibs_values[] = {
+    "broken", "workaround", "fixed-ibs", "fixed-ccd", "fixed-na", NULL
+};
+static const char *const ic_mode_values[] = { "xics", "xive", "dual", NULL };
+static const char *const kvm_type_values[] = { "auto", "HV", "PR", NULL };
+static const char *const resize_hpt_values[] = {
+    "default", "disabled", "enabled", "required", NULL
+};
+
+/* String options whose value must be one of a fixed set, as in QEMU. */
+static const SpaprChoice spapr_choices[] = {
+    { "cap-cfpc", offsetof(SpaprMachineState, cap_cfpc), cap_cfpc_values },
+    { "cap-sbbc", offsetof(SpaprMachineState, cap_sbbc), cap_cfpc_values },
+    { "cap-ibs", offsetof(SpaprMachineState, cap_ibs), cap_ibs_values },
+    { "ic-mode", offsetof(SpaprMachineState, ic_mode), ic_mode_values },
+    { "kvm-type", offsetof(SpaprMachineState, kvm_type), kvm_type_values },
+    { "resize-hpt", offsetof(SpaprMachineState, resize_hpt), resize_hpt_values },
+};
+
+static bool spapr_check_choices(SpaprMachineState *spapr, Error **errp)
+{
+    for (size_t i = 0; i < G_N_ELEMENTS(spapr_choices); i++) {
+        const SpaprChoice *c = &spapr_choices[i];
+        const char *value = *(char **)((char *)spapr + c->offset);
+        g_autofree char *list = NULL;
+
+        if (!value || g_strv_contains(c->values, value)) {
+            continue;
+        }
+        list = g_strjoinv(", ", (char **)c->values);
+        error_setg(errp, "-M pseries,%s=%s: invalid value (one of: %s)",
+                   c->name, value, list);
+        return false;
+    }
+    return true;
+}
+
+static void spapr_machine_init(MachineState *ms)
+{
+    SpaprMachineState *spapr = SPAPR_MACHINE(ms);
+    Error *err = NULL;
+
+    if (!spapr_check_choices(spapr, &err)) {
+        error_report_err(err);
+        exit(1);
+    }
+    if (ms->ram_size % SPAPR_MEMORY_BLOCK_SIZE) {
+        error_report("-m: RAM size 0x%" PRIx64 " is not a multiple of the "
+                     "256 MiB memory block size", ms->ram_size);
+        exit(1);
+    }
+    if (!memory_region_init_ram(&spapr->ram, OBJECT(ms), "ppc_spapr.ram",
+                                ms->ram_size, &err)) {
+        error_prepend(&err, "-m: ");
+        error_report_err(err);
+        exit(1);
+    }
+    memory_region_add_subregion(get_system_memory(), 0, &spapr->ram);
+
+    spapr->tce_tables = g_hash_table_new(NULL, NULL);
+    spapr_hcall_init(spapr);
+    spapr_rtas_init(spapr);
+    spapr_tce_hcalls_init(spapr);
+    current_spapr = spapr;
+    trace_spapr_machine_init(ms->ram_size);
+}
+
+static void spapr_machine_reset(MachineState *ms)
+{
+    trace_spapr_machine_reset();
+    qemu_devices_reset();
+}
+
+static void spapr_machine_finalize(Object *obj)
+{
+    SpaprMachineState *spapr = SPAPR_MACHINE(obj);
+
+    if (current_spapr == spapr) {
+        current_spapr = NULL;
+    }
+    if (spapr->tce_tables) {
+        g_hash_table_destroy(spapr->tce_tables);
+        g_hash_table_destroy(spapr->hcalls);
+        g_hash_table_destroy(spapr->hcalls_by_name);
+        g_hash_table_destroy(spapr->rtas_by_name);
+        if (memory_region_is_mapped(&spapr->ram)) {
+            memory_region_del_subregion(get_system_memory(), &spapr->ram);
+        }
+        memory_region_finalize(&spapr->ram);
+    }
+}
+
+static const Property spapr_machine_props[] = {
+    DEFINE_PROP_BOOL("cap-htm", SpaprMachineState, cap_htm, false),
+    DEFINE_PROP_BOOL("cap-vsx", SpaprMachineState, cap_vsx, true),
+    DEFINE_PROP_BOOL("cap-dfp", SpaprMachineState, cap_dfp, true),
+    DEFINE_PROP_STRING_DEFAULT("cap-cfpc", SpaprMachineState, cap_cfpc, "workaround"),
+    DEFINE_PROP_STRING_DEFAULT("cap-sbbc", SpaprMachineState, cap_sbbc, "workaround"),
+    DEFINE_PROP_STRING_DEFAULT("cap-ibs", SpaprMachineState, cap_ibs, "workaround"),
+    DEFINE_PROP_SIZE("cap-hpt-max-page-size", SpaprMachineState,
+                     cap_hpt_max_page_size, 16ULL << 20),
+    DEFINE_PROP_BOOL("cap-nested-hv", SpaprMachineState, cap_nested_hv, false),
+    DEFINE_PROP_BOOL("cap-large-decr", SpaprMachineState, cap_large_decr, true),
+    DEFINE_PROP_BOOL("cap-ccf-assist", SpaprMachineState, cap_ccf_assist, true),
+    DEFINE_PROP_BOOL("cap-fwnmi", SpaprMachineState, cap_fwnmi, true),
+    DEFINE_PROP_BOOL("cap-rpt-invalidate", SpaprMachineState,
+                     cap_rpt_invalidate, false),
+    DEFINE_PROP_BOOL("cap-ail-mode-3", SpaprMachineState, cap_ail_mode_3, true),
+    DEFINE_PROP_STRING_DEFAULT("ic-mode", SpaprMachineState, ic_mode, "dual"),
+    DEFINE_PROP_STRING_DEFAULT("kvm-type", SpaprMachineState, kvm_type, "auto"),
+    DEFINE_PROP_STRING("max-cpu-compat", SpaprMachineState, max_cpu_compat),
+    DEFINE_PROP_STRING_DEFAULT("resize-hpt", SpaprMachineState, resize_hpt,
+                               "default"),
+    DEFINE_PROP_UINT32("vsmt", SpaprMachineState, vsmt, 0),
+    DEFINE_PROP_STRING("dumpdtb", SpaprMachineState, dumpdtb),
+    DEFINE_PROP_END_OF_LIST(),
+};
+
+static void spapr_machine_class_init(ObjectClass *oc, const void *data)
+{
+    MachineClass *mc = MACHINE_CLASS(oc);
+
+    mc->name = "pseries";
+    mc->desc = "pSeries Logical Partition (PAPR compliant), DMA model without vCPUs";
+    mc->is_default = true;
+    mc->default_ram_size = 1ULL << 30;
+    mc->props = spapr_machine_props;
+    mc->init = spapr_machine_init;
+    mc->reset = spapr_machine_reset;
+}
+
+static const TypeInfo spapr_machine_info = {
+    .name = TYPE_SPAPR_MACHINE,
+    .parent = TYPE_MACHINE,
+    .instance_size = sizeof(SpaprMachineState),
+    .instance_finalize = spapr_machine_finalize,
+    .class_size = sizeof(MachineClass),
+    .class_init = spapr_machine_class_init,
+};
+
+static void spapr_machine_register_types(void)
+{
+    type_register_static(&spapr_machine_info);
+}
+
+type_init(spapr_machine_register_types)

@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* IOMMU regions: notifier registration, event delivery, batches and replay. */
+
+#include "qemu/osdep.h"
+#include "exec/memory.h"
+#include "trace.h"
+
+#define IOMMU_DEFAULT_PAGE_SIZE 4096
+
+/* ---- IOMMU notifiers -------------------------------------------------- */
+
+void iommu_notifier_init(IOMMUNotifier *n,
+                         int (*fn)(IOMMUNotifier *n, const IOMMUTLBEvent *ev),
+                         IOMMUNotifierFlag flags, hwaddr start, hwaddr end,
+                         int iommu_idx)
+{
+    n->notify = fn;
+    n->batch_begin = NULL;
+    n->batch_commit = NULL;
+    n->notifier_flags = flags;
+    n->start = start;
+    n->end = end;
+    n->iommu_idx = iommu_idx;
+    n->iommu_mr = NULL;
+}
+
+int memory_region_iommu_num_indexes(IOMMUMemoryRegion *iommu_mr)
+{
+    return iommu_mr->ops->num_indexes ?
+           iommu_mr->ops->num_indexes(iommu_mr) : 1;
+}
+
+uint64_t memory_region_iommu_get_min_page_size(IOMMUMemoryRegion *iommu_mr)
+{
+    return iommu_mr->ops->get_min_page_size ?
+           iommu_mr->ops->get_min_page_size(iommu_mr) :
+           IOMMU_DEFAULT_PAGE_SIZE;
+}
+
+int memory_region_iommu_get_attr(IOMMUMemoryRegion *iommu_mr,
+                                 IOMMUMemoryRegionAttr attr, void *data)
+{
+    if (!iommu_mr->ops->get_attr) {
+        return -EINVAL;
+    }
+    return iommu_mr->ops->get_attr(iommu_mr, attr, data);
+}
+
+static IOMMUNotifierFlag iommu_notifier_union(IOMMUMemoryRegion *iommu_mr)
+{
+    IOMMUNotifierFlag flags = IOMMU_NOTIFIER_NONE;
+    guint i;
+
+    for (i = 0; i < iommu_mr->notifiers->len; i++) {
+        IOMMUNotifier *n = g_ptr_array_index(iommu_mr->notifiers, i);
+
+        flags |= n->notifier_flags;
+    }
+    return flags;
+}
+
+int memory_region_register_iommu_notifier(MemoryRegion *mr, IOMMUNotifier *n,
+                                          Error **errp)
+{
+    IOMMUMemoryRegion *iommu_mr = memory_region_get_iommu(mr);
+    IOMMUNotifierFlag old_flags, new_flags;
+
+    assert(iommu_mr);
+    assert(!n->iommu_mr);
+    assert(n->notify);
+    assert(n->notifier_flags != IOMMU_NOTIFIER_NONE);
+    assert(n->start <= n->end);
+    assert(n->iommu_idx >= 0 &&
+           n->iommu_idx < memory_region_iommu_num_indexes(iommu_mr));
+    assert(!iommu_mr->delivering);
+
+    old_flags = iommu_mr->notify_flags;
+    new_flags = old_flags | n->notifier_flags;
+    if (new_flags != old_flags && iommu_mr->ops->notify_flag_changed) {
+        Error *err = NULL;
+        int ret = iommu_mr->ops->notify_flag_changed(iommu_mr, old_flags,
+                                                     new_flags, &err);
+
+        if (ret < 0) {
+            if (!err) {
+                error_setg_errno(&err, -ret, "IOMMU region '%s' refused "
+                                 "notifier flags 0x%x", mr->name, new_flags);
+            }
+            trace_memory_region_iommu_notifier_register(
+                mr->name, n->notifier_flags, n->start, n->end, ret);
+            error_propagate(errp, err);
+            return ret;
+        }
+        assert(!err);
+    }
+    g_ptr_array_add(iommu_mr->notifiers, n);
+    n->iommu_mr = iommu_mr;
+    iommu_mr->notify_flags = new_flags;
+    trace_memory_region_iommu_notifier_register(mr->name, n->notifier_flags,
+                                                n->start, n->end, 0);
+    return 0;
+}
+
+void memory_region_unregister_iommu_notifier(MemoryRegion *mr,
+                                             IOMMUNotifier *n)
+{
+    IOMMUMemoryRegion *iommu_mr = memory_region_get_iommu(mr);
+    IOMMUNotifierFlag old_flags, new_flags;
+
+    assert(iommu_mr);
+    if (n->iommu_mr != iommu_mr) {
+        return;
+    }
+    assert(!iommu_mr->delivering);
+    g_ptr_array_remove(iommu_mr->notifiers, n);
+    n->iommu_mr = NULL;
+    old_flags = iommu_mr->notify_flags;
+    new_flags = iommu_notifier_union(iommu_mr);
+    iommu_mr->notify_flags = new_flags;
+    trace_memory_region_iommu_notifier_unregister(mr->name, n->notifier_flags,
+                                                  old_flags, new_flags);
+    if (new_flags != old_flags && iommu_mr->ops->notify_flag_changed) {
+        Error *err = NULL;
+
+        if (iommu_mr->ops->notify_flag_changed(iommu_mr, old_flags,
+                                               new_flags, &err) < 0 && err) {
+            error_report_err(err);
+        } else {
+            error_free(err);
+        }
+    }
+}
+
+int memory_region_notify_iommu_one(IOMMUNotifier *n,
+                                   const IOMMUTLBEvent *event)
+{
+    const IOMMUTLBEntry *entry = &event->entry;
+    hwaddr entry_last = entry->iova + entry->addr_mask;
+    IOMMUTLBEvent cropped = *event;
+
+    if (entry_last < entry->iova) {
+        entry_last = HWADDR_MAX;
+    }
+    if (!(n->notifier_flags & event->type) ||
+        n->start > entry_last || n->end < entry->iova) {
+        return 0;
+    }
+    if (entry->iova < n->start) {
+        cropped.entry.iova = n->start;
+        cropped.entry.translated_addr += n->start - entry->iova;
+    }
+    cropped.entry.addr_mask = MIN(entry_last, n->end) - cropped.entry.iova;
+    return n->notify(n, &cropped);
+}
+
+int memory_region_notify_iommu(IOMMUMemoryRegion *iommu_mr, int iommu_idx,
+                               const IOMMUTLBEvent *event)
+{
+    int first_err = 0;
+    guint i;
+
+    assert(event->type == IOMMU_NOTIFIER_MAP ||
+           event->type == IOMMU_NOTIFIER_UNMAP ||
+           event->type == IOMMU_NOTIFIER_DEVIOTLB_UNMAP);
+    if (event->type == IOMMU_NOTIFIER_UNMAP) {
+        assert(event->entry.perm == IOMMU_NONE);
+    }
+    trace_memory_region_notify_iommu(iommu_mr->parent_obj.name,
+                                     event->entry.iova,
+                                     event->entry.translated_addr,
+                                     event->entry.addr_mask,
+                                     event->entry.perm, event->type);
+    iommu_mr->delivering++;
+    for (i = 0; i < iommu_mr->notifiers->len; i++) {
+        IOMMUNotifier *n = g_ptr_array_index(iommu_mr->notifiers, i);
+        int ret;
+
+        if (n->iommu_idx != iommu_idx) {
+            continue;
+        }
+        ret = memory_region_notify_iommu_one(n, event);
+        if (ret < 0 && !first_err) {
+            first_err = ret;
+        }
+    }
+    iommu_mr->delivering--;
+    return first_err;
+}
+
+static int iommu_batch_call(IOMMUMemoryRegion *iommu_mr, bool commit)
+{
+    int first_err = 0;
+    guint i;
+
+    trace_memory_region_iommu_batch(iommu_mr->parent_obj.name, commit);
+    iommu_mr->delivering++;
+    for (i = 0; i < iommu_mr->notifiers->len; i++) {
+        IOMMUNotifier *n = g_ptr_array_index(iommu_mr->notifiers, i);
+        int (*hook)(IOMMUNotifier *n) = commit ? n->batch_commit :
+                                                 n->batch_begin;
+        int ret = hook ? hook(n) : 0;
+
+        if (ret < 0 && !first_err) {
+            first_err = ret;
+        }
+    }
+    iommu_mr->delivering--;
+    return first_err;
+}
+
+int memory_region_iommu_batch_begin(IOMMUMemoryRegion *iommu_mr)
+{
+    return iommu_batch_call(iommu_mr, false);
+}
+
+int memory_region_iommu_batch_commit(IOMMUMemoryRegion *iommu_mr)
+{
+    return iommu_batch_call(iommu_mr, true);
+}
+
+/* Generic replay: translate each granule of @n's range within the region. */
+static int iommu_replay_walk(IOMMUMemoryRegion *iommu_mr, IOMMUNotifier *n)
+{
+    uint64_t gran = memory_region_iommu_get_min_page_size(iommu_mr);
+    uint64_t size = iommu_mr->parent_obj.size;
+    hwaddr last, addr;
+    int first_err = 0;
+
+    assert(gran && !(gran & (gran - 1)));
+    if (size == 0 || n->start >= size) {
+        return 0;
+    }
+    last = MIN(n->end, size == UINT64_MAX ? HWADDR_MAX : size - 1);
+    for (addr = ROUND_DOWN(n->start, gran); ; addr += gran) {
+        IOMMUTLBEvent ev = {
+            .type = IOMMU_NOTIFIER_MAP,
+            .entry = iommu_mr->ops->translate(iommu_mr, addr, IOMMU_NONE,
+                                              n->iommu_idx),
+        };
+
+        if (ev.entry.perm != IOMMU_NONE) {
+            int ret = memory_region_notify_iommu_one(n, &ev);
+
+            if (ret < 0 && !first_err) {
+                first_err = ret;
+            }
+        }
+        if (last - addr < gran) {
+            break;
+        }
+    }
+    return first_err;
+}
+
+int memory_region_iommu_replay(IOMMUMemoryRegion *iommu_mr, IOMMUNotifier *n)
+{
+    bool delegated = iommu_mr->ops->replay != NULL;
+    int ret;
+
+    if (!(n->notifier_flags & IOMMU_NOTIFIER_MAP)) {
+        return 0;
+    }
+    trace_memory_region_iommu_replay(iommu_mr->parent_obj.name, delegated,
+                                     n->start, n->end);
+    iommu_mr->delivering++;
+    ret = delegated ? iommu_mr->ops->replay(iommu_mr, n) :
+                      iommu_replay_walk(iommu_mr, n);
+    iommu_mr->delivering--;
+    return ret;
+}
