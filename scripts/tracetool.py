@@ -16,7 +16,8 @@ registers it with util/trace-control.c at start-up.
 import re
 import sys
 
-LINE = re.compile(r'^(?P<name>[a-z_][a-z0-9_]*)\((?P<args>[^)]*)\)\s+"(?P<fmt>.*)"\s*$')
+# The format is a C string expression: "text"PRIx64"text" as in QEMU.
+LINE = re.compile(r'^(?P<name>[a-z_][a-z0-9_]*)\((?P<args>[^)]*)\)\s+(?P<fmt>".*)$')
 
 
 def parse_args(text, where):
@@ -49,7 +50,10 @@ def parse(path):
             if name in seen:
                 sys.exit('%s: duplicate trace event %s' % (where, name))
             seen.add(name)
-            events.append((name, parse_args(m.group('args'), where), m.group('fmt')))
+            fmt = m.group('fmt').rstrip()
+            if not fmt.endswith('"') and not re.search(r'PRI[diouxX](8|16|32|64)$', fmt):
+                sys.exit('%s: format must end with a string or a PRI macro' % where)
+            events.append((name, parse_args(m.group('args'), where), fmt))
     return events
 
 
@@ -72,8 +76,8 @@ def main():
         h.append('static inline void trace_%s(%s)' % (name, decl))
         h.append('{')
         h.append('    if (unlikely(_TRACE_%s_EVENT.state)) {' % name.upper())
-        if fmt:
-            h.append('        trace_event_emit(&_TRACE_%s_EVENT, "%s"%s);'
+        if fmt != '""':
+            h.append('        trace_event_emit(&_TRACE_%s_EVENT, %s%s);'
                      % (name.upper(), fmt, call))
         else:
             h.append('        trace_event_emit(&_TRACE_%s_EVENT, "%%s", "");'

@@ -1,0 +1,362 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Replay of a 2^31-entry TCE window: sparse user storage (walk of the valid
+ * entries) against QEMU's dense walk (read every entry), side by side.
+ *
+ *   bench-replay [--dense-entries N] [--run-length L] [--small-only]
+ *
+ * --dense-entries N: walk only the first N entries of the dense array and
+ *                    extrapolate linearly to the whole window (default
+ *                    2^26: on kernels that back each read fault of
+ *                    anonymous memory with a fresh zero-filled page, as the
+ *                    one the figures in docs/benchmarks.md come from, a
+ *                    full walk would make 16 GiB resident).
+ * --run-length L:    the 10^6-entry case places runs of L contiguous entries
+ *                    at random (default 16; 1 spreads every entry on its own,
+ *                    which costs ~4 GiB for each representation).
+ * --small-only:      run the 10^3-entry case only.
+ */
+
+#include "qemu/osdep.h"
+#include <sys/mman.h>
+#include <time.h>
+#include "hw/ppc/spapr_tce_storage.h"
+
+#define WINDOW_ENTRIES  (1ULL << 31)
+#define DEFAULT_DENSE_ENTRIES (1ULL << 26)
+
+typedef struct ReplayAcc {
+    uint64_t n;
+    uint64_t sum;
+} ReplayAcc;
+
+/* What a replay does per valid entry: hand it to a notifier. */
+static __attribute__((noinline)) void notify(ReplayAcc *acc, uint64_t index,
+                                             uint64_t tce)
+{
+    acc->n++;
+    acc->sum += index ^ tce;
+}
+
+static int notify_walk_fn(void *opaque, uint64_t index, uint64_t tce)
+{
+    notify(opaque, index, tce);
+    return 0;
+}
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* VmRSS and VmSize of this process, in KiB. */
+static void vm_status(uint64_t *rss_kib, uint64_t *size_kib)
+{
+    g_autofree char *text = NULL;
+    char *p;
+
+    *rss_kib = *size_kib = 0;
+    if (!g_file_get_contents("/proc/self/status", &text, NULL, NULL)) {
+        return;
+    }
+    p = strstr(text, "VmRSS:");
+    if (p) {
+        *rss_kib = g_ascii_strtoull(p + 6, NULL, 10);
+    }
+    p = strstr(text, "VmSize:");
+    if (p) {
+        *size_kib = g_ascii_strtoull(p + 7, NULL, 10);
+    }
+}
+
+static uint64_t tce_for(uint64_t index)
+{
+    return ((index + 1) << 12) | (1 + index % 3);
+}
+
+/*
+ * The dense walk QEMU's replay performs (spec §2.6): for every page of the
+ * window, call the IOMMU class's translate hook through a function pointer
+ * (bounds check, read the entry, build an IOMMUTLBEntry), and notify the
+ * entries that have a permission.  Modelled here with the same per-entry
+ * work: an out-of-line translate returning an entry by value.
+ */
+typedef struct DenseEntry {
+    uint64_t iova;
+    uint64_t translated_addr;
+    uint64_t addr_mask;
+    int perm;
+} DenseEntry;
+
+typedef struct DenseTable {
+    const uint64_t *table;
+    uint64_t nb;
+    unsigned page_shift;
+} DenseTable;
+
+static DenseEntry __attribute__((noinline))
+dense_translate(const DenseTable *t, uint64_t addr)
+{
+    DenseEntry e = { .addr_mask = ~0ULL };
+    uint64_t index = addr >> t->page_shift;
+
+    if (index < t->nb) {
+        uint64_t tce = t->table[index];
+        uint64_t mask = (1ULL << t->page_shift) - 1;
+
+        e.iova = addr & ~mask;
+        e.translated_addr = tce & ~mask;
+        e.addr_mask = mask;
+        e.perm = tce & SPAPR_TCE_PERM_MASK;
+    }
+    return e;
+}
+
+static DenseEntry (*volatile dense_translate_fn)(const DenseTable *, uint64_t) =
+    dense_translate;
+
+static void dense_walk(const uint64_t *table, uint64_t nb, ReplayAcc *acc)
+{
+    const DenseTable t = { .table = table, .nb = nb, .page_shift = 12 };
+    DenseEntry (*translate)(const DenseTable *, uint64_t) = dense_translate_fn;
+    uint64_t page = 1ULL << t.page_shift;
+
+    for (uint64_t addr = 0; addr < (nb << t.page_shift); addr += page) {
+        DenseEntry e = translate(&t, addr);
+
+        if (e.perm) {
+            notify(acc, e.iova >> t.page_shift, e.translated_addr | e.perm);
+        }
+    }
+}
+
+static void report_empty_cost(void)
+{
+    uint64_t rss0, size0, rss1, size1;
+    SpaprTceStorage *s;
+
+    vm_status(&rss0, &size0);
+    s = spapr_tce_storage_new_user(WINDOW_ENTRIES);
+    vm_status(&rss1, &size1);
+    printf("empty 2^31-entry user storage: bytes_used %" PRIu64
+           " B; VmRSS %+" PRId64 " KiB, VmSize %+" PRId64 " KiB\n",
+           spapr_tce_storage_bytes_used(s), (int64_t)(rss1 - rss0),
+           (int64_t)(size1 - size0));
+    spapr_tce_storage_destroy(s);
+}
+
+/* Walk the first @nb entries of @dense; return ns and check against @s. */
+static uint64_t timed_dense_walk(const uint64_t *dense, uint64_t nb,
+                                 SpaprTceStorage *s, ReplayAcc *acc)
+{
+    ReplayAcc want = { 0 };
+    uint64_t t0 = now_ns(), ns;
+
+    dense_walk(dense, nb, acc);
+    ns = now_ns() - t0;
+    spapr_tce_storage_for_each_valid(s, 0, nb - 1, notify_walk_fn, &want);
+    if (acc->n != want.n || acc->sum != want.sum) {
+        printf("MISMATCH: sparse and dense replays disagree over [0, %"
+               PRIu64 "]\n", nb - 1);
+        exit(1);
+    }
+    return ns;
+}
+
+static double per_second(uint64_t n, uint64_t ns)
+{
+    return n / (ns / 1e9);
+}
+
+static void run_case(uint64_t nb_valid, unsigned run_length,
+                     uint64_t dense_entries, GRand *rand)
+{
+    const uint64_t window = WINDOW_ENTRIES;
+    const size_t dense_bytes = window * sizeof(uint64_t);
+    const double scale = (double)window / dense_entries;
+    uint64_t rss0, size0, rss1, size1, rss2, size2, rss3, size3;
+    uint64_t t0, t_fill, t_over, t_clear, best, first_ns, total;
+    uint64_t cold_ns, warm_ns, leaves, interior, placed = 0;
+    ReplayAcc sparse_acc = { 0 }, cold_acc = { 0 }, warm_acc = { 0 };
+    SpaprTceStorage *s;
+    uint64_t *dense, *indexes;
+    unsigned rep, reps;
+
+    printf("\n== window 2^31 entries, %" PRIu64 " valid entries "
+           "(random runs of %u contiguous entries) ==\n", nb_valid, run_length);
+
+    /* Pick the indexes first, so that the fill timing is set() alone. */
+    s = spapr_tce_storage_new_user(window);
+    indexes = g_new(uint64_t, nb_valid);
+    while (placed < nb_valid) {
+        uint64_t len = MIN(run_length, nb_valid - placed);
+        uint64_t start = ((uint64_t)g_rand_int(rand) << 32 |
+                          g_rand_int(rand)) % (window - len + 1);
+        uint64_t i;
+
+        for (i = 0; i < len && !spapr_tce_storage_get(s, start + i); i++) {
+        }
+        if (i < len) {
+            continue;       /* overlaps an earlier run: draw again */
+        }
+        for (i = 0; i < len; i++) {
+            spapr_tce_storage_set(s, start + i, 1);
+            indexes[placed++] = start + i;
+        }
+    }
+    spapr_tce_storage_destroy(s);
+
+    vm_status(&rss0, &size0);
+    s = spapr_tce_storage_new_user(window);
+    t0 = now_ns();
+    for (uint64_t i = 0; i < nb_valid; i++) {
+        spapr_tce_storage_set(s, indexes[i], tce_for(indexes[i]));
+    }
+    t_fill = now_ns() - t0;
+    t0 = now_ns();
+    for (uint64_t i = 0; i < nb_valid; i++) {
+        spapr_tce_storage_set(s, indexes[i], tce_for(indexes[i]) ^ 0x3000);
+    }
+    t_over = now_ns() - t0;
+    for (uint64_t i = 0; i < nb_valid; i++) {
+        spapr_tce_storage_set(s, indexes[i], tce_for(indexes[i]));
+    }
+    vm_status(&rss1, &size1);
+    spapr_tce_storage_user_nodes(s, &leaves, &interior);
+    g_assert(spapr_tce_storage_count_valid(s) == nb_valid);
+
+    /* Sparse replay: best of several runs, and the first one. */
+    reps = nb_valid <= 1000 ? 200 : 5;
+    best = UINT64_MAX;
+    total = 0;
+    first_ns = 0;
+    for (rep = 0; rep < reps; rep++) {
+        ReplayAcc acc = { 0 };
+        uint64_t ns;
+
+        t0 = now_ns();
+        spapr_tce_storage_for_each_valid(s, 0, window - 1, notify_walk_fn,
+                                         &acc);
+        ns = now_ns() - t0;
+        if (!rep) {
+            first_ns = ns;
+        }
+        best = MIN(best, ns);
+        total += ns;
+        sparse_acc = acc;
+    }
+    g_assert(sparse_acc.n == nb_valid);
+
+    /* Dense array with the same contents. */
+    dense = mmap(NULL, dense_bytes, PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (dense == MAP_FAILED) {
+        perror("mmap dense table");
+        exit(1);
+    }
+    for (uint64_t i = 0; i < nb_valid; i++) {
+        dense[indexes[i]] = tce_for(indexes[i]);
+    }
+    vm_status(&rss2, &size2);
+    cold_ns = timed_dense_walk(dense, dense_entries, s, &cold_acc);
+    vm_status(&rss3, &size3);
+    warm_ns = timed_dense_walk(dense, dense_entries, s, &warm_acc);
+
+    printf("sparse store: %" PRIu64 " leaves + %" PRIu64 " interior nodes\n",
+           leaves, interior);
+    printf("sparse set(): %.3g/s filling (new leaves, allocation included), "
+           "%.3g/s overwriting\n", per_second(nb_valid, t_fill),
+           per_second(nb_valid, t_over));
+    printf("memory: sparse bytes_used %" PRIu64 " B = %.2f MiB (VmRSS %+.1f "
+           "MiB) vs dense %zu B = 16 GiB virtual (VmSize %+.1f MiB)\n",
+           spapr_tce_storage_bytes_used(s),
+           spapr_tce_storage_bytes_used(s) / 1048576.0,
+           ((double)rss1 - rss0) / 1024.0, dense_bytes,
+           ((double)size2 - size1) / 1024.0);
+    printf("sparse replay: %.3f us best of %u (first run %.3f us, mean "
+           "%.3f us), %" PRIu64 " entries notified\n",
+           best / 1e3, reps, first_ns / 1e3, total / 1e3 / reps, sparse_acc.n);
+    printf("dense walk, measured over entries [0, %" PRIu64 "] (%.1f MiB, "
+           "%" PRIu64 " valid there, same entries notified as the sparse "
+           "walk of that range):\n", dense_entries - 1,
+           dense_entries * 8 / 1048576.0, cold_acc.n);
+    printf("  cold (first touch): %.3f s; VmRSS %+.1f MiB: %s\n",
+           cold_ns / 1e9, ((double)rss3 - rss2) / 1024.0,
+           (rss3 - rss2) * 1024.0 > dense_entries * 8 / 2.0
+           ? "this kernel backs each read fault with a new zero-filled page "
+             "(no shared zero page), as it would QEMU's calloc'd table"
+           : "untouched pages read the shared zero page");
+    printf("  warm (resident):    %.3f s\n", warm_ns / 1e9);
+    if (dense_entries == window) {
+        printf("  whole window measured, nothing extrapolated\n");
+    } else {
+        printf("  extrapolated x%.0f to 2^31 entries: cold %.3f s, warm "
+               "%.3f s\n", scale, cold_ns * scale / 1e9,
+               warm_ns * scale / 1e9);
+    }
+    printf("ratio dense/sparse replay: %.3g x against the warm dense walk, "
+           "%.3g x against the cold one (sparse best %.3f us)\n",
+           warm_ns * scale / best, cold_ns * scale / best, best / 1e3);
+    munmap(dense, dense_bytes);
+
+    t0 = now_ns();
+    for (uint64_t i = 0; i < nb_valid; i++) {
+        spapr_tce_storage_set(s, indexes[i], 0);
+    }
+    t_clear = now_ns() - t0;
+    printf("sparse set(0): %.3g/s clearing (leaves freed); bytes_used back "
+           "to %" PRIu64 " B\n", per_second(nb_valid, t_clear),
+           spapr_tce_storage_bytes_used(s));
+    spapr_tce_storage_destroy(s);
+    g_free(indexes);
+}
+
+int main(int argc, char **argv)
+{
+    guint64 dense_entries = DEFAULT_DENSE_ENTRIES;
+    gint run_length = 16;
+    gboolean small_only = false;
+    GOptionEntry entries[] = {
+        { "dense-entries", 0, 0, G_OPTION_ARG_INT64, &dense_entries,
+          "walk only the first N dense entries and extrapolate", "N" },
+        { "run-length", 0, 0, G_OPTION_ARG_INT, &run_length,
+          "contiguous entries per random run in the 10^6 case", "L" },
+        { "small-only", 0, 0, G_OPTION_ARG_NONE, &small_only,
+          "run the 10^3-entry case only", NULL },
+        { NULL }
+    };
+    g_autoptr(GOptionContext) ctx = g_option_context_new(NULL);
+    g_autoptr(GError) gerr = NULL;
+    GRand *rand;
+
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    if (!g_option_context_parse(ctx, &argc, &argv, &gerr)) {
+        fprintf(stderr, "bench-replay: %s\n", gerr->message);
+        return 1;
+    }
+    if (dense_entries < 1 || dense_entries > WINDOW_ENTRIES ||
+        run_length < 1 || run_length > 4096) {
+        fprintf(stderr, "bench-replay: --dense-entries must be in [1, 2^31], "
+                "--run-length in [1, 4096]\n");
+        return 1;
+    }
+
+    printf("bench-replay: replay of a 2^31-entry TCE window, sparse user "
+           "storage vs dense walk\n");
+    printf("dense walk = what QEMU's replay does: translate() through a "
+           "function pointer for every page of a dense 16 GiB "
+           "MAP_NORESERVE|MAP_ANONYMOUS table, notifying the valid entries; "
+           "pages never written hold zeros\n");
+    report_empty_cost();
+
+    rand = g_rand_new_with_seed(20250601);
+    run_case(1000, 1, dense_entries, rand);
+    if (!small_only) {
+        run_case(1000000, run_length, dense_entries, rand);
+    }
+    g_rand_free(rand);
+    return 0;
+}

@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/* Introspection of TCE tables: QMP x-query-spapr-tce and HMP "info tce". */
+
+#include "qemu/osdep.h"
+#include <json-glib/json-glib.h>
+#include "qapi/error.h"
+#include "monitor/monitor.h"
+#include "hw/ppc/spapr_iommu.h"
+
+/* Entries returned by one x-query-spapr-tce call at most (page with start). */
+#define SPAPR_TCE_QUERY_MAX_ENTRIES 4096
+
+typedef struct TceQuery {
+    bool has_liobn;
+    uint32_t liobn;
+    bool entries;
+    uint64_t start;
+    uint64_t count;
+    JsonArray *tables;
+} TceQuery;
+
+typedef struct TceEntriesCollect {
+    SpaprTceTable *tcet;
+    JsonArray *out;
+    uint64_t remaining;
+} TceEntriesCollect;
+
+static int tce_query_entry(void *opaque, uint64_t index, uint64_t tce)
+{
+    TceEntriesCollect *c = opaque;
+    JsonObject *e = json_object_new();
+
+    json_object_set_int_member(e, "index", index);
+    json_object_set_int_member(e, "ioba",
+                               c->tcet->bus_offset + (index << c->tcet->page_shift));
+    json_object_set_int_member(e, "tce", tce);
+    json_array_add_object_element(c->out, e);
+    return --c->remaining == 0;
+}
+
+static void tce_query_table(SpaprTceTable *tcet, void *opaque)
+{
+    TceQuery *q = opaque;
+    JsonObject *t;
+    bool enabled = spapr_tce_table_enabled(tcet);
+
+    if (q->has_liobn && q->liobn != tcet->liobn) {
+        return;
+    }
+    t = json_object_new();
+    json_object_set_int_member(t, "liobn", tcet->liobn);
+    json_object_set_boolean_member(t, "enabled", enabled);
+    json_object_set_int_member(t, "bus-offset", tcet->bus_offset);
+    json_object_set_int_member(t, "page-shift", tcet->page_shift);
+    json_object_set_int_member(t, "nb-table", tcet->nb_table);
+    json_object_set_string_member(t, "owner", enabled ?
+                                  spapr_tce_storage_kind(tcet->storage) : "user");
+    json_object_set_boolean_member(t, "need-vfio", tcet->need_vfio);
+    json_object_set_int_member(t, "valid-entries", enabled ?
+                               spapr_tce_storage_count_valid(tcet->storage) : 0);
+    json_object_set_int_member(t, "bytes-used", enabled ?
+                               spapr_tce_storage_bytes_used(tcet->storage) : 0);
+    if (q->entries) {
+        TceEntriesCollect c = {
+            .tcet = tcet,
+            .out = json_array_new(),
+            .remaining = q->count,
+        };
+
+        if (enabled && q->start < tcet->nb_table) {
+            spapr_tce_storage_for_each_valid(tcet->storage, q->start, tcet->nb_table - 1,
+                                   tce_query_entry, &c);
+        }
+        json_object_set_array_member(t, "entries", c.out);
+    }
+    json_array_add_object_element(q->tables, t);
+}
+
+static bool get_uint_arg(JsonObject *args, const char *name, uint64_t max,
+                         bool *present, uint64_t *val, Error **errp)
+{
+    JsonNode *node = args ? json_object_get_member(args, name) : NULL;
+
+    *present = node != NULL;
+    if (!node) {
+        return true;
+    }
+    if (JSON_NODE_HOLDS_VALUE(node) &&
+        json_node_get_value_type(node) == G_TYPE_INT64 &&
+        json_node_get_int(node) >= 0 && (uint64_t)json_node_get_int(node) <= max) {
+        *val = json_node_get_int(node);
+        return true;
+    }
+    error_setg(errp, "Parameter '%s' expects an integer between 0 and %" PRIu64,
+               name, max);
+    return false;
+}
+
+/*
+ * x-query-spapr-tce [liobn] [entries: bool] [start] [count]: one object per
+ * table (ordered by LIOBN); with entries, the valid entries from index
+ * @start on, at most @count (default and maximum 4096) per table.
+ */
+static void qmp_x_query_spapr_tce(JsonObject *args, JsonNode **ret, Error **errp)
+{
+    SpaprMachineState *spapr = spapr_machine();
+    TceQuery q = { .count = SPAPR_TCE_QUERY_MAX_ENTRIES };
+    uint64_t liobn = 0;
+    bool present;
+    JsonNode *node;
+
+    if (!get_uint_arg(args, "liobn", UINT32_MAX, &q.has_liobn, &liobn, errp) ||
+        !get_uint_arg(args, "start", UINT64_MAX >> 1, &present, &q.start, errp) ||
+        !get_uint_arg(args, "count", SPAPR_TCE_QUERY_MAX_ENTRIES, &present,
+                      &q.count, errp)) {
+        return;
+    }
+    if (present && q.count == 0) {
+        error_setg(errp, "Parameter 'count' must be at least 1");
+        return;
+    }
+    q.liobn = liobn;
+    node = args ? json_object_get_member(args, "entries") : NULL;
+    if (node) {
+        if (!JSON_NODE_HOLDS_VALUE(node) ||
+            json_node_get_value_type(node) != G_TYPE_BOOLEAN) {
+            error_setg(errp, "Parameter 'entries' expects a boolean");
+            return;
+        }
+        q.entries = json_node_get_boolean(node);
+    }
+    if (q.has_liobn && !spapr_tce_find_by_liobn(spapr, liobn)) {
+        error_setg(errp, "No TCE table with LIOBN 0x%" PRIx64, liobn);
+        return;
+    }
+    q.tables = json_array_new();
+    spapr_tce_table_foreach(spapr, tce_query_table, &q);
+    *ret = json_node_init_array(json_node_alloc(), q.tables);
+    json_array_unref(q.tables);
+}
+
+static void hmp_info_tce_table(SpaprTceTable *tcet, void *opaque)
+{
+    Monitor *mon = opaque;
+
+    if (!spapr_tce_table_enabled(tcet)) {
+        monitor_printf(mon, "%08x  %-8s %18s %5s %10s %-6s %-9s %10s %10s\n",
+                       tcet->liobn, "off", "-", "-", "-", "-",
+                       tcet->need_vfio ? "yes" : "no", "0", "0");
+        return;
+    }
+    monitor_printf(mon, "%08x  %-8s 0x%016" PRIx64 " %5u %10u %-6s %-9s "
+                   "%10" PRIu64 " %10" PRIu64 "\n",
+                   tcet->liobn, "on", tcet->bus_offset, tcet->page_shift,
+                   tcet->nb_table, spapr_tce_storage_kind(tcet->storage),
+                   tcet->need_vfio ? "yes" : "no",
+                   spapr_tce_storage_count_valid(tcet->storage),
+                   spapr_tce_storage_bytes_used(tcet->storage));
+}
+
+static void hmp_info_tce(Monitor *mon, const char *args)
+{
+    SpaprMachineState *spapr = spapr_machine();
+
+    monitor_printf(mon, "%-8s  %-8s %18s %5s %10s %-6s %-9s %10s %10s\n",
+                   "LIOBN", "window", "bus-offset", "shift", "entries",
+                   "owner", "need-vfio", "valid", "bytes");
+    spapr_tce_table_foreach(spapr, hmp_info_tce_table, mon);
+}
+
+void spapr_tce_monitor_init(void)
+{
+    qmp_register_command("x-query-spapr-tce", qmp_x_query_spapr_tce);
+    hmp_register_info("tce", "", "show the sPAPR TCE tables (DMA windows)",
+                      hmp_info_tce);
+}

@@ -1,0 +1,161 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The pseries machine: guest RAM, the hypercall and RTAS tables it owns, the
+ * LIOBN registry of TCE tables, and the PAPR constants they use.
+ *
+ * There is no vCPU.  Hypercalls and RTAS calls arrive through the qtest
+ * protocol ("hcall" and "rtas" verbs) and are dispatched here exactly as the
+ * guest's sc 1 and RTAS blob would reach them: by opcode, and by RTAS token
+ * or name, with argument cells in guest memory.
+ */
+#ifndef HW_PPC_SPAPR_H
+#define HW_PPC_SPAPR_H
+
+#include "qemu/osdep.h"
+#include "hw/boards.h"
+#include "exec/memory.h"
+
+typedef uint64_t target_ulong;
+
+#define TYPE_SPAPR_MACHINE "pseries-machine"
+
+typedef struct SpaprMachineState SpaprMachineState;
+typedef struct SpaprTceTable SpaprTceTable;
+
+/* Hypercall return codes (PAPR; the values the guest sees in r3). */
+#define H_SUCCESS        0
+#define H_HARDWARE       -1
+#define H_FUNCTION       -2
+#define H_PRIVILEGE      -3
+#define H_PARAMETER      -4
+
+/* Hypercall opcodes handled by this model. */
+#define H_GET_TCE           0x1C
+#define H_PUT_TCE           0x20
+#define H_STUFF_TCE         0x138
+#define H_PUT_TCE_INDIRECT  0x13C
+#define MAX_HCALL_OPCODE    0x450
+/* QEMU/KVM private range; KVMPPC_H_RTAS is how the RTAS blob enters. */
+#define KVMPPC_HCALL_BASE   0xF000
+#define KVMPPC_H_RTAS       (KVMPPC_HCALL_BASE + 0x0)
+
+/* Arguments r4..r12 of a hypercall; outputs are written back from args[0]. */
+#define SPAPR_HCALL_MAX_ARGS 9
+
+/*
+ * A hypercall handler.  @args holds r4..r12 on entry; a handler that returns
+ * values stores them in args[0], args[1], ... (r4, r5, ...).  It returns an
+ * H_* code.  It must validate every argument before changing any state, and
+ * must never end the process: guest input is untrusted.
+ */
+typedef target_ulong SpaprHcallFn(SpaprMachineState *spapr,
+                                  target_ulong opcode, target_ulong *args);
+
+/* RTAS status codes (rets[0]). */
+#define RTAS_OUT_SUCCESS            0
+#define RTAS_OUT_NO_ERRORS_FOUND    1
+#define RTAS_OUT_HW_ERROR           -1
+#define RTAS_OUT_BUSY               -2
+#define RTAS_OUT_PARAM_ERROR        -3
+#define RTAS_OUT_NOT_SUPPORTED      -3
+#define RTAS_OUT_NOT_AUTHORIZED     -9002
+
+/* RTAS tokens: QEMU's numbering, published in /rtas of the device tree. */
+#define RTAS_TOKEN_BASE                 0x2000
+#define RTAS_GET_TIME_OF_DAY            (RTAS_TOKEN_BASE + 0x01)
+#define RTAS_CHECK_EXCEPTION            (RTAS_TOKEN_BASE + 0x0E)
+#define RTAS_EVENT_SCAN                 (RTAS_TOKEN_BASE + 0x0F)
+#define RTAS_READ_PCI_CONFIG            (RTAS_TOKEN_BASE + 0x14)
+#define RTAS_WRITE_PCI_CONFIG           (RTAS_TOKEN_BASE + 0x15)
+#define RTAS_IBM_READ_PCI_CONFIG        (RTAS_TOKEN_BASE + 0x16)
+#define RTAS_IBM_WRITE_PCI_CONFIG       (RTAS_TOKEN_BASE + 0x17)
+#define RTAS_SET_INDICATOR              (RTAS_TOKEN_BASE + 0x1A)
+#define RTAS_GET_SENSOR_STATE           (RTAS_TOKEN_BASE + 0x1D)
+#define RTAS_IBM_CONFIGURE_CONNECTOR    (RTAS_TOKEN_BASE + 0x1E)
+#define RTAS_IBM_QUERY_PE_DMA_WINDOW    (RTAS_TOKEN_BASE + 0x26)
+#define RTAS_IBM_CREATE_PE_DMA_WINDOW   (RTAS_TOKEN_BASE + 0x27)
+#define RTAS_IBM_REMOVE_PE_DMA_WINDOW   (RTAS_TOKEN_BASE + 0x28)
+#define RTAS_IBM_RESET_PE_DMA_WINDOW    (RTAS_TOKEN_BASE + 0x29)
+#define RTAS_TOKEN_MAX                  (RTAS_TOKEN_BASE + 0x2D)
+
+/*
+ * An RTAS handler.  @args and @rets are guest-physical addresses of arrays of
+ * 32-bit big-endian cells (nargs inputs, nret outputs).  The handler writes
+ * its status in rets[0] (when nret > 0) with rtas_st().  The caller has
+ * checked that both arrays lie in guest RAM.  Guest input is untrusted.
+ */
+typedef void SpaprRtasFn(SpaprMachineState *spapr, uint32_t token,
+                         uint32_t nargs, target_ulong args,
+                         uint32_t nret, target_ulong rets);
+
+struct SpaprMachineState {
+    MachineState parent_obj;
+
+    MemoryRegion ram;
+    /* opcode -> SpaprHcall*, filled by spapr_register_hypercall(). */
+    GHashTable *hcalls;
+    /* name -> SpaprHcall* (same objects), for the qtest "hcall" verb. */
+    GHashTable *hcalls_by_name;
+    /* Indexed by token - RTAS_TOKEN_BASE. */
+    struct {
+        const char *name;
+        SpaprRtasFn *fn;
+    } rtas_table[RTAS_TOKEN_MAX - RTAS_TOKEN_BASE];
+    /* RTAS name -> token, for the qtest "rtas NAME" verb. */
+    GHashTable *rtas_by_name;
+    /* LIOBN -> SpaprTceTable*, owned by the machine (DESIGN.md). */
+    GHashTable *tce_tables;
+
+    /* vCPU-related machine options, accepted and recorded (no vCPU here). */
+    GHashTable *caps;
+    char *ic_mode;
+    char *dumpdtb;
+};
+
+#define SPAPR_MACHINE(obj) \
+    OBJECT_CHECK(SpaprMachineState, (obj), TYPE_SPAPR_MACHINE)
+
+/* The machine, or NULL before it is created (qtest verbs check it). */
+SpaprMachineState *spapr_machine(void);
+
+/*
+ * Register @fn for @opcode (a multiple of 4 up to MAX_HCALL_OPCODE, or in the
+ * KVMPPC range) under @name ("H_PUT_TCE"); @nret is the number of values the
+ * handler returns in args[] (shown by the qtest "hcall" verb).  Called from
+ * init functions; registering an opcode twice is a programming error.
+ */
+void spapr_register_hypercall(SpaprMachineState *spapr, target_ulong opcode,
+                              const char *name, unsigned nret,
+                              SpaprHcallFn *fn);
+/* Dispatch; unknown or unregistered opcodes return H_FUNCTION. */
+target_ulong spapr_hypercall(SpaprMachineState *spapr, target_ulong opcode,
+                             target_ulong *args);
+/* Opcode of a hypercall name ("H_PUT_TCE"), or -1. */
+int64_t spapr_hcall_opcode_by_name(const char *name);
+
+/* Create the hypercall table and register the machine's own hypercalls. */
+void spapr_hcall_init(SpaprMachineState *spapr);
+/* Create the RTAS table and register the machine's own RTAS calls. */
+void spapr_rtas_init(SpaprMachineState *spapr);
+
+/* Register an RTAS call under @token and @name (e.g. "get-time-of-day"). */
+void spapr_rtas_register(SpaprMachineState *spapr, uint32_t token,
+                         const char *name, SpaprRtasFn *fn);
+/*
+ * Run RTAS call @token.  Returns H_SUCCESS for a known token, H_PARAMETER
+ * (and rets[0] = -3) for an unknown one, as the KVMPPC_H_RTAS path does.
+ */
+target_ulong spapr_rtas_call(SpaprMachineState *spapr, uint32_t token,
+                             uint32_t nargs, target_ulong args,
+                             uint32_t nret, target_ulong rets);
+/* Token of an RTAS call name, or 0 if there is none. */
+uint32_t spapr_rtas_token(SpaprMachineState *spapr, const char *name);
+
+/* Read input cell @n / write output cell @n (big-endian, guest memory). */
+uint32_t rtas_ld(target_ulong phys, int n);
+void rtas_st(target_ulong phys, int n, uint32_t val);
+
+/* True if [gpa, gpa + len) lies inside guest RAM. */
+bool spapr_gpa_range_in_ram(SpaprMachineState *spapr, hwaddr gpa, hwaddr len);
+
+#endif /* HW_PPC_SPAPR_H */

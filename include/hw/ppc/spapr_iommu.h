@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * sPAPR TCE tables: the guest-view IOMMU table of one DMA window (one LIOBN),
+ * its IOMMU memory region, and the TCE hypercalls that write it.
+ *
+ * A table is created disabled by its owner (a PHB) and enabled with a
+ * geometry (page_shift, bus_offset, nb_table) when the window exists.  While
+ * enabled, its IOMMU region "tce-iommu-<liobn>" sits at bus_offset inside
+ * the container "tce-root-<liobn>" that the owner maps into its DMA address
+ * space; enable and disable add and remove it, so memory listeners (VFIO)
+ * see region_add / region_del synchronously inside those calls.
+ *
+ * Entries live in a SpaprTceStorage (include/hw/ppc/spapr_tce_storage.h):
+ * sparse, so memory follows the entries in use and replay costs
+ * O(valid entries).  The storage has an owner ("user" here; "kernel" when
+ * the KVM fast path holds the table) that can change with the contents
+ * kept: spapr_tce_table_set_storage().
+ *
+ * Notifications (IOMMU notifiers on the region, e.g. VFIO's): IOVAs are
+ * relative to the window start (bus_offset), as in QEMU.  An update that
+ * changes an entry emits UNMAP of the old translation if it was valid, then
+ * MAP of the new one if it is valid; writing the value an entry already
+ * holds emits nothing.  Multi-entry hypercalls deliver their events inside
+ * one memory_region_iommu_batch_begin() / _commit() pair.
+ */
+#ifndef HW_PPC_SPAPR_IOMMU_H
+#define HW_PPC_SPAPR_IOMMU_H
+
+#include "qemu/osdep.h"
+#include "hw/qdev-core.h"
+#include "exec/memory.h"
+#include "hw/ppc/spapr.h"
+#include "hw/ppc/spapr_tce_storage.h"
+
+#define TYPE_SPAPR_TCE_TABLE "spapr-tce-table"
+#define SPAPR_TCE_TABLE(obj) \
+    OBJECT_CHECK(SpaprTceTable, (obj), TYPE_SPAPR_TCE_TABLE)
+
+#define SPAPR_TCE_PAGE_SHIFT    12
+#define SPAPR_TCE_PAGE_SIZE     (1ULL << SPAPR_TCE_PAGE_SHIFT)
+#define SPAPR_TCE_PAGE_MASK     (SPAPR_TCE_PAGE_SIZE - 1)
+
+/* Largest TCE list of H_PUT_TCE_INDIRECT (one 4 KiB page of u64). */
+#define SPAPR_TCE_INDIRECT_MAX  512
+
+/* PCI LIOBNs: 0x80000000 | phb_index << 8 | window number. */
+#define SPAPR_PCI_LIOBN(phb_index, window_num) \
+    (0x80000000U | ((uint32_t)(phb_index) << 8) | (window_num))
+#define SPAPR_IS_PCI_LIOBN(liobn)       (!!((liobn) & 0x80000000U))
+#define SPAPR_PCI_DMA_WINDOW_NUM(liobn) ((liobn) & 0xff)
+
+struct SpaprTceTable {
+    DeviceState parent_obj;
+
+    uint32_t liobn;
+    /* Geometry; nb_table == 0 means disabled (and page_shift, bus_offset 0). */
+    uint32_t nb_table;
+    uint32_t page_shift;
+    uint64_t bus_offset;
+    /* The entries; NULL while disabled. */
+    SpaprTceStorage *storage;
+    /* Set while at least one IOMMU notifier is registered on @iommu. */
+    bool need_vfio;
+    /* Set by the owner's DMA reset on its default window (QEMU 7.1+). */
+    bool def_win;
+
+    SpaprMachineState *spapr;
+    MemoryRegion root;
+    IOMMUMemoryRegion iommu;
+};
+
+/*
+ * Create the table for @liobn as child "tce-table-<liobn>" of @owner and
+ * register it in the machine's LIOBN registry.  It starts disabled.
+ * Fails if the LIOBN is already registered.
+ */
+SpaprTceTable *spapr_tce_new_table(SpaprMachineState *spapr,
+                                   DeviceState *owner, uint32_t liobn,
+                                   Error **errp);
+
+/* Unregister and destroy a table (disables it first). */
+void spapr_tce_table_destroy(SpaprTceTable *tcet);
+
+/* The table registered for @liobn, or NULL.  Only the low 32 bits count;
+ * a value with any higher bit set finds nothing. */
+SpaprTceTable *spapr_tce_find_by_liobn(SpaprMachineState *spapr,
+                                       target_ulong liobn);
+
+/*
+ * Enable the window: @nb_table entries of 2^@page_shift bytes at bus address
+ * @bus_offset.  Listeners of the owner's DMA address space see region_add
+ * before this returns.  Fails, changing nothing, if the table is enabled,
+ * nb_table is 0, page_shift is outside [12, 63] or the window would wrap
+ * past 2^64.
+ */
+bool spapr_tce_table_enable(SpaprTceTable *tcet, uint32_t page_shift,
+                            uint64_t bus_offset, uint32_t nb_table,
+                            Error **errp);
+
+/* Disable the window (no-op if disabled); listeners see region_del. */
+void spapr_tce_table_disable(SpaprTceTable *tcet);
+
+/* True if the window is enabled. */
+static inline bool spapr_tce_table_enabled(const SpaprTceTable *tcet)
+{
+    return tcet->nb_table != 0;
+}
+
+/* Window size in bytes (0 while disabled). */
+static inline uint64_t spapr_tce_table_window_size(const SpaprTceTable *tcet)
+{
+    return (uint64_t)tcet->nb_table << tcet->page_shift;
+}
+
+/*
+ * Clear every entry, sending UNMAP for each valid one (QEMU clears the table
+ * without notifying; here consumers stay in sync).  Device reset.
+ */
+void spapr_tce_table_clear(SpaprTceTable *tcet);
+
+/*
+ * Hand the table's entries to @storage (same number of entries, empty) and
+ * free the old storage: the "owner change" used when a table moves between
+ * user space and the kernel.  No notification: translations do not change.
+ */
+void spapr_tce_table_set_storage(SpaprTceTable *tcet,
+                                 SpaprTceStorage *storage);
+
+/* The container the owner maps into its DMA address space. */
+MemoryRegion *spapr_tce_get_iommu(SpaprTceTable *tcet);
+
+/* Register the four TCE hypercalls in the machine's table. */
+void spapr_tce_hcalls_init(SpaprMachineState *spapr);
+
+/* Register QMP x-query-spapr-tce and HMP "info tce". */
+void spapr_tce_monitor_init(void);
+
+/* Call @fn for each registered table, ordered by LIOBN. */
+void spapr_tce_table_foreach(SpaprMachineState *spapr,
+                             void (*fn)(SpaprTceTable *tcet, void *opaque),
+                             void *opaque);
+
+#endif /* HW_PPC_SPAPR_IOMMU_H */
