@@ -10,9 +10,13 @@
  *   {"error": {"class": CLASS, "desc": TEXT}[, "id": ID]}
  * each on its own line ending "\r\n".  Input is a stream of JSON values,
  * split and concatenated freely across reads.  A value that is not valid
- * JSON, not a valid request, too large (16 MiB) or too deep (1024 levels)
- * gets an error reply; the connection stays up.  Single-quoted strings are
- * accepted as in QEMU.
+ * JSON or not a valid request gets an error reply; one that grows past
+ * 16 MiB or 1024 levels of nesting gets one error reply ("JSON token size
+ * limit exceeded" / "JSON nesting depth limit exceeded", QEMU's texts) as
+ * soon as the limit is hit, and its remaining bytes are skipped; the
+ * connection always stays up.  Single-quoted strings are accepted as in
+ * QEMU.  Syntax errors read "JSON parse error, DETAIL" where DETAIL is
+ * json-glib's description.
  */
 #ifndef MONITOR_QMP_H
 #define MONITOR_QMP_H

@@ -4,6 +4,7 @@
 #include "qemu/osdep.h"
 #include "qapi/error.h"
 #include "qemu/trace-control.h"
+#include "chardev/char.h"
 #include "system/runstate.h"
 #include "monitor/monitor.h"
 #include "monitor/hmp.h"
@@ -243,6 +244,60 @@ static void test_register_twice(void)
     g_test_trap_assert_stderr("*HMP info command 'status' registered twice*");
 }
 
+static void peer_read(void *opaque, const uint8_t *buf, size_t len)
+{
+    g_string_append_len(opaque, (const char *)buf, len);
+}
+
+static void peer_event(void *opaque, QEMUChrEvent event)
+{
+}
+
+/* Run the main loop until @rx ends with the prompt (5 s at most). */
+static char *peer_wait_prompt(GString *rx)
+{
+    gint64 deadline = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
+    char *out;
+
+    while (!g_str_has_suffix(rx->str, HMP_PROMPT) &&
+           g_get_monotonic_time() < deadline) {
+        if (!g_main_context_iteration(NULL, FALSE)) {
+            g_usleep(1000);
+        }
+    }
+    out = g_strdup(rx->str);
+    g_string_truncate(rx, 0);
+    return out;
+}
+
+static void test_chardev(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("test-hmp-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "hmp.sock", NULL);
+    g_autofree char *srv_spec = g_strdup_printf("unix:%s,server=on,wait=off",
+                                                path);
+    g_autofree char *cli_spec = g_strdup_printf("unix:%s", path);
+    g_autoptr(GString) rx = g_string_new(NULL);
+    g_autofree char *banner = NULL;
+    g_autofree char *out = NULL;
+    Chardev *srv, *cli;
+
+    srv = qemu_chr_new("hmp", srv_spec, &error_abort);
+    g_assert_true(monitor_init_hmp(srv, &error_abort));
+    cli = qemu_chr_new("cli", cli_spec, &error_abort);
+    qemu_chr_set_handlers(cli, peer_read, peer_event, rx);
+    banner = peer_wait_prompt(rx);
+    g_assert_cmpstr(banner, ==, "spapr-iommu 0.1.0 monitor - type 'help' "
+                    "for more information\r\n(qemu) ");
+    g_assert_true(qemu_chr_write_all(cli, "echo hi\r\n", 9));
+    out = peer_wait_prompt(rx);
+    g_assert_cmpstr(out, ==, "echo [hi]\r\n(qemu) ");
+    qemu_chr_delete(cli);
+    monitor_cleanup();
+    qemu_chr_cleanup();
+    rmdir(dir);
+}
+
 static void test_quit(void)
 {
     g_assert_false(qemu_shutdown_requested());
@@ -268,6 +323,7 @@ int main(int argc, char **argv)
     g_test_add_func("/hmp/trace-event", test_trace_event);
     g_test_add_func("/hmp/line-monitor", test_line_monitor);
     g_test_add_func("/hmp/register-twice", test_register_twice);
+    g_test_add_func("/hmp/chardev", test_chardev);
     g_test_add_func("/hmp/quit", test_quit);
     return g_test_run();
 }

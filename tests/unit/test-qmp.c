@@ -4,6 +4,7 @@
 #include "qemu/osdep.h"
 #include "qapi/error.h"
 #include "qemu/trace-control.h"
+#include "chardev/char.h"
 #include "system/runstate.h"
 #include "monitor/monitor.h"
 #include "monitor/qmp.h"
@@ -707,6 +708,85 @@ static void test_register_twice(void)
     g_test_trap_assert_stderr("*QMP command 'cont' registered twice*");
 }
 
+/* A peer chardev collecting what the monitor sends. */
+typedef struct Peer {
+    GString *rx;
+} Peer;
+
+static void peer_read(void *opaque, const uint8_t *buf, size_t len)
+{
+    g_string_append_len(((Peer *)opaque)->rx, (const char *)buf, len);
+}
+
+static void peer_event(void *opaque, QEMUChrEvent event)
+{
+}
+
+/* Run the main loop until @p received a line ending "\r\n" (5 s at most). */
+static char *peer_wait_line(Peer *p)
+{
+    gint64 deadline = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
+    char *line;
+
+    while (!g_str_has_suffix(p->rx->str, "\r\n") &&
+           g_get_monotonic_time() < deadline) {
+        if (!g_main_context_iteration(NULL, FALSE)) {
+            g_usleep(1000);
+        }
+    }
+    line = g_strdup(p->rx->str);
+    g_string_truncate(p->rx, 0);
+    return line;
+}
+
+static void test_chardev(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("test-qmp-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "qmp.sock", NULL);
+    g_autofree char *srv_spec = g_strdup_printf("unix:%s,server=on,wait=off",
+                                                path);
+    g_autofree char *cli_spec = g_strdup_printf("unix:%s", path);
+    Peer peer = { .rx = g_string_new(NULL) };
+    Chardev *srv, *cli;
+    Error *err = NULL;
+    char *line;
+
+    srv = qemu_chr_new("qmp", srv_spec, &error_abort);
+    g_assert_true(monitor_init_qmp(srv, &error_abort));
+    g_assert_false(monitor_init_qmp(srv, &err));
+    g_assert_cmpstr(error_get_pretty(err), ==,
+                    "chardev 'qmp' already has a monitor");
+    error_free_or_abort(&err);
+
+    for (int round = 0; round < 2; round++) {
+        cli = qemu_chr_new("cli", cli_spec, &error_abort);
+        qemu_chr_set_handlers(cli, peer_read, peer_event, &peer);
+        line = peer_wait_line(&peer);
+        g_assert_cmpstr(line, ==, GREETING);
+        g_free(line);
+        g_assert_true(qemu_chr_write_all(cli, "{\"execute\": \"cont\"}", 19));
+        line = peer_wait_line(&peer);
+        g_assert_cmpstr(line, ==, "{\"error\": {\"class\": \"CommandNotFound\", "
+                        "\"desc\": \"Expecting capabilities negotiation with "
+                        "'qmp_capabilities'\"}}\r\n");
+        g_free(line);
+        g_assert_true(qemu_chr_write_all(cli, "{\"execute\": "
+                                         "\"qmp_capabilities\"}\n", 32));
+        line = peer_wait_line(&peer);
+        g_assert_cmpstr(line, ==, RET_EMPTY);
+        g_free(line);
+        /*
+         * The client leaves; the server accepts the next one only after
+         * it saw the hang-up, and that one must negotiate again.
+         */
+        qemu_chr_delete(cli);
+    }
+    monitor_cleanup();
+    qemu_chr_cleanup();
+    rmdir(dir);
+    g_string_free(peer.rx, TRUE);
+}
+
 static void test_quit(void)
 {
     Client *c = client_ready();
@@ -743,6 +823,7 @@ int main(int argc, char **argv)
     g_test_add_func("/qmp/to-json", test_to_json);
     g_test_add_func("/qmp/command-call", test_command_call);
     g_test_add_func("/qmp/register-twice", test_register_twice);
+    g_test_add_func("/qmp/chardev", test_chardev);
     g_test_add_func("/qmp/quit", test_quit);
     return g_test_run();
 }
