@@ -489,10 +489,8 @@ void monitor_qmp_feed(MonitorQMP *mon, const void *buf, size_t len)
     const char *p = buf;
     size_t i = 0;
 
-    if (!mon->open) {
-        return;
-    }
-    while (i < len) {
+    /* A command may end the connection (a write that finds the peer gone). */
+    while (i < len && mon->open) {
         char c = p[i];
 
         if (mon->quote) {
