@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * QMP: the JSON monitor protocol (json-glib), its command registry, argument
+ * helpers for command implementations and the byte-level protocol core.
+ *
+ * Wire format follows QEMU 7.2: a greeting on connect, capabilities
+ * negotiation (only "qmp_capabilities" is accepted until it succeeds; no
+ * capability is offered), then one reply per request:
+ *   {"return": VALUE[, "id": ID]} or
+ *   {"error": {"class": CLASS, "desc": TEXT}[, "id": ID]}
+ * each on its own line ending "\r\n".  Input is a stream of JSON values,
+ * split and concatenated freely across reads.  A value that is not valid
+ * JSON or not a valid request gets an error reply; one that grows past
+ * 16 MiB or 1024 levels of nesting gets one error reply ("JSON token size
+ * limit exceeded" / "JSON nesting depth limit exceeded", QEMU's texts) as
+ * soon as the limit is hit, and its remaining bytes are skipped; the
+ * connection always stays up.  Single-quoted strings are accepted as in
+ * QEMU.  Syntax errors read "JSON parse error, DETAIL" where DETAIL is
+ * json-glib's description.
+ */
+#ifndef MONITOR_QMP_H
+#define MONITOR_QMP_H
+
+#include "qemu/osdep.h"
+#include <json-glib/json-glib.h>
+#include "monitor/monitor.h"
+
+typedef struct Error Error;
+
+/* Largest JSON value accepted, in bytes; larger ones are an error. */
+#define MONITOR_QMP_MAX_VALUE_SIZE (16u << 20)
+/* Deepest nesting of objects and arrays accepted. */
+#define MONITOR_QMP_MAX_NESTING 1024
+
+/*
+ * A command implementation.  @args is the request's "arguments" object (an
+ * empty object when absent; borrowed).  On success set *@ret to a new node
+ * (ownership passes to the caller) or leave it NULL for "{}"; on failure set
+ * one error in @errp and leave *@ret NULL.  Main loop context.
+ */
+typedef void QmpCommandFunc(JsonObject *args, JsonNode **ret, Error **errp);
+
+/*
+ * Register command @name.  May be called from any component's init code,
+ * before or after the monitors start.  Registering a name twice aborts (a
+ * programming error).  @name is copied.
+ */
+void qmp_register_command(const char *name, QmpCommandFunc *fn);
+
+/* True if a command @name is registered. */
+bool qmp_command_exists(const char *name);
+
+/*
+ * Run the registered command @name directly (not through a QMP client), as
+ * HMP wrappers do.  @args may be NULL (no arguments).  Returns true with
+ * *@ret set (possibly to NULL, meaning "{}"), or false with @errp set: no
+ * such command (class CommandNotFound, "The command NAME has not been
+ * found") or the command's own error.  "qmp_capabilities" only works from a
+ * QMP client.
+ */
+bool qmp_command_call(const char *name, JsonObject *args, JsonNode **ret,
+                      Error **errp);
+
+/*
+ * Argument helpers for command implementations.  Errors use QEMU's texts:
+ *   missing:       "Parameter 'NAME' is missing"
+ *   wrong type:    "Invalid parameter type for 'NAME', expected: string"
+ *                  (or "integer", "boolean")
+ *   unexpected:    "Parameter 'NAME' is unexpected"
+ * A JSON null counts as the wrong type.  Strings are borrowed from @args.
+ * Each returns true on success, false with @errp set.
+ */
+bool qmp_arg_str(JsonObject *args, const char *name, const char **val,
+                 Error **errp);
+bool qmp_arg_int(JsonObject *args, const char *name, int64_t *val,
+                 Error **errp);
+bool qmp_arg_bool(JsonObject *args, const char *name, bool *val,
+                  Error **errp);
+/* Optional variants: *@val = @dflt when the member is absent. */
+bool qmp_arg_opt_str(JsonObject *args, const char *name, const char *dflt,
+                     const char **val, Error **errp);
+bool qmp_arg_opt_int(JsonObject *args, const char *name, int64_t dflt,
+                     int64_t *val, Error **errp);
+bool qmp_arg_opt_bool(JsonObject *args, const char *name, bool dflt,
+                      bool *val, Error **errp);
+/*
+ * Reject any member of @args whose name is not in @known (NULL-terminated;
+ * @known itself may be NULL for "no arguments").  Call it first in every
+ * command so that typos are errors, as with QEMU's schema.
+ */
+bool qmp_args_check(JsonObject *args, const char *const *known, Error **errp);
+
+/*
+ * Serialize @node as QEMU does: compact, ", " and ": " separators, object
+ * members in insertion order, non-ASCII and control characters as \uXXXX.
+ * Returns a new string (g_free it).
+ */
+char *qmp_to_json(JsonNode *node);
+
+/*
+ * The byte-level protocol core, with no chardev: bytes in through
+ * monitor_qmp_feed(), bytes out through @out.  monitor_init_qmp() binds one
+ * of these to a chardev; tests drive it directly.
+ */
+typedef struct MonitorQMP MonitorQMP;
+
+/* A new, closed QMP monitor writing to @out(@opaque).  Any context. */
+MonitorQMP *monitor_qmp_new(MonitorOutputFn *out, void *opaque);
+
+/*
+ * A client connected: forget any partial input, require negotiation again
+ * and send the greeting.
+ */
+void monitor_qmp_open(MonitorQMP *mon);
+
+/*
+ * The client left: forget partial input and negotiation; no events are
+ * sent until the next monitor_qmp_open() and negotiation.
+ */
+void monitor_qmp_close(MonitorQMP *mon);
+
+/*
+ * Feed @len bytes of client input; every complete JSON value is handled
+ * (and replied to) before this returns.  Ignored while closed.
+ */
+void monitor_qmp_feed(MonitorQMP *mon, const void *buf, size_t len);
+
+/* True once "qmp_capabilities" succeeded on the current connection. */
+bool monitor_qmp_negotiated(MonitorQMP *mon);
+
+/* The Monitor (output object) of @mon. */
+Monitor *monitor_qmp_get_monitor(MonitorQMP *mon);
+
+/* Free @mon; NULL is ignored.  Not from inside its own command. */
+void monitor_qmp_free(MonitorQMP *mon);
+
+#endif /* MONITOR_QMP_H */
