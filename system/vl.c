@@ -2,6 +2,7 @@
 /* Start-up steps behind the command line: machine, devices, globals, help. */
 
 #include "qemu/osdep.h"
+#include <json-glib/json-glib.h>
 #include "qapi/error.h"
 #include "hw/boards.h"
 #include "hw/qdev-core.h"
@@ -10,13 +11,20 @@
 #include "system/qtest.h"
 #include "system/runstate.h"
 #include "system/system.h"
+#include "monitor/monitor.h"
+#include "hw/ppc/spapr_iommu.h"
 
 static MachineState *current_machine;
 
 /* system_reset from the monitor, run by the main loop. */
 static void system_reset_machine(void *opaque)
 {
+    JsonObject *data = json_object_new();
+
     machine_reset(opaque);
+    json_object_set_boolean_member(data, "guest", false);
+    json_object_set_string_member(data, "reason", "host-qmp-system-reset");
+    qapi_event_send("RESET", data);
 }
 
 void system_device_help_and_exit(const char *opts)
@@ -93,6 +101,12 @@ bool system_device_add(const char *opts, Error **errp)
     return true;
 }
 
+void system_monitor_init(void)
+{
+    monitor_qdev_cmds_init();
+    spapr_tce_monitor_init();
+}
+
 bool system_machine_done(Error **errp)
 {
     qdev_hotplug = true;
@@ -103,6 +117,7 @@ bool system_machine_done(Error **errp)
 void system_cleanup(void)
 {
     qtest_server_cleanup();
+    monitor_cleanup();
     if (current_machine) {
         machine_destroy(current_machine);
         current_machine = NULL;

@@ -156,7 +156,7 @@ static void spapr_machine_class_init(ObjectClass *oc, const void *data)
     MachineClass *mc = MACHINE_CLASS(oc);
 
     mc->name = "pseries";
-    mc->desc = "pSeries Logical Partition (PAPR compliant), DMA model without vCPUs";
+    mc->desc = "pSeries Logical Partition (PAPR compliant)";
     mc->is_default = true;
     mc->default_ram_size = 1ULL << 30;
     mc->props = spapr_machine_props;

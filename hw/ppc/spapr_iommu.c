@@ -93,29 +93,33 @@ static int spapr_tce_replay_one(void *opaque, uint64_t index, uint64_t tce)
  * window size.  A window that was just created is empty, so its replay costs
  * nothing and needs no "skip replay" flag.  MAP events only.
  */
-static void spapr_tce_replay(IOMMUMemoryRegion *iommu, IOMMUNotifier *n)
+static int spapr_tce_replay(IOMMUMemoryRegion *iommu, IOMMUNotifier *n)
 {
     SpaprTceTable *tcet = container_of(iommu, SpaprTceTable, iommu);
     TceReplay r = { .tcet = tcet, .n = n };
     uint64_t first, last;
 
     if (!spapr_tce_table_enabled(tcet)) {
-        return;
+        return 0;
     }
     first = n->start >> tcet->page_shift;
     if (first >= tcet->nb_table) {
-        return;
+        return 0;
     }
     last = MIN(n->end >> tcet->page_shift, (uint64_t)tcet->nb_table - 1);
     trace_spapr_tce_replay(tcet->liobn,
                            spapr_tce_storage_count_valid(tcet->storage));
     if (n->batch_begin) {
-        n->batch_begin(n);
+        r.err = n->batch_begin(n);
     }
-    spapr_tce_storage_for_each_valid(tcet->storage, first, last, spapr_tce_replay_one, &r);
+    spapr_tce_storage_for_each_valid(tcet->storage, first, last,
+                                     spapr_tce_replay_one, &r);
     if (n->batch_commit) {
-        n->batch_commit(n);
+        int ret = n->batch_commit(n);
+
+        r.err = r.err ? r.err : ret;
     }
+    return r.err;
 }
 
 /*
@@ -149,7 +153,6 @@ static uint64_t spapr_tce_get_min_page_size(IOMMUMemoryRegion *iommu)
 }
 
 static const IOMMUMemoryRegionOps spapr_iommu_ops = {
-    .name = "spapr-iommu-memory-region",
     .translate = spapr_tce_translate,
     .replay = spapr_tce_replay,
     .notify_flag_changed = spapr_tce_notify_flag_changed,
@@ -357,12 +360,12 @@ static int spapr_tce_update(SpaprTceTable *tcet, uint64_t index, uint64_t tce)
     if (TCE_PERM(old) != IOMMU_NONE) {
         ev.type = IOMMU_NOTIFIER_UNMAP;
         ev.entry = spapr_tce_entry(tcet, index, old, IOMMU_NONE);
-        err = memory_region_notify_iommu(&tcet->iommu, 0, ev);
+        err = memory_region_notify_iommu(&tcet->iommu, 0, &ev);
     }
     if (TCE_PERM(tce) != IOMMU_NONE) {
         ev.type = IOMMU_NOTIFIER_MAP;
         ev.entry = spapr_tce_entry(tcet, index, tce, TCE_PERM(tce));
-        ret = memory_region_notify_iommu(&tcet->iommu, 0, ev);
+        ret = memory_region_notify_iommu(&tcet->iommu, 0, &ev);
         err = err ? err : ret;
     }
     return err;

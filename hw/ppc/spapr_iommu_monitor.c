@@ -5,6 +5,8 @@
 #include <json-glib/json-glib.h>
 #include "qapi/error.h"
 #include "monitor/monitor.h"
+#include "monitor/hmp.h"
+#include "monitor/qmp.h"
 #include "hw/ppc/spapr_iommu.h"
 
 /* Entries returned by one x-query-spapr-tce call at most (page with start). */
@@ -76,26 +78,6 @@ static void tce_query_table(SpaprTceTable *tcet, void *opaque)
     json_array_add_object_element(q->tables, t);
 }
 
-static bool get_uint_arg(JsonObject *args, const char *name, uint64_t max,
-                         bool *present, uint64_t *val, Error **errp)
-{
-    JsonNode *node = args ? json_object_get_member(args, name) : NULL;
-
-    *present = node != NULL;
-    if (!node) {
-        return true;
-    }
-    if (JSON_NODE_HOLDS_VALUE(node) &&
-        json_node_get_value_type(node) == G_TYPE_INT64 &&
-        json_node_get_int(node) >= 0 && (uint64_t)json_node_get_int(node) <= max) {
-        *val = json_node_get_int(node);
-        return true;
-    }
-    error_setg(errp, "Parameter '%s' expects an integer between 0 and %" PRIu64,
-               name, max);
-    return false;
-}
-
 /*
  * x-query-spapr-tce [liobn] [entries: bool] [start] [count]: one object per
  * table (ordered by LIOBN); with entries, the valid entries from index
@@ -103,36 +85,40 @@ static bool get_uint_arg(JsonObject *args, const char *name, uint64_t max,
  */
 static void qmp_x_query_spapr_tce(JsonObject *args, JsonNode **ret, Error **errp)
 {
+    static const char *const known[] = {
+        "liobn", "entries", "start", "count", NULL
+    };
     SpaprMachineState *spapr = spapr_machine();
-    TceQuery q = { .count = SPAPR_TCE_QUERY_MAX_ENTRIES };
-    uint64_t liobn = 0;
-    bool present;
-    JsonNode *node;
+    TceQuery q = { 0 };
+    int64_t liobn, start, count;
 
-    if (!get_uint_arg(args, "liobn", UINT32_MAX, &q.has_liobn, &liobn, errp) ||
-        !get_uint_arg(args, "start", UINT64_MAX >> 1, &present, &q.start, errp) ||
-        !get_uint_arg(args, "count", SPAPR_TCE_QUERY_MAX_ENTRIES, &present,
-                      &q.count, errp)) {
+    if (!qmp_args_check(args, known, errp) ||
+        !qmp_arg_opt_int(args, "liobn", -1, &liobn, errp) ||
+        !qmp_arg_opt_bool(args, "entries", false, &q.entries, errp) ||
+        !qmp_arg_opt_int(args, "start", 0, &start, errp) ||
+        !qmp_arg_opt_int(args, "count", SPAPR_TCE_QUERY_MAX_ENTRIES, &count,
+                         errp)) {
         return;
     }
-    if (present && q.count == 0) {
-        error_setg(errp, "Parameter 'count' must be at least 1");
+    if (args && json_object_has_member(args, "liobn") &&
+        (liobn < 0 || liobn > UINT32_MAX ||
+         !spapr_tce_find_by_liobn(spapr, liobn))) {
+        error_setg(errp, "No TCE table with LIOBN 0x%" PRIx64, (uint64_t)liobn);
         return;
     }
+    if (start < 0) {
+        error_setg(errp, "Parameter 'start' must not be negative");
+        return;
+    }
+    if (count < 1 || count > SPAPR_TCE_QUERY_MAX_ENTRIES) {
+        error_setg(errp, "Parameter 'count' must be between 1 and %d",
+                   SPAPR_TCE_QUERY_MAX_ENTRIES);
+        return;
+    }
+    q.has_liobn = liobn >= 0;
     q.liobn = liobn;
-    node = args ? json_object_get_member(args, "entries") : NULL;
-    if (node) {
-        if (!JSON_NODE_HOLDS_VALUE(node) ||
-            json_node_get_value_type(node) != G_TYPE_BOOLEAN) {
-            error_setg(errp, "Parameter 'entries' expects a boolean");
-            return;
-        }
-        q.entries = json_node_get_boolean(node);
-    }
-    if (q.has_liobn && !spapr_tce_find_by_liobn(spapr, liobn)) {
-        error_setg(errp, "No TCE table with LIOBN 0x%" PRIx64, liobn);
-        return;
-    }
+    q.start = start;
+    q.count = count;
     q.tables = json_array_new();
     spapr_tce_table_foreach(spapr, tce_query_table, &q);
     *ret = json_node_init_array(json_node_alloc(), q.tables);

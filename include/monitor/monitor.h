@@ -88,4 +88,10 @@ bool monitor_init_hmp(Chardev *chr, Error **errp);
  */
 void monitor_cleanup(void);
 
+/*
+ * Register device_add, device_del (and the DEVICE_DELETED event), info
+ * mtree, info qtree and info qom-tree.  Once, at start-up.
+ */
+void monitor_qdev_cmds_init(void);
+
 #endif /* MONITOR_MONITOR_H */

@@ -8,7 +8,7 @@
 
 /*
  * Test types:
- *   test-machine "testboard" (is_default, prop board-flag)
+ *   test-machine "testboard" (prop board-flag; pseries is the default)
  *   test-host: a sys-bus-device owning bus "tbus.0" (type test-bus), its
  *     hotplug handler (pre_plug, plug, unplug_request, unplug)
  *   test-host-sync: test-host without unplug_request
@@ -255,7 +255,7 @@ static void test_machine_class_init(ObjectClass *oc, const void *data)
     mc->get_hotplug_handler = test_machine_get_hotplug_handler;
     mc->name = "testboard";
     mc->desc = "Test board";
-    mc->is_default = true;
+    mc->is_default = false;
     mc->default_ram_size = 256ULL << 20;
     mc->props = test_machine_props;
     mc->init = test_machine_init;
@@ -1127,7 +1127,7 @@ static void test_machine(void)
 
     g_assert_nonnull(mc);
     g_assert(machine_find_class(TYPE_TEST_MACHINE) == mc);
-    g_assert(machine_find_default_class() == mc);
+    g_assert(machine_find_default_class() == machine_find_class("pseries"));
     g_assert_null(machine_find_class("pc"));
     g_assert_null(machine_find_class(TYPE_MACHINE));    /* abstract */
     g_assert_null(machine_create("pc", &err));
@@ -1167,7 +1167,9 @@ static void test_machine(void)
     machine_help(out);
     g_assert_cmpstr(out->str, ==,
                     "Supported machines are:\n"
-                    "testboard            Test board (default)\n");
+                    "pseries              pSeries Logical Partition (PAPR "
+                    "compliant) (default)\n"
+                    "testboard            Test board\n");
     machine_destroy(ms);
     g_assert_null(qdev_get_machine());
     g_string_free(out, true);

@@ -1,0 +1,190 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Monitor commands over other components: device_add / device_del with the
+ * DEVICE_DELETED event, info mtree, info qtree, info qom-tree.  QMP holds
+ * the implementation; HMP commands are text wrappers over it.
+ */
+
+#include "qemu/osdep.h"
+#include <json-glib/json-glib.h>
+#include "qapi/error.h"
+#include "qom/object.h"
+#include "hw/qdev-core.h"
+#include "exec/memory.h"
+#include "monitor/monitor.h"
+#include "monitor/hmp.h"
+#include "monitor/qmp.h"
+#include "trace.h"
+
+/* Append ",name=value" with QEMU's option quoting (',' doubled). */
+static void opts_append(GString *opts, const char *name, const char *value)
+{
+    g_string_append_printf(opts, ",%s=", name);
+    for (const char *p = value; *p; p++) {
+        if (*p == ',') {
+            g_string_append_c(opts, ',');
+        }
+        g_string_append_c(opts, *p);
+    }
+}
+
+/*
+ * device_add {"driver": T, "id": X, "bus": B, PROP: VALUE...}: the same
+ * path as -device.  Property values may be strings, integers or booleans.
+ */
+static void qmp_device_add(JsonObject *args, JsonNode **ret, Error **errp)
+{
+    g_autoptr(GString) opts = g_string_new(NULL);
+    g_autoptr(GList) members = NULL;
+    const char *driver;
+
+    if (!qmp_arg_str(args, "driver", &driver, errp)) {
+        return;
+    }
+    g_string_append(opts, driver);
+    members = json_object_get_members(args);
+    for (GList *l = members; l; l = l->next) {
+        const char *name = l->data;
+        JsonNode *node = json_object_get_member(args, name);
+        g_autofree char *value = NULL;
+
+        if (!strcmp(name, "driver")) {
+            continue;
+        }
+        if (!JSON_NODE_HOLDS_VALUE(node)) {
+            error_setg(errp, "Parameter '%s' expects a string, an integer or "
+                       "a boolean", name);
+            return;
+        }
+        switch (json_node_get_value_type(node)) {
+        case G_TYPE_STRING:
+            value = g_strdup(json_node_get_string(node));
+            break;
+        case G_TYPE_INT64:
+            value = g_strdup_printf("%" PRId64, json_node_get_int(node));
+            break;
+        case G_TYPE_BOOLEAN:
+            value = g_strdup(json_node_get_boolean(node) ? "on" : "off");
+            break;
+        default:
+            error_setg(errp, "Parameter '%s' expects a string, an integer or "
+                       "a boolean", name);
+            return;
+        }
+        opts_append(opts, name, value);
+    }
+    trace_qmp_device_add(opts->str);
+    if (qdev_device_add_from_str(opts->str, errp)) {
+        *ret = json_node_init_object(json_node_alloc(), json_object_new());
+    }
+}
+
+static bool device_del(const char *id, Error **errp)
+{
+    DeviceState *dev = qdev_find_by_id(id);
+
+    if (!dev) {
+        error_set(errp, ERROR_CLASS_DEVICE_NOT_FOUND,
+                  "Device '%s' not found", id);
+        return false;
+    }
+    trace_qmp_device_del(id);
+    return qdev_unplug(dev, errp);
+}
+
+/* device_del {"id": X}: ask for the unplug; DEVICE_DELETED says when done. */
+static void qmp_device_del(JsonObject *args, JsonNode **ret, Error **errp)
+{
+    static const char *const known[] = { "id", NULL };
+    const char *id;
+
+    if (!qmp_args_check(args, known, errp) ||
+        !qmp_arg_str(args, "id", &id, errp)) {
+        return;
+    }
+    if (device_del(id, errp)) {
+        *ret = json_node_init_object(json_node_alloc(), json_object_new());
+    }
+}
+
+static void device_deleted(DeviceState *dev, const char *path)
+{
+    JsonObject *data = json_object_new();
+
+    if (dev->id) {
+        json_object_set_string_member(data, "device", dev->id);
+    }
+    json_object_set_string_member(data, "path", path);
+    qapi_event_send("DEVICE_DELETED", data);
+}
+
+static void hmp_device_add(Monitor *mon, const char *args)
+{
+    Error *err = NULL;
+
+    if (!args || !*args) {
+        monitor_printf(mon, "device_add: driver[,prop=value][,...] is required\n");
+        return;
+    }
+    if (!qdev_device_add_from_str(args, &err)) {
+        hmp_handle_error(mon, err);
+    }
+}
+
+static void hmp_device_del(Monitor *mon, const char *args)
+{
+    Error *err = NULL;
+
+    if (!args || !*args) {
+        monitor_printf(mon, "device_del: id is required\n");
+        return;
+    }
+    if (!device_del(args, &err)) {
+        hmp_handle_error(mon, err);
+    }
+}
+
+static void hmp_info_mtree(Monitor *mon, const char *args)
+{
+    g_autoptr(GString) out = g_string_new(NULL);
+    bool flatview = args && !strcmp(args, "-f");
+
+    if (args && *args && !flatview) {
+        monitor_printf(mon, "info mtree: unknown option '%s' (only -f)\n", args);
+        return;
+    }
+    mtree_info(out, flatview);
+    monitor_puts(mon, out->str);
+}
+
+static void hmp_info_qtree(Monitor *mon, const char *args)
+{
+    g_autoptr(GString) out = g_string_new(NULL);
+
+    qdev_print_tree(out);
+    monitor_puts(mon, out->str);
+}
+
+static void hmp_info_qom_tree(Monitor *mon, const char *args)
+{
+    g_autoptr(GString) out = g_string_new(NULL);
+
+    object_print_tree(out);
+    monitor_puts(mon, out->str);
+}
+
+void monitor_qdev_cmds_init(void)
+{
+    qmp_register_command("device_add", qmp_device_add);
+    qmp_register_command("device_del", qmp_device_del);
+    hmp_register_command("device_add", "driver[,prop=value][,...]",
+                         "add a device (as -device)", hmp_device_add);
+    hmp_register_command("device_del", "id", "remove a device",
+                         hmp_device_del);
+    hmp_register_info("mtree", "[-f]",
+                      "show the memory tree (-f: flat views)", hmp_info_mtree);
+    hmp_register_info("qtree", "", "show the device tree", hmp_info_qtree);
+    hmp_register_info("qom-tree", "", "show the QOM composition tree",
+                      hmp_info_qom_tree);
+    qdev_set_device_deleted_notifier(device_deleted);
+}
