@@ -154,8 +154,9 @@ int memory_region_notify_iommu_one(IOMMUNotifier *n,
 }
 
 int memory_region_notify_iommu(IOMMUMemoryRegion *iommu_mr, int iommu_idx,
-                               const IOMMUTLBEvent *event)
+                               const IOMMUTLBEvent ev)
 {
+    const IOMMUTLBEvent *event = &ev;
     int first_err = 0;
     guint i;
 
@@ -219,16 +220,15 @@ int memory_region_iommu_batch_commit(IOMMUMemoryRegion *iommu_mr)
 }
 
 /* Generic replay: translate each granule of @n's range within the region. */
-static int iommu_replay_walk(IOMMUMemoryRegion *iommu_mr, IOMMUNotifier *n)
+static void iommu_replay_walk(IOMMUMemoryRegion *iommu_mr, IOMMUNotifier *n)
 {
     uint64_t gran = memory_region_iommu_get_min_page_size(iommu_mr);
     uint64_t size = iommu_mr->parent_obj.size;
     hwaddr last, addr;
-    int first_err = 0;
 
     assert(gran && !(gran & (gran - 1)));
     if (size == 0 || n->start >= size) {
-        return 0;
+        return;
     }
     last = MIN(n->end, size == UINT64_MAX ? HWADDR_MAX : size - 1);
     for (addr = ROUND_DOWN(n->start, gran); ; addr += gran) {
@@ -239,32 +239,29 @@ static int iommu_replay_walk(IOMMUMemoryRegion *iommu_mr, IOMMUNotifier *n)
         };
 
         if (ev.entry.perm != IOMMU_NONE) {
-            int ret = memory_region_notify_iommu_one(n, &ev);
-
-            if (ret < 0 && !first_err) {
-                first_err = ret;
-            }
+            memory_region_notify_iommu_one(n, &ev);
         }
         if (last - addr < gran) {
             break;
         }
     }
-    return first_err;
 }
 
-int memory_region_iommu_replay(IOMMUMemoryRegion *iommu_mr, IOMMUNotifier *n)
+void memory_region_iommu_replay(IOMMUMemoryRegion *iommu_mr,
+                                IOMMUNotifier *n)
 {
     bool delegated = iommu_mr->ops->replay != NULL;
-    int ret;
 
     if (!(n->notifier_flags & IOMMU_NOTIFIER_MAP)) {
-        return 0;
+        return;
     }
     trace_memory_region_iommu_replay(iommu_mr->parent_obj.name, delegated,
                                      n->start, n->end);
     iommu_mr->delivering++;
-    ret = delegated ? iommu_mr->ops->replay(iommu_mr, n) :
-                      iommu_replay_walk(iommu_mr, n);
+    if (delegated) {
+        iommu_mr->ops->replay(iommu_mr, n);
+    } else {
+        iommu_replay_walk(iommu_mr, n);
+    }
     iommu_mr->delivering--;
-    return ret;
 }

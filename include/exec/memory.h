@@ -471,15 +471,18 @@ typedef enum IOMMUMemoryRegionAttr {
  * The "IOMMU class": callbacks of an IOMMU region.  All addresses are
  * relative to the IOMMU region.
  *
+ * name: the class's type name (e.g. "spapr-iommu-memory-region"); only
+ *   shown by monitors.
+ *
  * translate (required): the entry covering @addr, for an access of kind
  *   @flag (IOMMU_NONE when called by the generic replay), index @iommu_idx.
  *   Must not change the topology; must not notify.
  * replay (optional): deliver a MAP event for every valid entry within the
  *   notifier's range, through memory_region_notify_iommu_one() (which
- *   applies the notifier's flags, range and cropping); return the first
- *   notifier error (0 if none) after delivering all.  Without it,
- *   memory_region_iommu_replay() walks the region in get_min_page_size()
- *   steps, calling translate.
+ *   applies the notifier's flags, range and cropping).  Notifier failures
+ *   are the notifier's to record (as QEMU, replay returns nothing).
+ *   Without it, memory_region_iommu_replay() walks the region in
+ *   get_min_page_size() steps, calling translate.
  * notify_flag_changed (optional): the union of the flags of the region's
  *   notifiers changes from @old to @new.  Called before a registration
  *   takes effect (an error refuses it: return -errno and set @errp) and
@@ -491,9 +494,11 @@ typedef enum IOMMUMemoryRegionAttr {
  * num_indexes (optional): number of IOMMU indexes; 1 when absent.
  */
 struct IOMMUMemoryRegionOps {
+    /* QOM-style type name of this IOMMU class, for display; may be NULL. */
+    const char *name;
     IOMMUTLBEntry (*translate)(IOMMUMemoryRegion *iommu, hwaddr addr,
                                IOMMUAccessFlags flag, int iommu_idx);
-    int (*replay)(IOMMUMemoryRegion *iommu, IOMMUNotifier *notifier);
+    void (*replay)(IOMMUMemoryRegion *iommu, IOMMUNotifier *notifier);
     int (*notify_flag_changed)(IOMMUMemoryRegion *iommu,
                                IOMMUNotifierFlag old_flags,
                                IOMMUNotifierFlag new_flags, Error **errp);
@@ -584,13 +589,13 @@ void memory_region_unregister_iommu_notifier(MemoryRegion *mr,
                                              IOMMUNotifier *n);
 
 /*
- * memory_region_notify_iommu: deliver @event to the notifiers of @iommu_mr
- * on index @iommu_idx (see IOMMUNotifier).  An UNMAP event must carry
- * IOMMU_NONE (asserted).  Every matching notifier is called, in
- * registration order; returns the first error (0 if none).
+ * memory_region_notify_iommu: deliver @event (by value, as QEMU) to the
+ * notifiers of @iommu_mr on index @iommu_idx (see IOMMUNotifier).  An UNMAP
+ * event must carry IOMMU_NONE (asserted).  Every matching notifier is
+ * called, in registration order; returns the first error (0 if none).
  */
 int memory_region_notify_iommu(IOMMUMemoryRegion *iommu_mr, int iommu_idx,
-                               const IOMMUTLBEvent *event);
+                               const IOMMUTLBEvent event);
 
 /*
  * memory_region_notify_iommu_one: deliver @event to @n alone if @n's flags
@@ -613,10 +618,12 @@ int memory_region_iommu_batch_commit(IOMMUMemoryRegion *iommu_mr);
  * events only (never UNMAP), through the region's replay op when it has
  * one, else by translating every get_min_page_size() step of @n's range
  * within the region and notifying entries whose permission is not NONE.
- * Nothing is delivered if @n does not take MAP events.  Returns the first
- * notify error (0 if none).  @n need not be registered.
+ * Nothing is delivered if @n does not take MAP events.  @n need not be
+ * registered.  Notify failures are @n's to record (nothing is returned,
+ * as in QEMU).
  */
-int memory_region_iommu_replay(IOMMUMemoryRegion *iommu_mr, IOMMUNotifier *n);
+void memory_region_iommu_replay(IOMMUMemoryRegion *iommu_mr,
+                                IOMMUNotifier *n);
 
 /* Translation granule of @iommu_mr (get_min_page_size, default 4096). */
 uint64_t memory_region_iommu_get_min_page_size(IOMMUMemoryRegion *iommu_mr);
