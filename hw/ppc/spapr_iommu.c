@@ -93,22 +93,23 @@ static int spapr_tce_replay_one(void *opaque, uint64_t index, uint64_t tce)
  * window size.  A window that was just created is empty, so its replay costs
  * nothing and needs no "skip replay" flag.  MAP events only.
  */
-static int spapr_tce_replay(IOMMUMemoryRegion *iommu, IOMMUNotifier *n)
+static void spapr_tce_replay(IOMMUMemoryRegion *iommu, IOMMUNotifier *n)
 {
     SpaprTceTable *tcet = container_of(iommu, SpaprTceTable, iommu);
     TceReplay r = { .tcet = tcet, .n = n };
     uint64_t first, last;
 
     if (!spapr_tce_table_enabled(tcet)) {
-        return 0;
+        return;
     }
     first = n->start >> tcet->page_shift;
     if (first >= tcet->nb_table) {
-        return 0;
+        return;
     }
     last = MIN(n->end >> tcet->page_shift, (uint64_t)tcet->nb_table - 1);
     trace_spapr_tce_replay(tcet->liobn,
                            spapr_tce_storage_count_valid(tcet->storage));
+    /* Notifiers record their own failures (memory.h: replay contract). */
     if (n->batch_begin) {
         r.err = n->batch_begin(n);
     }
@@ -119,7 +120,9 @@ static int spapr_tce_replay(IOMMUMemoryRegion *iommu, IOMMUNotifier *n)
 
         r.err = r.err ? r.err : ret;
     }
-    return r.err;
+    if (r.err) {
+        trace_spapr_tce_replay_failed(tcet->liobn, r.err);
+    }
 }
 
 /*
@@ -153,6 +156,7 @@ static uint64_t spapr_tce_get_min_page_size(IOMMUMemoryRegion *iommu)
 }
 
 static const IOMMUMemoryRegionOps spapr_iommu_ops = {
+    .name = "spapr-iommu-memory-region",
     .translate = spapr_tce_translate,
     .replay = spapr_tce_replay,
     .notify_flag_changed = spapr_tce_notify_flag_changed,
@@ -360,12 +364,12 @@ static int spapr_tce_update(SpaprTceTable *tcet, uint64_t index, uint64_t tce)
     if (TCE_PERM(old) != IOMMU_NONE) {
         ev.type = IOMMU_NOTIFIER_UNMAP;
         ev.entry = spapr_tce_entry(tcet, index, old, IOMMU_NONE);
-        err = memory_region_notify_iommu(&tcet->iommu, 0, &ev);
+        err = memory_region_notify_iommu(&tcet->iommu, 0, ev);
     }
     if (TCE_PERM(tce) != IOMMU_NONE) {
         ev.type = IOMMU_NOTIFIER_MAP;
         ev.entry = spapr_tce_entry(tcet, index, tce, TCE_PERM(tce));
-        ret = memory_region_notify_iommu(&tcet->iommu, 0, &ev);
+        ret = memory_region_notify_iommu(&tcet->iommu, 0, ev);
         err = err ? err : ret;
     }
     return err;
