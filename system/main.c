@@ -28,7 +28,7 @@
 #define PROGNAME "spapr-iommu"
 
 typedef struct StartupConfig {
-    const char *machine_opts;       /* -M: "pseries[,prop=val...]" */
+    char *machine_opts;             /* -M: "pseries[,prop=val...]" (owned) */
     uint64_t ram_size;              /* -m, 0 = machine default */
     GPtrArray *devices;             /* -device strings, in order */
     GPtrArray *globals;             /* -global DRIVER.PROP=VALUE */
@@ -38,7 +38,7 @@ typedef struct StartupConfig {
     GPtrArray *monitors;            /* -monitor specs (HMP) */
     const char *qtest;              /* -qtest spec */
     const char *qtest_log;          /* -qtest-log file */
-    const char *accel;              /* -accel / -machine accel= */
+    char *accel;                    /* -accel / -machine accel= (owned) */
     bool nodefaults;
     bool start_stopped;             /* -S */
     bool exit_with_parent;          /* -run-with exit-with-parent=on */
@@ -115,13 +115,14 @@ static void parse_run_with(const char *arg, StartupConfig *cfg)
 }
 
 /* "-machine pseries,accel=qtest": QEMU's old spelling of -accel. */
-static const char *machine_opts_strip_accel(const char *opts, StartupConfig *cfg)
+static char *machine_opts_strip_accel(const char *opts, StartupConfig *cfg)
 {
     g_auto(GStrv) parts = g_strsplit(opts, ",", -1);
     GString *out = g_string_new(NULL);
 
     for (char **p = parts; *p; p++) {
         if (g_str_has_prefix(*p, "accel=")) {
+            g_free(cfg->accel);
             cfg->accel = g_strdup(*p + strlen("accel="));
             continue;
         }
@@ -157,6 +158,7 @@ static void parse_cmdline(int argc, char **argv, StartupConfig *cfg)
             exit(0);
         } else if (!strcmp(opt, "-M") || !strcmp(opt, "-machine")) {
             WANT_ARG();
+            g_free(cfg->machine_opts);
             cfg->machine_opts = machine_opts_strip_accel(arg, cfg);
         } else if (!strcmp(opt, "-m")) {
             WANT_ARG();
@@ -170,7 +172,7 @@ static void parse_cmdline(int argc, char **argv, StartupConfig *cfg)
         } else if (!strcmp(opt, "-accel")) {
             WANT_ARG();
             if (!cfg->accel) {
-                cfg->accel = arg;
+                cfg->accel = g_strdup(arg);
             }
         } else if (!strcmp(opt, "-qtest")) {
             WANT_ARG();
@@ -384,5 +386,7 @@ int main(int argc, char **argv)
     g_ptr_array_free(cfg.mons, TRUE);
     g_ptr_array_free(cfg.qmp, TRUE);
     g_ptr_array_free(cfg.monitors, TRUE);
+    g_free(cfg.machine_opts);
+    g_free(cfg.accel);
     return 0;
 }
