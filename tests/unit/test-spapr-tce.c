@@ -13,6 +13,10 @@
 #include "hw/qdev-core.h"
 #include "hw/ppc/spapr.h"
 #include "hw/ppc/spapr_iommu.h"
+#include <json-glib/json-glib.h>
+#include "monitor/monitor.h"
+#include "monitor/hmp.h"
+#include "monitor/qmp.h"
 #include "system/qtest.h"
 #include "system/system.h"
 
@@ -676,10 +680,84 @@ static void test_qtest_hcall_verb(Fixture *f, gconstpointer data)
                "FAIL hcall: at most 9 arguments");
 }
 
+/* ---- Introspection: x-query-spapr-tce and info tce ---- */
+
+static char *query(const char *args_json, bool expect_ok)
+{
+    g_autoptr(JsonParser) parser = json_parser_new();
+    JsonObject *args = NULL;
+    JsonNode *ret = NULL;
+    Error *err = NULL;
+    char *text;
+    bool ok;
+
+    if (args_json) {
+        g_assert_true(json_parser_load_from_data(parser, args_json, -1, NULL));
+        args = json_node_get_object(json_parser_get_root(parser));
+    }
+    ok = qmp_command_call("x-query-spapr-tce", args, &ret, &err);
+    g_assert_cmpint(ok, ==, expect_ok);
+    if (!ok) {
+        text = g_strdup(error_get_pretty(err));
+        error_free(err);
+        return text;
+    }
+    text = qmp_to_json(ret);
+    json_node_unref(ret);
+    return text;
+}
+
+static void test_query(Fixture *f, gconstpointer data)
+{
+    g_autofree char *all = NULL, *one = NULL, *page = NULL;
+    g_autofree char *e1 = NULL, *e2 = NULL, *e3 = NULL, *e4 = NULL;
+    g_autoptr(GString) out = g_string_new(NULL);
+    Monitor *mon = monitor_new_gstring(out);
+
+    g_assert_cmpint(hcall(f, H_PUT_TCE, LIOBN, 0x3000, 0x10000003, 0, NULL), ==,
+                    H_SUCCESS);
+    g_assert_cmpint(hcall(f, H_PUT_TCE, LIOBN, 0x1000, 0x20000001, 0, NULL), ==,
+                    H_SUCCESS);
+    /* 8520 bytes: the handle plus a 2-level radix (root and one leaf). */
+    g_assert_cmpuint(spapr_tce_storage_user_empty_bytes() +
+                     2 * spapr_tce_storage_user_node_bytes(), ==, 8520);
+    all = query(NULL, true);
+    g_assert_cmpstr(all, ==,
+        "[{\"liobn\": 2147483648, \"enabled\": true, \"bus-offset\": 0, "
+        "\"page-shift\": 12, \"nb-table\": 262144, \"owner\": \"user\", "
+        "\"need-vfio\": false, \"valid-entries\": 2, \"bytes-used\": 8520}, "
+        "{\"liobn\": 2147483649, \"enabled\": false, \"bus-offset\": 0, "
+        "\"page-shift\": 0, \"nb-table\": 0, \"owner\": \"user\", "
+        "\"need-vfio\": false, \"valid-entries\": 0, \"bytes-used\": 0}]");
+    one = query("{\"liobn\": 2147483648, \"entries\": true}", true);
+    g_assert_nonnull(strstr(one, "\"entries\": [{\"index\": 1, \"ioba\": 4096, "
+                            "\"tce\": 536870913}, {\"index\": 3, \"ioba\": 12288, "
+                            "\"tce\": 268435459}]}]"));
+    page = query("{\"liobn\": 2147483648, \"entries\": true, \"start\": 2, "
+                  "\"count\": 1}", true);
+    g_assert_nonnull(strstr(page, "\"entries\": [{\"index\": 3, "));
+    e1 = query("{\"liobn\": 5}", false);
+    g_assert_cmpstr(e1, ==, "No TCE table with LIOBN 0x5");
+    e2 = query("{\"count\": 0}", false);
+    g_assert_cmpstr(e2, ==, "Parameter 'count' must be between 1 and 4096");
+    e3 = query("{\"entries\": 1}", false);
+    g_assert_cmpstr(e3, ==, "Invalid parameter type for 'entries', expected: boolean");
+    e4 = query("{\"bogus\": 1}", false);
+    g_assert_cmpstr(e4, ==, "Parameter 'bogus' is unexpected");
+
+    hmp_handle_line(mon, "info tce");
+    g_assert_cmpstr(out->str, ==,
+        "LIOBN     window           bus-offset shift    entries owner  need-vfio      valid      bytes\r\n"
+        "80000000  on       0x0000000000000000    12     262144 user   no                 2       8520\r\n"
+        "80000001  off                       -     -          - -      no                 0          0\r\n");
+    monitor_free(mon);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     type_register_static(&test_owner_info);
+    spapr_tce_monitor_init();
 
 #define ADD(path, fn) \
     g_test_add("/spapr-tce/" path, Fixture, NULL, fixture_setup, fn, \
@@ -706,6 +784,7 @@ int main(int argc, char **argv)
     ADD("liobn/duplicate", test_duplicate_liobn);
     ADD("liobn/destroy-frees", test_destroy_frees_liobn);
     ADD("qtest/hcall-verb", test_qtest_hcall_verb);
+    ADD("monitor/query-and-info", test_query);
 #undef ADD
     return g_test_run();
 }
