@@ -216,7 +216,7 @@ static void spapr_phb_teardown(SpaprPhbState *phb)
     MemoryRegion *sysmem = get_system_memory();
 
     if (phb->bus) {
-        pci_root_bus_free(phb->bus);
+        object_unparent(OBJECT(phb->bus));
         phb->bus = NULL;
     }
     for (unsigned i = 0; i < SPAPR_PCI_DMA_MAX_WINDOWS; i++) {
