@@ -23,6 +23,15 @@
 #define STATUS_HW_ERROR     0xffffffffU
 #define STATUS_PARAM_ERROR  0xfffffffdU
 
+/* HMP output with QEMU's "\r\n" line ends turned into "\n". */
+static char *hmp(QTestState *s, const char *cmd)
+{
+    g_autofree char *raw = qtest_hmp(s, "%s", cmd);
+    g_auto(GStrv) parts = g_strsplit(raw, "\r\n", -1);
+
+    return g_strjoinv("\n", parts);
+}
+
 static const char *ddw_call_name(const char *call)
 {
     if (!strcmp(call, "query")) {
@@ -164,7 +173,7 @@ static void assert_table_disabled(QTestState *s, uint32_t liobn)
                                  "\"arguments\": {\"liobn\": %u}}", liobn);
     JsonArray *tables = json_object_get_array_member(resp, "return");
     JsonObject *t = json_array_get_object_element(tables, 0);
-    g_autofree char *mtree = qtest_hmp(s, "info mtree");
+    g_autofree char *mtree = hmp(s, "info mtree");
     g_autofree char *region = g_strdup_printf("tce-iommu-%x", liobn);
 
     g_assert_cmpuint(json_array_get_length(tables), ==, 1);
