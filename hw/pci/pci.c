@@ -644,10 +644,11 @@ static void pci_qdev_unrealize(DeviceState *qdev)
     PCIDeviceClass *pc = PCI_DEVICE_GET_CLASS(d);
     PCIBus *bus = pci_get_bus(d);
 
+    /* As QEMU: the BARs go first, so exit may release their regions. */
+    pci_unmap_all_bars(d);
     if (pc->exit) {
         pc->exit(d);
     }
-    pci_unmap_all_bars(d);
     pci_bus_master_cleanup(d);
     if (bus && bus->devices[d->devfn] == d) {
         bus->devices[d->devfn] = NULL;

@@ -115,16 +115,10 @@ static void test_dev_finalize(Object *obj)
 {
     TestPciDev *t = TEST_PCI_DEV(obj);
 
-    /* Regions were initialised by realize (possibly a failed one). */
-    if (t->bar0.name) {
-        memory_region_finalize(&t->bar0);
-    }
-    if (t->bar1.name) {
-        memory_region_finalize(&t->bar1);
-    }
-    if (t->bar2.name) {
-        memory_region_finalize(&t->bar2);
-    }
+    /* No-ops for regions a (failed) realize did not initialise. */
+    memory_region_finalize(&t->bar0);
+    memory_region_finalize(&t->bar1);
+    memory_region_finalize(&t->bar2);
 }
 
 static const Property test_dev_props[] = {

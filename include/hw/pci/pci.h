@@ -154,8 +154,9 @@ struct PCIDevice {
 
 /*
  * The class of a PCI function.  realize/exit are the device's own; the PCI
- * core allocates the devfn and the config space before realize and unmaps
- * the BARs and frees the devfn after exit.
+ * core allocates the devfn and the config space before realize, unmaps and
+ * forgets the BARs before exit (so exit may finalize their regions) and
+ * frees the devfn after it.  DMA (pci_dma_*) still works inside exit.
  */
 struct PCIDeviceClass {
     DeviceClass parent_class;
