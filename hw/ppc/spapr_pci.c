@@ -455,10 +455,13 @@ SpaprPhbState *spapr_phb_create_default(SpaprMachineState *spapr,
 
 /* ---- RTAS: PCI configuration space ------------------------------------ */
 
-/* Register number: bits 27:24 of the config address extend the offset. */
+/*
+ * Register number: bits 7:0 of the config address, extended by its bits
+ * 31:28 as register bits 11:8 (Linux's rtas_config_addr() encoding).
+ */
 static uint32_t rtas_pci_cfgaddr(uint32_t config_addr)
 {
-    return ((config_addr >> 16) & 0xf00) | (config_addr & 0xff);
+    return ((config_addr >> 20) & 0xf00) | (config_addr & 0xff);
 }
 
 /*

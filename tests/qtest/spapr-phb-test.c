@@ -372,6 +372,150 @@ static void test_config_no_device(void)
     qtest_quit(s);
 }
 
+/* iommu-testdev ids and registers (include/hw/misc/iommu-testdev.h). */
+#define TESTDEV_IDS         0x01051b36U     /* device << 16 | vendor */
+#define TESTDEV_REG_ID      0x00
+#define TESTDEV_ID_VALUE    0x44544f49U     /* "IOTD", little-endian */
+#define TESTDEV_DMA_ADDR_LO 0x08
+#define TESTDEV_DMA_ADDR_HI 0x0c
+#define TESTDEV_DMA_LEN     0x10
+#define TESTDEV_DMA_CMD     0x14
+#define TESTDEV_DMA_STATUS  0x18
+#define TESTDEV_BUF         0x1000
+#define TESTDEV_CMD_READ    1
+
+/* ibm,read-pci-config with rets[1] pre-filled with 0xdeadbeef. */
+static uint32_t cfg_read(QTestState *s, uint32_t index, uint32_t addr,
+                         uint32_t size, uint32_t *val)
+{
+    const uint64_t args_gpa = 0x200000, rets_gpa = 0x201000;
+    uint32_t args[] = { addr, BUID_HI, BUID_LO(index), size };
+    g_autofree char *reply = NULL;
+
+    for (size_t i = 0; i < G_N_ELEMENTS(args); i++) {
+        qtest_writel(s, args_gpa + 4 * i, args[i]);
+    }
+    qtest_writel(s, rets_gpa + 4, 0xdeadbeef);
+    reply = qtest_line(s, "rtas ibm,read-pci-config 4 0x%" PRIx64 " 2 0x%"
+                       PRIx64, args_gpa, rets_gpa);
+    g_assert_cmpstr(reply, ==, "OK 0");
+    *val = qtest_readl(s, rets_gpa + 4);
+    return qtest_readl(s, rets_gpa);
+}
+
+static uint32_t cfg_write(QTestState *s, uint32_t index, uint32_t addr,
+                          uint32_t size, uint32_t val)
+{
+    uint32_t args[] = { addr, BUID_HI, BUID_LO(index), size, val };
+    uint32_t rets[1];
+
+    return rtas_call(s, "ibm,write-pci-config", 5, args, 1, rets);
+}
+
+/* Config space through RTAS; values are host integers (no swap needed). */
+static void test_config_testdev(void)
+{
+    QTestState *s = qtest_init("-M pseries -nodefaults "
+                               "-device iommu-testdev,bus=pci.0,addr=2 "
+                               "-device spapr-pci-host-bridge,index=1,id=phb1 "
+                               "-device iommu-testdev,bus=phb1.0,addr=3");
+    uint32_t val, args[3], rets[2];
+
+    g_assert_cmphex(cfg_read(s, 0, 0x1000, 4, &val), ==, STATUS_SUCCESS);
+    g_assert_cmphex(val, ==, TESTDEV_IDS);
+    g_assert_cmphex(cfg_read(s, 0, 0x1000, 2, &val), ==, STATUS_SUCCESS);
+    g_assert_cmphex(val, ==, 0x1b36);
+    g_assert_cmphex(cfg_read(s, 0, 0x1002, 2, &val), ==, STATUS_SUCCESS);
+    g_assert_cmphex(val, ==, 0x0105);
+    g_assert_cmphex(cfg_read(s, 0, 0x1001, 1, &val), ==, STATUS_SUCCESS);
+    g_assert_cmphex(val, ==, 0x1b);
+    /* the other PHB's device, at 00:03.0 of its own bus */
+    g_assert_cmphex(cfg_read(s, 1, 0x1800, 4, &val), ==, STATUS_SUCCESS);
+    g_assert_cmphex(val, ==, TESTDEV_IDS);
+
+    /* command register: memory decode + bus master, read back */
+    g_assert_cmphex(cfg_write(s, 0, 0x1004, 2, 0x6), ==, STATUS_SUCCESS);
+    g_assert_cmphex(cfg_read(s, 0, 0x1004, 2, &val), ==, STATUS_SUCCESS);
+    g_assert_cmphex(val, ==, 0x6);
+
+    /* QEMU's HW_ERROR cases: rets[1] is left alone */
+    g_assert_cmphex(cfg_read(s, 1, 0x1000, 4, &val), ==, STATUS_HW_ERROR);
+    g_assert_cmphex(val, ==, 0xdeadbeef);
+    g_assert_cmphex(cfg_read(s, 0, 0x1800, 4, &val), ==, STATUS_HW_ERROR);
+    g_assert_cmphex(cfg_read(s, 0, 0x1000, 3, &val), ==, STATUS_HW_ERROR);
+    g_assert_cmphex(cfg_read(s, 0, 0x1001, 2, &val), ==, STATUS_HW_ERROR);
+    g_assert_cmphex(cfg_read(s, 0, 0x1002, 4, &val), ==, STATUS_HW_ERROR);
+    g_assert_cmphex(cfg_read(s, 0, 0x10001000, 4, &val), ==, STATUS_HW_ERROR);
+    g_assert_cmphex(cfg_read(s, 0, 0x11000, 4, &val), ==, STATUS_HW_ERROR);
+    g_assert_cmphex(cfg_write(s, 0, 0x1004, 8, 0), ==, STATUS_HW_ERROR);
+
+    /* read-pci-config without BUID: the default PHB */
+    args[0] = 0x1000;
+    args[1] = 4;
+    g_assert_cmphex(rtas_call(s, "read-pci-config", 2, args, 2, rets), ==,
+                    STATUS_SUCCESS);
+    g_assert_cmphex(rets[1], ==, TESTDEV_IDS);
+    args[0] = 0x1004;
+    args[1] = 2;
+    args[2] = 0x2;
+    g_assert_cmphex(rtas_call(s, "write-pci-config", 3, args, 1, rets), ==,
+                    STATUS_SUCCESS);
+    g_assert_cmphex(cfg_read(s, 0, 0x1004, 2, &val), ==, STATUS_SUCCESS);
+    g_assert_cmphex(val, ==, 0x2);
+    qtest_quit(s);
+}
+
+/*
+ * The whole path as libqos uses it: BAR 0 at PCI 0x80000000 is reached at
+ * CPU 2^45 + 0x80000000 (MMIO32 window, PCI data little-endian, so a
+ * big-endian readl sees it swapped), and the device's DMA goes through the
+ * PHB's DMA address space: default window, then a DDW at 2^59.
+ */
+static void test_testdev_dma(void)
+{
+    QTestState *s = qtest_init("-M pseries -nodefaults "
+                               "-device iommu-testdev,bus=pci.0,addr=2");
+    const uint64_t bar = (1ULL << 45) + 0x80000000ULL;
+    uint64_t put[] = { 0x80000000, 0x5000, 0x300000 | 3 };
+    uint64_t put64[] = { 0x80000001, 0x800000000010000ULL, 0x310000 | 1 };
+    uint32_t args[] = { 0, BUID_HI, BUID_LO(0), 16, 30 };
+    uint32_t rets[4];
+
+    g_assert_cmphex(cfg_write(s, 0, 0x1010, 4, 0x80000000), ==, STATUS_SUCCESS);
+    g_assert_cmphex(cfg_write(s, 0, 0x1004, 2, 0x6), ==, STATUS_SUCCESS);
+    g_assert_cmphex(qtest_readl(s, bar + TESTDEV_REG_ID), ==,
+                    __builtin_bswap32(TESTDEV_ID_VALUE));
+
+    /* default window: TCE for bus 0x5000 -> guest 0x300000 */
+    qtest_writel(s, 0x300000, 0x11223344);
+    g_assert_cmpint(qtest_hcall(s, "H_PUT_TCE", 3, put, 0, NULL), ==, 0);
+    qtest_writel(s, bar + TESTDEV_DMA_ADDR_LO, __builtin_bswap32(0x5000));
+    qtest_writel(s, bar + TESTDEV_DMA_ADDR_HI, 0);
+    qtest_writel(s, bar + TESTDEV_DMA_LEN, __builtin_bswap32(4));
+    qtest_writel(s, bar + TESTDEV_DMA_CMD, __builtin_bswap32(TESTDEV_CMD_READ));
+    g_assert_cmphex(qtest_readl(s, bar + TESTDEV_DMA_STATUS), ==, 0);
+    g_assert_cmphex(qtest_readl(s, bar + TESTDEV_BUF), ==, 0x11223344);
+
+    /* a DDW at 2^59 with 64 KiB pages */
+    g_assert_cmpint(qtest_rtas_call(s, "ibm,create-pe-dma-window", 5, args, 4,
+                                    rets), ==, 0);
+    g_assert_cmphex(rets[0], ==, STATUS_SUCCESS);
+    qtest_writel(s, 0x310000 + 0x20, 0xcafef00d);
+    g_assert_cmpint(qtest_hcall(s, "H_PUT_TCE", 3, put64, 0, NULL), ==, 0);
+    qtest_writel(s, bar + TESTDEV_DMA_ADDR_LO, __builtin_bswap32(0x10020));
+    qtest_writel(s, bar + TESTDEV_DMA_ADDR_HI, __builtin_bswap32(0x08000000));
+    qtest_writel(s, bar + TESTDEV_DMA_CMD, __builtin_bswap32(TESTDEV_CMD_READ));
+    g_assert_cmphex(qtest_readl(s, bar + TESTDEV_DMA_STATUS), ==, 0);
+    g_assert_cmphex(qtest_readl(s, bar + TESTDEV_BUF), ==, 0xcafef00d);
+
+    /* outside every window: translation error (status 1) */
+    qtest_writel(s, bar + TESTDEV_DMA_ADDR_LO, __builtin_bswap32(0x40000000));
+    qtest_writel(s, bar + TESTDEV_DMA_ADDR_HI, 0);
+    qtest_writel(s, bar + TESTDEV_DMA_CMD, __builtin_bswap32(TESTDEV_CMD_READ));
+    g_assert_cmphex(qtest_readl(s, bar + TESTDEV_DMA_STATUS), !=, 0);
+    qtest_quit(s);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -381,5 +525,7 @@ int main(int argc, char **argv)
     g_test_add_func("/spapr-phb/system-reset", test_system_reset);
     g_test_add_func("/spapr-phb/hotplug", test_hotplug_phb);
     g_test_add_func("/spapr-phb/config/no-device", test_config_no_device);
+    g_test_add_func("/spapr-phb/config/iommu-testdev", test_config_testdev);
+    g_test_add_func("/spapr-phb/dma/iommu-testdev", test_testdev_dma);
     return g_test_run();
 }
