@@ -49,12 +49,12 @@ static void G_GNUC_NORETURN usage_error(const char *fmt, ...) G_GNUC_PRINTF(1, 2
 static void usage_error(const char *fmt, ...)
 {
     va_list ap;
-    g_autofree char *msg = NULL;
 
+    fputs(PROGNAME ": ", stderr);
     va_start(ap, fmt);
-    msg = g_strdup_vprintf(fmt, ap);
+    vfprintf(stderr, fmt, ap);
     va_end(ap);
-    error_report("%s", msg);
+    fputc('\n', stderr);
     exit(1);
 }
 

@@ -14,11 +14,16 @@
 #include "hw/ppc/spapr.h"
 #include "hw/pci-host/spapr.h"
 #include "hw/ppc/spapr_iommu.h"
+#include <json-glib/json-glib.h>
+#include "monitor/monitor.h"
+#include "monitor/hmp.h"
+#include "monitor/qmp.h"
 #include "system/qtest.h"
 #include "system/system.h"
 
-#define LIOBN       0x80000000U
-#define LIOBN_DDW   0x80000001U
+/* Not PCI LIOBNs: the machine's default PHB owns 0x80000000/0x80000001. */
+#define LIOBN       0x71000000U
+#define LIOBN_DDW   0x71000001U
 #define RAM_SIZE    (1ULL << 30)
 #define WIN_ENTRIES 0x40000U            /* 1 GiB of 4 KiB pages */
 #define LIST_GPA    0x100000ULL         /* a TCE list page in guest RAM */
@@ -219,14 +224,14 @@ static void test_put_bad_liobn(Fixture *f, gconstpointer data)
 {
     target_ulong out = 0x77;
 
-    g_assert_cmpint(hcall(f, H_PUT_TCE, 0x80000005, 0, 0x1003, 0, NULL),
+    g_assert_cmpint(hcall(f, H_PUT_TCE, 0x71000005, 0, 0x1003, 0, NULL),
                     ==, H_PARAMETER);
     /* Bits above 31 never name a table. */
-    g_assert_cmpint(hcall(f, H_PUT_TCE, 0x180000000ULL, 0, 0x1003, 0, NULL),
+    g_assert_cmpint(hcall(f, H_PUT_TCE, 0x171000000ULL, 0, 0x1003, 0, NULL),
                     ==, H_PARAMETER);
-    g_assert_cmpint(hcall(f, H_GET_TCE, 0x180000000ULL, 0, 0, 0, &out),
+    g_assert_cmpint(hcall(f, H_GET_TCE, 0x171000000ULL, 0, 0, 0, &out),
                     ==, H_PARAMETER);
-    g_assert_cmphex(out, ==, 0x180000000ULL);    /* r4 untouched */
+    g_assert_cmphex(out, ==, 0x171000000ULL);    /* r4 untouched */
     g_assert_cmphex(get_tce(f, LIOBN, 0), ==, 0);
 }
 
@@ -323,7 +328,7 @@ static void test_indirect_rejects(Fixture *f, gconstpointer data)
                     ==, H_PARAMETER);
     g_assert_cmpint(hcall(f, H_PUT_TCE_INDIRECT, LIOBN, 0, RAM_SIZE, 1, NULL),
                     ==, H_PARAMETER);
-    g_assert_cmpint(hcall(f, H_PUT_TCE_INDIRECT, 0x80000007, 0, LIST_GPA, 1,
+    g_assert_cmpint(hcall(f, H_PUT_TCE_INDIRECT, 0x71000007, 0, LIST_GPA, 1,
                           NULL), ==, H_PARAMETER);
     /* The run would cross the end of the window. */
     g_assert_cmpint(hcall(f, H_PUT_TCE_INDIRECT, LIOBN, 0x3ffff000, LIST_GPA, 2,
@@ -516,7 +521,7 @@ static void test_need_vfio(Fixture *f, gconstpointer data)
     g_assert_cmpint(memory_region_register_iommu_notifier(
                         MEMORY_REGION_OF_IOMMU(&f->tcet->iommu), &dev, &err),
                     ==, -EINVAL);
-    g_assert_cmpstr(error_get_pretty(err), ==, "spapr-tce-table 0x80000000 does "
+    g_assert_cmpstr(error_get_pretty(err), ==, "spapr-tce-table 0x71000000 does "
                     "not support dev-iotlb notifiers");
     error_free(err);
     g_assert_false(f->tcet->need_vfio);
@@ -586,15 +591,15 @@ static void test_enable_disable_listener(Fixture *f, gconstpointer data)
     g_assert_true(spapr_tce_table_enable(f->ddw, 16, 1ULL << 59, 0x4000,
                                          &error_abort));
     g_assert_cmpstr(r.log->str, ==,
-                    "add tce-iommu-80000001 0x800000000000000+0x40000000; ");
+                    "add tce-iommu-71000001 0x800000000000000+0x40000000; ");
     g_assert_false(spapr_tce_table_enable(f->ddw, 12, 0, 1, &err));
     g_assert_cmpstr(error_get_pretty(err), ==,
-                    "TCE table 0x80000001 is already enabled");
+                    "TCE table 0x71000001 is already enabled");
     error_free_or_abort(&err);
     g_string_truncate(r.log, 0);
     spapr_tce_table_disable(f->ddw);
     g_assert_cmpstr(r.log->str, ==,
-                    "del tce-iommu-80000001 0x800000000000000+0x40000000; ");
+                    "del tce-iommu-71000001 0x800000000000000+0x40000000; ");
     g_assert_cmpuint(f->ddw->nb_table, ==, 0);
     g_assert_null(f->ddw->storage);
     /* Geometry errors change nothing. */
@@ -642,7 +647,7 @@ static void test_duplicate_liobn(Fixture *f, gconstpointer data)
 
     g_assert_null(spapr_tce_new_table(f->spapr, f->owner, LIOBN, &err));
     g_assert_cmpstr(error_get_pretty(err), ==,
-                    "a TCE table with LIOBN 0x80000000 already exists");
+                    "a TCE table with LIOBN 0x71000000 already exists");
     error_free(err);
     g_assert_true(spapr_tce_find_by_liobn(f->spapr, LIOBN) == f->tcet);
 }
@@ -667,22 +672,100 @@ static void check_line(const char *line, const char *want)
 
 static void test_qtest_hcall_verb(Fixture *f, gconstpointer data)
 {
-    check_line("hcall H_PUT_TCE 0x80000000 0x1000 0x12340003", "OK 0");
-    check_line("hcall H_GET_TCE 0x80000000 0x1000", "OK 0 0x0000000012340003");
-    check_line("hcall 0x1c 0x80000000 0x1000", "OK 0 0x0000000012340003");
-    check_line("hcall H_GET_TCE 0x80000009 0x1000", "OK -4");
+    check_line("hcall H_PUT_TCE 0x71000000 0x1000 0x12340003", "OK 0");
+    check_line("hcall H_GET_TCE 0x71000000 0x1000", "OK 0 0x0000000012340003");
+    check_line("hcall 0x1c 0x71000000 0x1000", "OK 0 0x0000000012340003");
+    check_line("hcall H_GET_TCE 0x71000009 0x1000", "OK -4");
     check_line("hcall 0x1234 1 2", "OK -2");
     check_line("hcall H_NOPE 1", "FAIL hcall: unknown hypercall 'H_NOPE'");
-    check_line("hcall H_GET_TCE 0x80000000 zz", "FAIL hcall: bad argument 'zz'");
+    check_line("hcall H_GET_TCE 0x71000000 zz", "FAIL hcall: bad argument 'zz'");
     check_line("hcall", "FAIL hcall: missing opcode");
     check_line("hcall H_PUT_TCE 1 2 3 4 5 6 7 8 9 10",
                "FAIL hcall: at most 9 arguments");
+}
+
+/* ---- Introspection: x-query-spapr-tce and info tce ---- */
+
+static char *query(const char *args_json, bool expect_ok)
+{
+    g_autoptr(JsonParser) parser = json_parser_new();
+    JsonObject *args = NULL;
+    JsonNode *ret = NULL;
+    Error *err = NULL;
+    char *text;
+    bool ok;
+
+    if (args_json) {
+        g_assert_true(json_parser_load_from_data(parser, args_json, -1, NULL));
+        args = json_node_get_object(json_parser_get_root(parser));
+    }
+    ok = qmp_command_call("x-query-spapr-tce", args, &ret, &err);
+    g_assert_cmpint(ok, ==, expect_ok);
+    if (!ok) {
+        text = g_strdup(error_get_pretty(err));
+        error_free(err);
+        return text;
+    }
+    text = qmp_to_json(ret);
+    json_node_unref(ret);
+    return text;
+}
+
+static void test_query(Fixture *f, gconstpointer data)
+{
+    g_autofree char *all = NULL, *one = NULL, *page = NULL;
+    g_autofree char *e1 = NULL, *e2 = NULL, *e3 = NULL, *e4 = NULL;
+    g_autoptr(GString) out = g_string_new(NULL);
+    Monitor *mon = monitor_new_gstring(out);
+
+    g_assert_cmpint(hcall(f, H_PUT_TCE, LIOBN, 0x3000, 0x10000003, 0, NULL), ==,
+                    H_SUCCESS);
+    g_assert_cmpint(hcall(f, H_PUT_TCE, LIOBN, 0x1000, 0x20000001, 0, NULL), ==,
+                    H_SUCCESS);
+    /* 8520 bytes: the handle plus a 2-level radix (root and one leaf). */
+    g_assert_cmpuint(spapr_tce_storage_user_empty_bytes() +
+                     2 * spapr_tce_storage_user_node_bytes(), ==, 8520);
+    all = query("{\"liobn\": 1895825408}", true);
+    g_assert_cmpstr(all, ==,
+        "[{\"liobn\": 1895825408, \"enabled\": true, \"bus-offset\": 0, "
+        "\"page-shift\": 12, \"nb-table\": 262144, \"owner\": \"user\", "
+        "\"need-vfio\": false, \"valid-entries\": 2, \"bytes-used\": 8520}]");
+    g_free(all);
+    all = query("{\"liobn\": 1895825409}", true);
+    g_assert_cmpstr(all, ==,
+        "[{\"liobn\": 1895825409, \"enabled\": false, \"bus-offset\": 0, "
+        "\"page-shift\": 0, \"nb-table\": 0, \"owner\": \"user\", "
+        "\"need-vfio\": false, \"valid-entries\": 0, \"bytes-used\": 0}]");
+    one = query("{\"liobn\": 1895825408, \"entries\": true}", true);
+    g_assert_nonnull(strstr(one, "\"entries\": [{\"index\": 1, \"ioba\": 4096, "
+                            "\"tce\": 536870913}, {\"index\": 3, \"ioba\": 12288, "
+                            "\"tce\": 268435459}]}]"));
+    page = query("{\"liobn\": 1895825408, \"entries\": true, \"start\": 2, "
+                  "\"count\": 1}", true);
+    g_assert_nonnull(strstr(page, "\"entries\": [{\"index\": 3, "));
+    e1 = query("{\"liobn\": 5}", false);
+    g_assert_cmpstr(e1, ==, "No TCE table with LIOBN 0x5");
+    e2 = query("{\"count\": 0}", false);
+    g_assert_cmpstr(e2, ==, "Parameter 'count' must be between 1 and 4096");
+    e3 = query("{\"entries\": 1}", false);
+    g_assert_cmpstr(e3, ==, "Invalid parameter type for 'entries', expected: boolean");
+    e4 = query("{\"bogus\": 1}", false);
+    g_assert_cmpstr(e4, ==, "Parameter 'bogus' is unexpected");
+
+    hmp_handle_line(mon, "info tce");
+    g_assert_true(g_str_has_prefix(out->str,
+        "LIOBN     window           bus-offset shift    entries owner  need-vfio      valid      bytes\r\n"));
+    g_assert_nonnull(strstr(out->str,
+        "71000000  on       0x0000000000000000    12     262144 user   no                 2       8520\r\n"
+        "71000001  off                       -     -          - -      no                 0          0\r\n"));
+    monitor_free(mon);
 }
 
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     type_register_static(&test_owner_info);
+    spapr_tce_monitor_init();
 
 #define ADD(path, fn) \
     g_test_add("/spapr-tce/" path, Fixture, NULL, fixture_setup, fn, \
@@ -709,6 +792,7 @@ int main(int argc, char **argv)
     ADD("liobn/duplicate", test_duplicate_liobn);
     ADD("liobn/destroy-frees", test_destroy_frees_liobn);
     ADD("qtest/hcall-verb", test_qtest_hcall_verb);
+    ADD("monitor/query-and-info", test_query);
 #undef ADD
     return g_test_run();
 }
