@@ -12,7 +12,6 @@
 #include "hw/boards.h"
 #include "hw/qdev-core.h"
 #include "hw/ppc/spapr.h"
-#include "hw/pci-host/spapr.h"
 #include "hw/ppc/spapr_iommu.h"
 #include <json-glib/json-glib.h>
 #include "monitor/monitor.h"
@@ -141,8 +140,6 @@ static void fixture_setup(Fixture *f, gconstpointer data)
     memory_map_init();
     g_assert_true(system_create_machine("pseries", RAM_SIZE, &error_abort));
     f->spapr = spapr_machine();
-    /* The default PHB owns LIOBNs 0x80000000/1: free them for this test. */
-    object_unparent(OBJECT(spapr_pci_find_phb(f->spapr, SPAPR_PCI_BASE_BUID)));
     f->owner = qdev_new(TYPE_TEST_TCE_OWNER);
     object_property_add_child(container_get(qdev_get_machine(), "unattached"),
                               "tce-owner", OBJECT(f->owner));
