@@ -17,6 +17,7 @@
 #include "hw/boards.h"
 #include "hw/qdev-core.h"
 #include "hw/ppc/spapr.h"
+#include "hw/pci-host/spapr.h"
 #include "hw/ppc/spapr_iommu.h"
 #include "system/system.h"
 
@@ -119,6 +120,8 @@ int main(int argc, char **argv)
     memory_map_init();
     system_create_machine("pseries", 1ULL << 30, &error_fatal);
     spapr = spapr_machine();
+    /* The default PHB owns LIOBNs 0x80000000/1: free them for this test. */
+    object_unparent(OBJECT(spapr_pci_find_phb(spapr, SPAPR_PCI_BASE_BUID)));
     owner = qdev_new("bench-tce-owner");
     object_property_add_child(container_get(qdev_get_machine(), "unattached"),
                               "owner", OBJECT(owner));

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * DDW RTAS calls against tables that qtest cannot create: a VIO-like table
+ * (owner not a PHB) and the PHB's window bookkeeping.  The guest-visible
+ * rules are pinned by tests/qtest/spapr-ddw-test.c.
+ */
+
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "hw/boards.h"
+#include "hw/qdev-core.h"
+#include "hw/ppc/spapr.h"
+#include "hw/pci-host/spapr.h"
+#include "hw/ppc/spapr_iommu.h"
+#include "system/system.h"
+
+#define RAM_SIZE        (1ULL << 30)
+#define ARGS_GPA        0x10000
+#define RETS_GPA        0x11000
+#define VIO_LIOBN       0x71000001U
+
+#define TYPE_TEST_VIO_OWNER "test-vio-owner"
+
+static const TypeInfo test_vio_owner_info = {
+    .name = TYPE_TEST_VIO_OWNER,
+    .parent = TYPE_DEVICE,
+    .instance_size = sizeof(DeviceState),
+};
+
+static SpaprMachineState *machine_new(void)
+{
+    memory_map_init();
+    g_assert_true(system_create_machine("pseries", RAM_SIZE, &error_abort));
+    return spapr_machine();
+}
+
+static void machine_free(SpaprMachineState *spapr)
+{
+    machine_destroy(MACHINE(spapr));
+    memory_map_cleanup();
+}
+
+static int32_t remove_window(SpaprMachineState *spapr, uint32_t liobn)
+{
+    rtas_st(ARGS_GPA, 0, liobn);
+    rtas_st(RETS_GPA, 0, 0xdeadbeef);
+    g_assert_cmpint(spapr_rtas_call(spapr, RTAS_IBM_REMOVE_PE_DMA_WINDOW, 1,
+                                    ARGS_GPA, 1, RETS_GPA), ==, H_SUCCESS);
+    return rtas_ld(RETS_GPA, 0);
+}
+
+/* An enabled VIO-like table: remove refuses it and leaves it enabled. */
+static void test_remove_vio_table(void)
+{
+    SpaprMachineState *spapr = machine_new();
+    DeviceState *owner = qdev_new(TYPE_TEST_VIO_OWNER);
+    SpaprTceTable *tcet;
+
+    object_property_add_child(container_get(qdev_get_machine(), "unattached"),
+                              "vio-owner", OBJECT(owner));
+    object_unref(OBJECT(owner));
+    g_assert_true(qdev_realize(owner, NULL, &error_abort));
+    tcet = spapr_tce_new_table(spapr, owner, VIO_LIOBN, &error_abort);
+    g_assert_true(spapr_tce_table_enable(tcet, 12, 0, 0x100, &error_abort));
+
+    g_assert_null(spapr_phb_of_table(tcet));
+    g_assert_cmpint(remove_window(spapr, VIO_LIOBN), ==, RTAS_OUT_PARAM_ERROR);
+    g_assert_true(spapr_tce_table_enabled(tcet));
+    machine_free(spapr);
+}
+
+/* The default PHB: its tables, their owner, the window count. */
+static void test_default_phb(void)
+{
+    SpaprMachineState *spapr = machine_new();
+    SpaprPhbState *phb = spapr_pci_find_phb(spapr, SPAPR_PCI_BASE_BUID);
+
+    g_assert_nonnull(phb);
+    g_assert_null(spapr_pci_find_phb(spapr, SPAPR_PCI_BASE_BUID + 1));
+    g_assert_null(spapr_pci_find_phb(NULL, SPAPR_PCI_BASE_BUID));
+    g_assert_cmpstr(phb->dtbusname, ==, "pci@800000020000000");
+    g_assert_cmphex(phb->dma_liobn[0], ==, 0x80000000);
+    g_assert_cmphex(phb->dma_liobn[1], ==, 0x80000001);
+    g_assert_cmphex(phb->mem_win_addr, ==, 0x200080000000ULL);
+    g_assert_cmphex(phb->mem64_win_addr, ==, 0x210000000000ULL);
+    g_assert_cmphex(phb->io_win_addr, ==, 0x200000000000ULL);
+    g_assert_true(spapr_phb_of_table(phb->tcet[0]) == phb);
+    g_assert_true(spapr_phb_of_table(phb->tcet[1]) == phb);
+
+    /* Realize enables nothing; the DMA reset enables the default window. */
+    g_assert_cmpuint(spapr_phb_dma_windows_enabled(phb), ==, 0);
+    spapr_phb_dma_reset(phb);
+    g_assert_cmpuint(spapr_phb_dma_windows_enabled(phb), ==, 1);
+    g_assert_true(phb->tcet[0]->def_win);
+    g_assert_cmpuint(phb->tcet[0]->nb_table, ==, 0x40000);
+    g_assert_cmpint(remove_window(spapr, 0x80000001), ==,
+                    RTAS_OUT_PARAM_ERROR);
+    /* The default window itself, removed last, does not come back. */
+    g_assert_cmpint(remove_window(spapr, 0x80000000), ==, RTAS_OUT_SUCCESS);
+    g_assert_cmpuint(spapr_phb_dma_windows_enabled(phb), ==, 0);
+    machine_free(spapr);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    type_register_static(&test_vio_owner_info);
+    g_test_add_func("/spapr-ddw/remove/vio-table", test_remove_vio_table);
+    g_test_add_func("/spapr-ddw/default-phb", test_default_phb);
+    return g_test_run();
+}
