@@ -289,6 +289,15 @@ static void monitor_from_spec(const char *optname, const char *spec,
     exit(1);
 }
 
+/* Start-up failed: report the operator's mistake on one line and exit 1. */
+static void exit_if_failed(bool ok, Error **errp)
+{
+    if (!ok) {
+        error_report_err(*errp);
+        exit(1);
+    }
+}
+
 static gboolean on_term_signal(gpointer opaque)
 {
     qemu_system_shutdown_request();
@@ -306,6 +315,7 @@ int main(int argc, char **argv)
         .monitors = g_ptr_array_new(),
     };
     unsigned nmon = 0;
+    Error *err = NULL;
 
     error_set_progname(PROGNAME);
     signal(SIGPIPE, SIG_IGN);
@@ -326,12 +336,15 @@ int main(int argc, char **argv)
     /* 3. Memory, machine, cold-plugged devices. */
     memory_map_init();
     for (guint i = 0; i < cfg.globals->len; i++) {
-        system_add_global(g_ptr_array_index(cfg.globals, i), &error_fatal);
+        exit_if_failed(system_add_global(g_ptr_array_index(cfg.globals, i),
+                                         &err), &err);
     }
-    system_create_machine(cfg.machine_opts ? cfg.machine_opts : "pseries",
-                          cfg.ram_size, &error_fatal);
+    exit_if_failed(system_create_machine(cfg.machine_opts ? cfg.machine_opts
+                                                          : "pseries",
+                                         cfg.ram_size, &err), &err);
     for (guint i = 0; i < cfg.devices->len; i++) {
-        system_device_add(g_ptr_array_index(cfg.devices, i), &error_fatal);
+        exit_if_failed(system_device_add(g_ptr_array_index(cfg.devices, i),
+                                         &err), &err);
     }
 
     /* 4. Front ends: chardevs, monitors, qtest. */
@@ -367,7 +380,7 @@ int main(int argc, char **argv)
     }
 
     /* 5. First reset (builds the device tree), then run. */
-    system_machine_done(&error_fatal);
+    exit_if_failed(system_machine_done(&err), &err);
     if (!cfg.start_stopped) {
         vm_start();
     }

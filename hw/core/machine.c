@@ -61,9 +61,8 @@ MachineState *machine_create(const char *name, Error **errp)
     Object *obj;
 
     if (!mc) {
+        /* One line: operator errors never span several (-M help lists). */
         error_setg(errp, "unsupported machine type '%s'", name);
-        error_append_hint(errp, "Use -machine help to list supported "
-                          "machines\n");
         return NULL;
     }
     if (qdev_get_machine()) {

@@ -1,0 +1,177 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Command line: every bad start-up option ends the process with exit status 1
+ * and exactly one line on stderr; help requests exit 0; the pseries options
+ * QEMU's own qtests pass are accepted.
+ */
+
+#include "qemu/osdep.h"
+#include "libqtest.h"
+
+typedef struct Run {
+    int status;
+    char *out;
+    char *err;
+} Run;
+
+static void run_binary(const char *args, Run *r)
+{
+    const char *bin = g_getenv("QTEST_QEMU_BINARY");
+    g_autofree char *cmd = NULL;
+    g_auto(GStrv) argv = NULL;
+    g_autoptr(GError) gerr = NULL;
+    int wait_status;
+
+    g_assert_nonnull(bin);
+    cmd = g_strdup_printf("%s -display none %s", bin, args);
+    g_assert_true(g_shell_parse_argv(cmd, NULL, &argv, &gerr));
+    g_assert_true(g_spawn_sync(NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               &r->out, &r->err, &wait_status, &gerr));
+    g_assert_true(WIFEXITED(wait_status));
+    r->status = WEXITSTATUS(wait_status);
+}
+
+static void run_free(Run *r)
+{
+    g_free(r->out);
+    g_free(r->err);
+}
+
+/* Exit 1 with exactly @line (plus newline) on stderr. */
+static void expect_error(const char *args, const char *line)
+{
+    g_autofree char *want = g_strdup_printf("%s\n", line);
+    Run r;
+
+    run_binary(args, &r);
+    g_assert_cmpint(r.status, ==, 1);
+    g_assert_cmpstr(r.err, ==, want);
+    run_free(&r);
+}
+
+/* Exit 1 with one stderr line that starts with @prefix. */
+static void expect_error_prefix(const char *args, const char *prefix)
+{
+    Run r;
+
+    run_binary(args, &r);
+    g_assert_cmpint(r.status, ==, 1);
+    g_assert_true(g_str_has_prefix(r.err, prefix));
+    g_assert_nonnull(strchr(r.err, '\n'));
+    g_assert_cmpstr(strchr(r.err, '\n'), ==, "\n");
+    run_free(&r);
+}
+
+static void test_bad_options(void)
+{
+    expect_error("-foo", "spapr-iommu: -foo: invalid option");
+    expect_error("-m", "spapr-iommu: -m: requires an argument");
+    expect_error("pseries", "spapr-iommu: pseries: invalid argument (expected an option)");
+    expect_error("-m 0", "spapr-iommu: -m 0: memory size must be greater than 0");
+    expect_error("-m 1Q", "spapr-iommu: -m 1Q: invalid memory size");
+    expect_error("-m 100M", "spapr-iommu: -m: RAM size 0x6400000 is not a multiple "
+                 "of the 256 MiB memory block size");
+    expect_error("-display gtk",
+                 "spapr-iommu: -display gtk: only -display none is supported");
+    expect_error("-accel kvm", "spapr-iommu: -accel kvm: the KVM accelerator is "
+                 "not available in this build yet; use -accel qtest");
+    expect_error("-accel hax", "spapr-iommu: -accel hax: invalid accelerator "
+                 "(qtest or tcg)");
+    expect_error("-trace no_such_event_xyz", "spapr-iommu: -trace "
+                 "no_such_event_xyz: no trace event matches this pattern");
+    expect_error("-run-with foo=on", "spapr-iommu: -run-with foo=on: only "
+                 "exit-with-parent=on|off is supported");
+}
+
+static void test_bad_machine(void)
+{
+    expect_error_prefix("-M pc", "spapr-iommu: -M pc: unsupported machine type 'pc'");
+    expect_error("-M pseries,cap-cfpc=bogus", "spapr-iommu: -M pseries,cap-cfpc=bogus: "
+                 "invalid value (one of: broken, workaround, fixed)");
+    expect_error("-M pseries,ic-mode=apic", "spapr-iommu: -M pseries,ic-mode=apic: "
+                 "invalid value (one of: xics, xive, dual)");
+    expect_error_prefix("-M pseries,no-such-prop=1",
+                        "spapr-iommu: -M pseries,no-such-prop=1: Property ");
+    expect_error_prefix("-M pseries,cap-htm=maybe",
+                        "spapr-iommu: -M pseries,cap-htm=maybe: ");
+}
+
+static void test_bad_devices(void)
+{
+    expect_error("-device nosuchdev", "spapr-iommu: -device nosuchdev: "
+                 "'nosuchdev' is not a valid device model name");
+    expect_error_prefix("-device spapr-tce-table",
+                        "spapr-iommu: -device spapr-tce-table: ");
+    expect_error_prefix("-global nosuch.prop=1", "spapr-iommu: -global nosuch.prop=1: ");
+    expect_error("-global foo", "spapr-iommu: -global foo: expected "
+                 "DRIVER.PROPERTY=VALUE");
+}
+
+static void test_bad_frontends(void)
+{
+    expect_error_prefix("-qtest unix:/nonexistent/dir/sock",
+                        "spapr-iommu: -qtest unix:/nonexistent/dir/sock: ");
+    expect_error_prefix("-chardev socket,id=c0", "spapr-iommu: -chardev socket,id=c0: ");
+    expect_error("-mon chardev=nope", "spapr-iommu: -mon chardev=nope: chardev "
+                 "'nope' not found");
+    expect_error_prefix("-qmp tcp:localhost:4444", "spapr-iommu: -qmp tcp:localhost:4444: ");
+}
+
+static void test_help(void)
+{
+    Run r;
+
+    run_binary("-M help", &r);
+    g_assert_cmpint(r.status, ==, 0);
+    g_assert_nonnull(strstr(r.out, "pseries "));
+    run_free(&r);
+
+    run_binary("-device help", &r);
+    g_assert_cmpint(r.status, ==, 0);
+    g_assert_cmpstr(r.err, ==, "");
+    run_free(&r);
+
+    run_binary("-version", &r);
+    g_assert_cmpint(r.status, ==, 0);
+    g_assert_cmpstr(r.out, ==, "spapr-iommu version 0.1.0\n");
+    run_free(&r);
+}
+
+/* The machine options QEMU's qtests pass are accepted as no-ops. */
+static void test_qemu_harness_options(void)
+{
+    QTestState *s = qtest_init("-machine pseries,cap-cfpc=broken,cap-sbbc=broken,"
+                               "cap-ibs=broken,cap-ccf-assist=off,cap-htm=off,"
+                               "ic-mode=xics -m 512M -nodefaults");
+    g_autofree char *status = qtest_hmp(s, "info status");
+
+    g_assert_cmpstr(status, ==, "VM status: running\r\n");
+    qtest_quit(s);
+}
+
+/* -S starts in prelaunch; cont runs. */
+static void test_start_stopped(void)
+{
+    QTestState *s = qtest_init("-S");
+    g_autofree char *before = qtest_hmp(s, "info status");
+    g_autofree char *after = NULL;
+
+    g_assert_cmpstr(before, ==, "VM status: paused (prelaunch)\r\n");
+    qtest_qmp_assert_success(s, "{'execute': 'cont'}");
+    after = qtest_hmp(s, "info status");
+    g_assert_cmpstr(after, ==, "VM status: running\r\n");
+    qtest_quit(s);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/cmdline/bad-options", test_bad_options);
+    g_test_add_func("/cmdline/bad-machine", test_bad_machine);
+    g_test_add_func("/cmdline/bad-devices", test_bad_devices);
+    g_test_add_func("/cmdline/bad-frontends", test_bad_frontends);
+    g_test_add_func("/cmdline/help", test_help);
+    g_test_add_func("/cmdline/qemu-harness-options", test_qemu_harness_options);
+    g_test_add_func("/cmdline/start-stopped", test_start_stopped);
+    return g_test_run();
+}
