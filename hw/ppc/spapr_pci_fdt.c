@@ -4,6 +4,7 @@
 #include "qemu/osdep.h"
 #include <libfdt.h>
 #include "qapi/error.h"
+#include "hw/pci/pci.h"
 #include "hw/pci-host/spapr.h"
 #include "hw/ppc/spapr.h"
 #include "trace.h"
@@ -30,6 +31,13 @@
 static uint32_t spapr_phb_dt_drc_index(const SpaprPhbState *phb)
 {
     return (SPAPR_DRC_TYPE_SHIFT_PHB << 28) | phb->index;
+}
+
+/* A function of the root bus (chassis 0): PHB index << 16 | devfn. */
+static uint32_t spapr_pci_dt_drc_index(const SpaprPhbState *phb,
+                                       unsigned devfn)
+{
+    return (SPAPR_DRC_TYPE_SHIFT_PCI << 28) | (phb->index << 16) | devfn;
 }
 
 /* Big-endian 64-bit value as two cells at @cells. */
@@ -150,10 +158,131 @@ static int spapr_phb_dt_props(SpaprPhbState *phb, void *fdt, int off)
     return 0;
 }
 
-/* One node per function on the PHB's root bus (none yet: no PCI layer). */
+static uint16_t pci_cfg_word(const uint8_t *config, unsigned off)
+{
+    return config[off] | (config[off + 1] << 8);
+}
+
+/*
+ * Node names of PCI functions by class (Open Firmware PCI binding, as QEMU
+ * names them): base class << 8 | subclass.  Others are "pci<vendor>,<device>".
+ */
+static const struct {
+    uint16_t class;
+    const char *name;
+} spapr_pci_dt_names[] = {
+    { 0x0100, "scsi" }, { 0x0101, "ide" }, { 0x0102, "fdc" },
+    { 0x0104, "raid" }, { 0x0105, "ata" }, { 0x0106, "sata" },
+    { 0x0107, "sas" }, { 0x0108, "nvme" }, { 0x0180, "storage" },
+    { 0x0200, "ethernet" }, { 0x0201, "token-ring" }, { 0x0202, "fddi" },
+    { 0x0203, "atm" }, { 0x0280, "network" },
+    { 0x0300, "vga" }, { 0x0301, "xga" }, { 0x0302, "3d-controller" },
+    { 0x0380, "display" },
+    { 0x0400, "video" }, { 0x0401, "sound" }, { 0x0403, "audio" },
+    { 0x0480, "multimedia-device" },
+    { 0x0500, "memory" }, { 0x0501, "flash" },
+    { 0x0600, "host" }, { 0x0601, "isa" }, { 0x0604, "pci" },
+    { 0x0680, "other" },
+    { 0x0700, "serial" }, { 0x0701, "parallel" }, { 0x0703, "modem" },
+    { 0x0780, "communication-controller" },
+    { 0x0800, "interrupt-controller" }, { 0x0801, "dma-controller" },
+    { 0x0802, "timer" }, { 0x0803, "rtc" },
+    { 0x0880, "system-peripheral" },
+    { 0x0900, "keyboard" }, { 0x0902, "mouse" },
+    { 0x0c03, "usb" }, { 0x0c05, "smb" },
+};
+
+static void spapr_pci_dt_name(const uint8_t *config, char *buf, size_t len)
+{
+    uint16_t class = pci_cfg_word(config, PCI_CLASS_DEVICE);
+
+    for (size_t i = 0; i < G_N_ELEMENTS(spapr_pci_dt_names); i++) {
+        if (spapr_pci_dt_names[i].class == class) {
+            g_strlcpy(buf, spapr_pci_dt_names[i].name, len);
+            return;
+        }
+    }
+    g_snprintf(buf, len, "pci%x,%x", pci_cfg_word(config, PCI_VENDOR_ID),
+               pci_cfg_word(config, PCI_DEVICE_ID));
+}
+
+/*
+ * The node of one PCI function, "<name>@<slot>[,<fn>]": reg (its config
+ * space address), identity, DRC index, location code.  No DMA properties:
+ * functions use their PHB's window (qemu-behaviour.md §5.5).
+ */
+static int spapr_pci_dt_function(SpaprPhbState *phb, PCIDevice *d,
+                                 void *fdt, int bus_off)
+{
+    const uint8_t *config = d->config;
+    unsigned slot = PCI_SLOT(d->devfn), fn = PCI_FUNC(d->devfn);
+    uint32_t phys_hi = OF_PCI_SPACE_CONFIG |
+                       (pci_bus_num(pci_get_bus(d)) << 16) | (d->devfn << 8);
+    fdt32_t reg[5] = { cpu_to_fdt32(phys_hi), 0, 0, 0, 0 };
+    uint32_t class_code = (config[PCI_CLASS_DEVICE + 1] << 16) |
+                          (config[PCI_CLASS_DEVICE] << 8) |
+                          config[PCI_CLASS_PROG];
+    g_autofree char *loc_code = NULL;
+    g_autofree char *node = NULL;
+    char name[32];
+    int off, ret;
+
+    spapr_pci_dt_name(config, name, sizeof(name));
+    node = fn ? g_strdup_printf("%s@%x,%x", name, slot, fn)
+              : g_strdup_printf("%s@%x", name, slot);
+    loc_code = g_strdup_printf("qemu_%s:%02d:%02d.%1d",
+                               object_get_typename(OBJECT(d)),
+                               pci_bus_num(pci_get_bus(d)), slot, fn);
+    off = fdt_add_subnode(fdt, bus_off, node);
+    if (off < 0) {
+        return off;
+    }
+    if ((ret = fdt_setprop(fdt, off, "reg", reg, sizeof(reg))) < 0 ||
+        (ret = fdt_setprop_cell(fdt, off, "vendor-id",
+                                pci_cfg_word(config, PCI_VENDOR_ID))) < 0 ||
+        (ret = fdt_setprop_cell(fdt, off, "device-id",
+                                pci_cfg_word(config, PCI_DEVICE_ID))) < 0 ||
+        (ret = fdt_setprop_cell(fdt, off, "revision-id",
+                                config[PCI_REVISION_ID])) < 0 ||
+        (ret = fdt_setprop_cell(fdt, off, "class-code", class_code)) < 0 ||
+        (ret = fdt_setprop_cell(fdt, off, "ibm,my-drc-index",
+                                spapr_pci_dt_drc_index(phb, d->devfn))) < 0 ||
+        (ret = fdt_setprop_string(fdt, off, "ibm,loc-code", loc_code)) < 0) {
+        return ret;
+    }
+    return 0;
+}
+
+typedef struct SpaprPciDtWalk {
+    SpaprPhbState *phb;
+    void *fdt;
+    int bus_off;
+    int ret;                    /* first libfdt error */
+} SpaprPciDtWalk;
+
+static void spapr_pci_dt_walk(PCIBus *bus, PCIDevice *d, void *opaque)
+{
+    SpaprPciDtWalk *w = opaque;
+
+    if (w->ret >= 0) {
+        w->ret = spapr_pci_dt_function(w->phb, d, w->fdt, w->bus_off);
+    }
+}
+
+/*
+ * One node per function on the PHB's root bus.  libfdt puts a new node
+ * first among its siblings: walking in devfn order lists them in
+ * reverse, which only changes the order dtc prints them in.
+ */
 static int spapr_phb_dt_children(SpaprPhbState *phb, void *fdt, int bus_off)
 {
-    return 0;
+    SpaprPciDtWalk w = { .phb = phb, .fdt = fdt, .bus_off = bus_off };
+
+    if (!phb->bus) {
+        return 0;
+    }
+    pci_for_each_device(phb->bus, spapr_pci_dt_walk, &w);
+    return w.ret;
 }
 
 int spapr_phb_dt_write(SpaprPhbState *phb, void *fdt, int parent_off)

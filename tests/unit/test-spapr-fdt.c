@@ -5,6 +5,7 @@
 #include <libfdt.h>
 #include "qapi/error.h"
 #include "hw/ppc/spapr.h"
+#include "hw/pci/pci.h"
 #include "hw/pci-host/spapr.h"
 
 #define TEST_FDT_SIZE (64 * 1024)
@@ -269,6 +270,112 @@ static void test_phb_populate_twice(void)
     g_free(fdt);
 }
 
+/* ---- PCI functions below the PHB ---- */
+
+#define TYPE_TEST_NIC   "test-fdt-nic"      /* class 0x0200: "ethernet" */
+#define TYPE_TEST_OTHER "test-fdt-other"    /* class 0x00ff: no OF name */
+
+static void test_nic_class_init(ObjectClass *oc, const void *data)
+{
+    PCIDeviceClass *pc = PCI_DEVICE_CLASS(oc);
+
+    pc->vendor_id = 0x1af4;
+    pc->device_id = 0x1000;
+    pc->revision = 0x01;
+    pc->class_id = 0x0200;
+}
+
+static void test_other_class_init(ObjectClass *oc, const void *data)
+{
+    PCIDeviceClass *pc = PCI_DEVICE_CLASS(oc);
+
+    pc->vendor_id = PCI_VENDOR_ID_REDHAT;
+    pc->device_id = 0x0005;
+    pc->revision = 0x7;
+    pc->class_id = 0x00ff;
+}
+
+static const TypeInfo test_pci_types[] = {
+    {
+        .name = TYPE_TEST_NIC,
+        .parent = TYPE_PCI_DEVICE,
+        .instance_size = sizeof(PCIDevice),
+        .class_size = sizeof(PCIDeviceClass),
+        .class_init = test_nic_class_init,
+    }, {
+        .name = TYPE_TEST_OTHER,
+        .parent = TYPE_PCI_DEVICE,
+        .instance_size = sizeof(PCIDevice),
+        .class_size = sizeof(PCIDeviceClass),
+        .class_init = test_other_class_init,
+    },
+};
+
+static DeviceState *test_pci_add(PCIBus *bus, const char *type,
+                                 const char *addr)
+{
+    DeviceState *dev = qdev_new(type);
+
+    g_assert_true(object_property_parse(OBJECT(dev), "addr", addr,
+                                        &error_abort));
+    g_assert_true(qdev_realize(dev, BUS(bus), &error_abort));
+    return dev;
+}
+
+static void test_phb_children(void)
+{
+    MemoryRegion mem, io;
+    SpaprPhbState phb;
+    DeviceState *nic, *other;
+    int node, child;
+    void *fdt;
+    int len;
+
+    memory_region_init(&mem, NULL, "test-pci-mem", UINT64_MAX);
+    memory_region_init(&io, NULL, "test-pci-io", 0x10000);
+    phb_fill(&phb, 1);
+    phb.bus = pci_root_bus_new(NULL, "test-pci.0", &mem, &io, 0);
+    nic = test_pci_add(phb.bus, TYPE_TEST_NIC, "2");
+    other = test_pci_add(phb.bus, TYPE_TEST_OTHER, "3.1");
+
+    fdt = phb_tree(&phb, &node);
+    child = fdt_subnode_offset(fdt, node, "ethernet@2");
+    g_assert_cmpint(child, >=, 0);
+    ASSERT_CELLS(fdt, child, "reg", 2 << 11, 0, 0, 0, 0);
+    ASSERT_CELLS(fdt, child, "vendor-id", 0x1af4);
+    ASSERT_CELLS(fdt, child, "device-id", 0x1000);
+    ASSERT_CELLS(fdt, child, "revision-id", 0x01);
+    ASSERT_CELLS(fdt, child, "class-code", 0x020000);
+    ASSERT_CELLS(fdt, child, "ibm,my-drc-index", 0x40010010);
+    assert_string(fdt, child, "ibm,loc-code", "qemu_" TYPE_TEST_NIC ":00:02.0");
+    assert_absent(fdt, child, "ibm,dma-window");
+
+    child = fdt_subnode_offset(fdt, node, "pci1b36,5@3,1");
+    g_assert_cmpint(child, >=, 0);
+    ASSERT_CELLS(fdt, child, "reg", (3 << 11) | (1 << 8), 0, 0, 0, 0);
+    ASSERT_CELLS(fdt, child, "revision-id", 0x7);
+    ASSERT_CELLS(fdt, child, "class-code", 0x00ff00);
+    ASSERT_CELLS(fdt, child, "ibm,my-drc-index", 0x40010019);
+    assert_string(fdt, child, "ibm,loc-code",
+                  "qemu_" TYPE_TEST_OTHER ":00:03.1");
+
+    /* Exactly two children. */
+    len = 0;
+    fdt_for_each_subnode(child, fdt, node) {
+        len++;
+    }
+    g_assert_cmpint(len, ==, 2);
+    g_free(fdt);
+
+    qdev_unrealize(nic);
+    object_unref(nic);
+    qdev_unrealize(other);
+    object_unref(other);
+    object_unref(phb.bus);
+    memory_region_finalize(&io);
+    memory_region_finalize(&mem);
+}
+
 /* ---- spapr_fdt_build() ---- */
 
 typedef struct TestWriter {
@@ -385,7 +492,10 @@ static void test_dump(void)
 
 int main(int argc, char **argv)
 {
+    int ret;
+
     g_test_init(&argc, &argv, NULL);
+    type_register_static_array(test_pci_types, G_N_ELEMENTS(test_pci_types));
     g_test_add_func("/spapr-fdt/phb/default", test_phb_default);
     g_test_add_func("/spapr-fdt/phb/index2", test_phb_index2);
     g_test_add_func("/spapr-fdt/phb/ddw-off", test_phb_ddw_off);
@@ -393,10 +503,14 @@ int main(int argc, char **argv)
     g_test_add_func("/spapr-fdt/phb/4g-window-full-size", test_phb_4g_window);
     g_test_add_func("/spapr-fdt/phb/no-mem64", test_phb_no_mem64);
     g_test_add_func("/spapr-fdt/phb/no-bus-no-children", test_phb_no_children);
+    g_test_add_func("/spapr-fdt/phb/pci-children", test_phb_children);
     g_test_add_func("/spapr-fdt/phb/populate-nospace", test_phb_populate_nospace);
     g_test_add_func("/spapr-fdt/phb/populate-twice", test_phb_populate_twice);
     g_test_add_func("/spapr-fdt/build/grows", test_build_grows);
     g_test_add_func("/spapr-fdt/build/errors", test_build_errors);
     g_test_add_func("/spapr-fdt/dump", test_dump);
-    return g_test_run();
+    memory_map_init();
+    ret = g_test_run();
+    memory_map_cleanup();
+    return ret;
 }
