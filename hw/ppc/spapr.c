@@ -7,6 +7,7 @@
 #include "hw/qdev-properties.h"
 #include "hw/ppc/spapr.h"
 #include "hw/ppc/spapr_iommu.h"
+#include "hw/pci-host/spapr.h"
 #include "trace.h"
 
 /* pseries guests see RAM in 256 MiB logical memory blocks. */
@@ -93,10 +94,20 @@ static void spapr_machine_init(MachineState *ms)
     memory_region_add_subregion(get_system_memory(), 0, &spapr->ram);
 
     spapr->tce_tables = g_hash_table_new(NULL, NULL);
+    spapr->phbs = g_hash_table_new(g_int64_hash, g_int64_equal);
     spapr_hcall_init(spapr);
     spapr_rtas_init(spapr);
     spapr_tce_hcalls_init(spapr);
+    spapr_pci_rtas_init(spapr);
+    spapr_rtas_ddw_init(spapr);
     current_spapr = spapr;
+
+    /* The default PHB exists even with -nodefaults, as in QEMU. */
+    if (!spapr_phb_create_default(spapr, &err)) {
+        error_prepend(&err, "default PHB: ");
+        error_report_err(err);
+        exit(1);
+    }
     trace_spapr_machine_init(ms->ram_size);
 }
 
@@ -116,6 +127,7 @@ static void spapr_machine_finalize(Object *obj)
     }
     if (spapr->tce_tables) {
         g_hash_table_destroy(spapr->tce_tables);
+        g_hash_table_destroy(spapr->phbs);
         g_hash_table_destroy(spapr->hcalls);
         g_hash_table_destroy(spapr->hcalls_by_name);
         g_hash_table_destroy(spapr->rtas_by_name);

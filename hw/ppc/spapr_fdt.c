@@ -117,17 +117,6 @@ static int spapr_dt_rtas(SpaprMachineState *spapr, void *fdt)
     return 0;
 }
 
-static int spapr_dt_collect_phb(Object *obj, void *opaque)
-{
-    GPtrArray *phbs = opaque;
-
-    if (object_dynamic_cast(obj, TYPE_SPAPR_PCI_HOST_BRIDGE) &&
-        DEVICE(obj)->realized) {
-        g_ptr_array_add(phbs, obj);
-    }
-    return 0;
-}
-
 static gint spapr_dt_phb_cmp(gconstpointer a, gconstpointer b)
 {
     const SpaprPhbState *pa = *(SpaprPhbState *const *)a;
@@ -188,9 +177,17 @@ void *spapr_build_fdt(SpaprMachineState *spapr, Error **errp)
 {
     g_autoptr(GPtrArray) phbs = g_ptr_array_new();
     SpaprFdtMachine m = { .spapr = spapr, .phbs = phbs };
+    GHashTableIter iter;
+    gpointer phb;
     void *fdt;
 
-    object_child_foreach_recursive(OBJECT(spapr), spapr_dt_collect_phb, phbs);
+    /* The machine's registry holds the realized PHBs. */
+    if (spapr->phbs) {
+        g_hash_table_iter_init(&iter, spapr->phbs);
+        while (g_hash_table_iter_next(&iter, NULL, &phb)) {
+            g_ptr_array_add(phbs, phb);
+        }
+    }
     g_ptr_array_sort(phbs, spapr_dt_phb_cmp);
     fdt = spapr_fdt_build(spapr_fdt_write_machine, &m, SPAPR_FDT_INITIAL_SIZE,
                           errp);

@@ -19,6 +19,7 @@
 #include "hw/ppc/spapr_iommu.h"
 
 typedef struct PCIBus PCIBus;
+typedef struct PCIDevice PCIDevice;
 
 #define TYPE_SPAPR_PCI_HOST_BRIDGE "spapr-pci-host-bridge"
 #define SPAPR_PCI_HOST_BRIDGE(obj) \
@@ -79,11 +80,35 @@ typedef struct SpaprPhbState {
     MemoryRegion iommu_root;    /* "<dtbusname>.iommu-root", 2^64 */
     AddressSpace iommu_as;      /* named after dtbusname */
     MemoryRegion msiwindow;
-    SpaprTceTable *tcet[SPAPR_PCI_DMA_MAX_WINDOWS];
+    SpaprTceTable *tcet[SPAPR_PCI_DMA_MAX_WINDOWS];  /* [1] NULL if ddw=off */
+
+    /* The machine whose registry (spapr->phbs) holds us while realized. */
+    SpaprMachineState *spapr;
 } SpaprPhbState;
 
-/* The PHB whose BUID is @buid, or NULL. */
+/* The PHB whose BUID is @buid, or NULL (also when @spapr is NULL). */
 SpaprPhbState *spapr_pci_find_phb(SpaprMachineState *spapr, uint64_t buid);
+
+/*
+ * The PCI function at RTAS config address @config_addr
+ * ((bus << 16) | (devfn << 8) | register) under the PHB @buid, or NULL.
+ */
+PCIDevice *spapr_pci_find_dev(SpaprMachineState *spapr, uint64_t buid,
+                              uint32_t config_addr);
+
+/*
+ * The PHB that owns @tcet as one of its DMA windows, or NULL (a VIO
+ * table, or any table that is not a PHB's).  Guest input reaches this
+ * (ibm,remove-pe-dma-window), so it never asserts.
+ */
+SpaprPhbState *spapr_phb_of_table(SpaprTceTable *tcet);
+
+/*
+ * Create and realize the default PHB (index 0, no id: its bus is "pci.0")
+ * on the main system bus.  Called by the machine's init.
+ */
+SpaprPhbState *spapr_phb_create_default(SpaprMachineState *spapr,
+                                        Error **errp);
 
 /*
  * DMA reset (§5.4): disable every window, enable dma_liobn[0] at
@@ -95,7 +120,11 @@ void spapr_phb_dma_reset(SpaprPhbState *phb);
 /* Number of enabled DMA windows of @phb. */
 unsigned spapr_phb_dma_windows_enabled(SpaprPhbState *phb);
 
-/* Register the RTAS PCI config calls and the four DDW calls. */
+/*
+ * Register the RTAS PCI config calls (ibm,read/write-pci-config and the
+ * BUID-less read/write-pci-config on the default PHB) and the four DDW
+ * calls (hw/ppc/spapr_rtas_ddw.c).  The machine's init calls both.
+ */
 void spapr_pci_rtas_init(SpaprMachineState *spapr);
 void spapr_rtas_ddw_init(SpaprMachineState *spapr);
 

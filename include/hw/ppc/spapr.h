@@ -105,6 +105,11 @@ struct SpaprMachineState {
     GHashTable *rtas_by_name;
     /* LIOBN -> SpaprTceTable*, owned by the machine (DESIGN.md). */
     GHashTable *tce_tables;
+    /*
+     * BUID (uint64_t *) -> SpaprPhbState*: the realized PCI host bridges,
+     * filled and emptied by their realize/unrealize (hw/ppc/spapr_pci.c).
+     */
+    GHashTable *phbs;
 
     /*
      * -M pseries options that concern vCPUs, interrupt controllers or KVM:
