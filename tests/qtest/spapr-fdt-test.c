@@ -357,6 +357,102 @@ static void test_hmp(void)
     g_assert_cmpint(rmdir(dir), ==, 0);
 }
 
+/* True if the binary offers -device @type. */
+static bool have_device(const char *type)
+{
+    const char *bin = g_getenv("QTEST_QEMU_BINARY");
+    g_autofree char *cmd = g_strdup_printf("%s -device help", bin);
+    g_autofree char *out = NULL;
+    g_autofree char *want = g_strdup_printf("name \"%s\"", type);
+
+    g_assert_true(g_spawn_command_line_sync(cmd, &out, NULL, NULL, NULL));
+    return strstr(out, want) != NULL;
+}
+
+/* A PCI function added with -device gets a node below its PHB. */
+static void test_start_pci_child(void)
+{
+    g_autofree void *fdt = NULL;
+    int phb, child, found = 0;
+
+    if (!have_device("iommu-testdev")) {
+        g_test_skip("no PCI device type (iommu-testdev) in this build");
+        return;
+    }
+    fdt = dumpdtb_at_start("-device iommu-testdev,addr=2,bus=pci.0");
+    phb = node_of(fdt, PHB0);
+    fdt_for_each_subnode(child, fdt, phb) {
+        g_autofree char *path = g_strdup_printf(PHB0 "/%s",
+                                                fdt_get_name(fdt, child, NULL));
+        int len;
+
+        g_assert_true(g_str_has_suffix(path, "@2"));
+        ASSERT_CELLS(fdt, path, "reg", 0x1000, 0, 0, 0, 0);
+        ASSERT_CELLS(fdt, path, "ibm,my-drc-index", 0x40000010);
+        ASSERT_STRING(fdt, path, "ibm,loc-code", "qemu_iommu-testdev:00:02.0");
+        g_assert_nonnull(fdt_getprop(fdt, child, "vendor-id", &len));
+        g_assert_cmpint(len, ==, 4);
+        g_assert_nonnull(fdt_getprop(fdt, child, "device-id", &len));
+        g_assert_cmpint(len, ==, 4);
+        g_assert_nonnull(fdt_getprop(fdt, child, "class-code", &len));
+        g_assert_cmpint(len, ==, 4);
+        assert_absent(fdt, path, "ibm,dma-window");
+        found++;
+    }
+    g_assert_cmpint(found, ==, 1);
+}
+
+/*
+ * DDW create and removal of the default window change the windows, not the
+ * tree: it shows the default window from the PHB's properties before and
+ * after system_reset, byte for byte as at start-up.
+ */
+static void test_qmp_after_ddw_and_reset(void)
+{
+    g_autofree void *start = dumpdtb_at_start(
+        "-device spapr-pci-host-bridge,index=1,ddw=off");
+    QTestState *s = qtest_init("-M pseries "
+                               "-device spapr-pci-host-bridge,index=1,ddw=off");
+    const uint32_t create[] = { 0, 0x8000000, 0x20000000, 16, 30 };
+    const uint32_t remove[] = { 0x80000000 };
+    g_autofree void *before_reset = NULL;
+    g_autofree void *after_reset = NULL;
+    uint32_t rets[4];
+    JsonObject *rsp;
+    JsonArray *tables;
+
+    g_assert_cmpint(qtest_rtas_call(s, "ibm,create-pe-dma-window", 5, create,
+                                    4, rets), ==, 0);
+    g_assert_cmpint(rets[0], ==, 0);
+    g_assert_cmphex(rets[1], ==, 0x80000001);
+    g_assert_cmphex(rets[2], ==, 0x08000000);
+    g_assert_cmphex(rets[3], ==, 0);
+    g_assert_cmpint(qtest_rtas_call(s, "ibm,remove-pe-dma-window", 1, remove,
+                                    1, rets), ==, 0);
+    g_assert_cmpint(rets[0], ==, 0);
+    /* Only the DDW is left. */
+    rsp = qtest_qmp(s, "{\"execute\": \"x-query-spapr-tce\", "
+                    "\"arguments\": {\"liobn\": 2147483648}}");
+    tables = json_object_get_array_member(rsp, "return");
+    g_assert_cmpuint(json_array_get_length(tables), ==, 1);
+    g_assert_false(json_object_get_boolean_member(
+        json_array_get_object_element(tables, 0), "enabled"));
+    json_object_unref(rsp);
+
+    before_reset = dumpdtb_qmp(s);
+    assert_same_node(before_reset, start, PHB0);
+    assert_same_node(before_reset, start, PHB1);
+
+    qtest_qmp_assert_success(s, "{\"execute\": \"system_reset\"}");
+    qtest_qmp_eventwait(s, "RESET");
+    after_reset = dumpdtb_qmp(s);
+    assert_same_node(after_reset, start, PHB0);
+    assert_same_node(after_reset, start, PHB1);
+    g_assert_cmpmem(after_reset, fdt_totalsize(after_reset),
+                    start, fdt_totalsize(start));
+    qtest_quit(s);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -367,14 +463,14 @@ int main(int argc, char **argv)
     g_test_add_func("/spapr-fdt/qmp/same-as-start", test_qmp_same_as_start);
     g_test_add_func("/spapr-fdt/qmp/errors", test_qmp_errors);
     g_test_add_func("/spapr-fdt/hmp", test_hmp);
-    if (g_getenv("SPAPR_FDT_TEST_PHB")) {
-        g_test_add_func("/spapr-fdt/start/rtas-ddw-tokens",
-                        test_start_rtas_ddw_tokens);
-        g_test_add_func("/spapr-fdt/start/default-phb", test_start_default_phb);
-        g_test_add_func("/spapr-fdt/start/phb-ddw-off", test_start_phb_ddw_off);
-        g_test_add_func("/spapr-fdt/start/phb-custom-window",
-                        test_start_phb_custom_window);
-    }
-    (void)assert_same_node;
+    g_test_add_func("/spapr-fdt/start/rtas-ddw-tokens",
+                    test_start_rtas_ddw_tokens);
+    g_test_add_func("/spapr-fdt/start/default-phb", test_start_default_phb);
+    g_test_add_func("/spapr-fdt/start/phb-ddw-off", test_start_phb_ddw_off);
+    g_test_add_func("/spapr-fdt/start/phb-custom-window",
+                    test_start_phb_custom_window);
+    g_test_add_func("/spapr-fdt/start/pci-child", test_start_pci_child);
+    g_test_add_func("/spapr-fdt/qmp/after-ddw-and-reset",
+                    test_qmp_after_ddw_and_reset);
     return g_test_run();
 }
