@@ -12,6 +12,7 @@
 #include "system/runstate.h"
 #include "system/system.h"
 #include "monitor/monitor.h"
+#include "hw/ppc/spapr.h"
 #include "hw/ppc/spapr_iommu.h"
 
 static MachineState *current_machine;
@@ -105,6 +106,7 @@ void system_monitor_init(void)
 {
     monitor_qdev_cmds_init();
     spapr_tce_monitor_init();
+    spapr_fdt_monitor_init();
 }
 
 bool system_machine_done(Error **errp)

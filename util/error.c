@@ -217,6 +217,17 @@ void error_report(const char *fmt, ...)
     fputc('\n', stderr);
 }
 
+void info_report(const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "%s: info: ", progname);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
 void warn_report(const char *fmt, ...)
 {
     va_list ap;

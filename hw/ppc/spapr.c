@@ -115,6 +115,7 @@ static void spapr_machine_reset(MachineState *ms)
 {
     trace_spapr_machine_reset();
     qemu_devices_reset();
+    spapr_fdt_reset(SPAPR_MACHINE(ms));
 }
 
 static void spapr_machine_finalize(Object *obj)
@@ -135,6 +136,8 @@ static void spapr_machine_finalize(Object *obj)
         }
         memory_region_finalize(&spapr->ram);
     }
+    g_free(MACHINE(obj)->fdt);
+    MACHINE(obj)->fdt = NULL;
 }
 
 static const Property spapr_machine_props[] = {

@@ -81,6 +81,8 @@ void error_report_err(Error *err);
 void error_report(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 /* Print "<prog>: warning: <message>" on stderr. */
 void warn_report(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
+/* Print "<prog>: info: <message>" on stderr. */
+void info_report(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 void error_set_progname(const char *progname);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(Error, error_free)

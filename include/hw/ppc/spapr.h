@@ -175,4 +175,71 @@ void rtas_st(target_ulong phys, int n, uint32_t val);
 /* True if [gpa, gpa + len) lies inside guest RAM. */
 bool spapr_gpa_range_in_ram(SpaprMachineState *spapr, hwaddr gpa, hwaddr len);
 
+/*
+ * ---- The device tree (hw/ppc/spapr_fdt.c, hw/ppc/spapr_pci_fdt.c) ----
+ *
+ * The machine builds its flattened device tree at every machine reset and
+ * keeps it in MachineState.fdt (docs/user/device-tree.md).  Every libfdt
+ * failure becomes an Error carrying fdt_strerror()'s text; nothing aborts.
+ */
+typedef struct SpaprPhbState SpaprPhbState;
+
+/* First buffer size of spapr_build_fdt(); doubled while too small. */
+#define SPAPR_FDT_INITIAL_SIZE  (64 * 1024)
+/* Largest tree the builders accept. */
+#define SPAPR_FDT_MAX_SIZE      (16 * 1024 * 1024)
+
+/*
+ * Writes a tree into @fdt (an empty tree from fdt_create_empty_tree()).
+ * Returns 0 or a negative libfdt error; -FDT_ERR_NOSPACE makes the caller
+ * retry with a bigger buffer, so the writer must not keep state across calls.
+ */
+typedef int SpaprFdtWriteFn(void *fdt, void *opaque);
+
+/*
+ * Build a tree with @write, starting with an @initial_size buffer and
+ * doubling it on -FDT_ERR_NOSPACE up to SPAPR_FDT_MAX_SIZE.  Returns the
+ * packed blob (g_free it) or NULL with @errp set ("cannot build the device
+ * tree: <libfdt message>").
+ */
+void *spapr_fdt_build(SpaprFdtWriteFn *write, void *opaque,
+                      size_t initial_size, Error **errp);
+
+/*
+ * The machine's tree: root, /memory@0, /chosen, /rtas (one cell property
+ * per registered RTAS call, ibm,hypertas-functions, rtas-version,
+ * rtas-size) and one node per realized PHB (by index).  Returns a new blob
+ * (g_free it) or NULL with @errp set.  Called at machine reset.
+ */
+void *spapr_build_fdt(SpaprMachineState *spapr, Error **errp);
+
+/*
+ * Write blob @fdt (fdt_totalsize() bytes) to @filename.  Errors: "This
+ * machine doesn't have a FDT" when @fdt is NULL, "Error saving FDT to file
+ * F: <reason>" when the write fails.
+ */
+bool spapr_fdt_dump(const void *fdt, const char *filename, Error **errp);
+
+/*
+ * Machine reset (after the devices): rebuild MachineState.fdt, freeing the
+ * previous tree (a build failure is reported and leaves no tree).  With
+ * -M pseries,dumpdtb=FILE, write the tree and exit(0) ("info: dtb dumped to
+ * FILE. Exiting."), or exit(1) with a one-line error.
+ */
+void spapr_fdt_reset(SpaprMachineState *spapr);
+
+/* Register QMP "dumpdtb" and HMP "dumpdtb FILE" (system_monitor_init()). */
+void spapr_fdt_monitor_init(void);
+
+/*
+ * Add the node pci@<buid> of @phb (and one node per PCI function on its
+ * root bus) under node @parent_off, with the cell layouts of
+ * qemu72-observed.md §2.  Returns the new node's offset or a negative
+ * libfdt error, in which case the tree is left as it was.  Reads only the
+ * PHB's properties and placement fields (not its windows' state).
+ * spapr_phb_dt_populate() (include/hw/pci-host/spapr.h) is the Error
+ * variant.
+ */
+int spapr_phb_dt_write(SpaprPhbState *phb, void *fdt, int parent_off);
+
 #endif /* HW_PPC_SPAPR_H */
