@@ -7,7 +7,14 @@
 
 #include "qemu/osdep.h"
 #include <json-glib/json-glib.h>
+#include "hw/misc/iommu-testdev.h"
 #include "../tests/qtest/libqtest.h"
+
+#define BUID_HI     0x08000000U
+#define BUID_LO     0x20000000U
+#define LIOBN       0x80000000ULL
+/* BAR 0 of the test device at PCI 0x80000000 = CPU 2^45 + 0x80000000. */
+#define BAR         ((1ULL << 45) + 0x80000000ULL)
 
 static void step(const char *what)
 {
@@ -67,6 +74,45 @@ static int rtas(QTestState *s, const char *name, uint32_t nargs,
     return ret;
 }
 
+static void reg_write(QTestState *s, uint32_t reg, uint32_t val)
+{
+    /* PCI registers are little-endian; qtest accesses are big-endian. */
+    qtest_writel(s, BAR + reg, __builtin_bswap32(val));
+}
+
+static uint32_t reg_read(QTestState *s, uint32_t reg)
+{
+    return __builtin_bswap32(qtest_readl(s, BAR + reg));
+}
+
+static const char *const dma_status[] = {
+    "ok", "no translation", "permission denied", "nothing mapped there",
+    "bus master off", "bad length", "bad command", "device error",
+};
+
+/* Tell the test device to DMA @len bytes at bus address @iova. */
+static void device_dma(QTestState *s, const char *what, uint32_t cmd,
+                       uint64_t iova, uint32_t len)
+{
+    uint32_t status;
+
+    reg_write(s, IOMMU_TESTDEV_REG_DMA_ADDR_LO, (uint32_t)iova);
+    reg_write(s, IOMMU_TESTDEV_REG_DMA_ADDR_HI, iova >> 32);
+    reg_write(s, IOMMU_TESTDEV_REG_DMA_LEN, len);
+    reg_write(s, IOMMU_TESTDEV_REG_DMA_CMD, cmd);
+    status = reg_read(s, IOMMU_TESTDEV_REG_DMA_STATUS);
+    printf("iommu-testdev: %s %u bytes at bus 0x%" PRIx64 " -> status %u (%s)\n",
+           what, len, iova, status,
+           status < G_N_ELEMENTS(dma_status) ? dma_status[status] : "?");
+}
+
+static void put_tce(QTestState *s, uint64_t liobn, uint64_t ioba, uint64_t tce)
+{
+    uint64_t args[3] = { liobn, ioba, tce };
+
+    show_hcall(s, "H_PUT_TCE", 3, args, 0, NULL);
+}
+
 int main(int argc, char **argv)
 {
     QTestState *s;
@@ -78,12 +124,11 @@ int main(int argc, char **argv)
     }
     printf("spapr-iommu demo: a pseries machine without vCPUs, driven like "
            "QEMU's qtests\n");
-    s = qtest_init("-M pseries -m 1G");
+    s = qtest_init("-M pseries -m 1G -device iommu-testdev,bus=pci.0,addr=2,id=dma0");
 
     step("The machine as the operator sees it (HMP over QMP)");
     show_hmp(s, "info status");
     show_hmp(s, "info qtree");
-    show_hmp(s, "info mtree");
 
     step("The guest side arrives over qtest: big-endian target, guest RAM");
     show_line(s, "endianness");
@@ -98,11 +143,77 @@ int main(int argc, char **argv)
                tod[3], tod[4], tod[5], tod[6]);
     }
 
-    step("TCE hypercalls on a LIOBN without a table: the guest gets H_PARAMETER");
-    args[0] = 0x80000000;
-    args[1] = 0x1000;
+    step("The default PHB: BUID 0x800000020000000, default DMA window LIOBN "
+         "0x80000000 (bus 0..1 GiB, 4 KiB TCEs), plus an iommu-testdev at 00:02.0");
+    show_hmp(s, "info tce");
+    {
+        uint32_t cfg_bar[] = { 0x1010, BUID_HI, BUID_LO, 4, 0x80000000 };
+        uint32_t cfg_cmd[] = { 0x1004, BUID_HI, BUID_LO, 2, 0x6 };
+        uint32_t cfg_id[] = { 0x1000, BUID_HI, BUID_LO, 4 };
+        uint32_t r[2];
+
+        rtas(s, "ibm,read-pci-config", 4, cfg_id, 2, r);
+        printf("   vendor:device = %04x:%04x\n", r[1] & 0xffff, r[1] >> 16);
+        rtas(s, "ibm,write-pci-config", 5, cfg_bar, 1, r);
+        rtas(s, "ibm,write-pci-config", 5, cfg_cmd, 1, r);
+    }
+
+    step("The guest maps bus page 0x5000 to guest RAM 0x300000 (H_PUT_TCE, RW) "
+         "and the device writes through it");
+    put_tce(s, LIOBN, 0x5000, 0x300000 | 3);
+    args[0] = LIOBN;
+    args[1] = 0x5000;
     show_hcall(s, "H_GET_TCE", 2, args, 1, out);
-    show_line(s, "hcall 0x1234");
+    qtest_memwrite(s, BAR + IOMMU_TESTDEV_BUF_OFFSET, "spapr-iommu DMA!", 16);
+    device_dma(s, "DMA write", IOMMU_TESTDEV_CMD_DMA_WRITE, 0x5010, 16);
+    show_line(s, "read 0x300010 16");
+    {
+        char text[17] = "";
+
+        qtest_memread(s, 0x300010, text, 16);
+        printf("   guest RAM 0x300010 now reads \"%s\"\n", text);
+    }
+
+    step("Read-only TCE: the device may read, not write; cleared TCE: nothing");
+    put_tce(s, LIOBN, 0x5000, 0x300000 | 1);
+    device_dma(s, "DMA write", IOMMU_TESTDEV_CMD_DMA_WRITE, 0x5010, 16);
+    device_dma(s, "DMA read", IOMMU_TESTDEV_CMD_DMA_READ, 0x5010, 16);
+    put_tce(s, LIOBN, 0x5000, 0);
+    device_dma(s, "DMA read", IOMMU_TESTDEV_CMD_DMA_READ, 0x5010, 16);
+
+    step("Dynamic DMA Window: query, then create 64 KiB pages x 2^31 (128 TiB)");
+    {
+        uint32_t q[] = { 0x1000, BUID_HI, BUID_LO };
+        uint32_t c[] = { 0x1000, BUID_HI, BUID_LO, 16, 47 };
+        uint32_t r[6];
+        uint64_t ddw_liobn, ddw_bus;
+
+        rtas(s, "ibm,query-pe-dma-window", 3, q, 6, r);
+        printf("   available %u, page sizes mask 0x%x\n", r[1], r[4]);
+        rtas(s, "ibm,create-pe-dma-window", 5, c, 4, r);
+        ddw_liobn = r[1];
+        ddw_bus = (uint64_t)r[2] << 32 | r[3];
+        printf("   window LIOBN 0x%" PRIx64 " at bus 0x%" PRIx64
+               " (created in O(1): the table is sparse)\n", ddw_liobn, ddw_bus);
+        show_hmp(s, "info tce");
+
+        step("A TCE at the very end of the 128 TiB window, and DMA through it");
+        put_tce(s, ddw_liobn, ddw_bus + (((1ULL << 31) - 1) << 16),
+                0x310000 | 3);
+        qtest_writel(s, 0x310020, 0xcafef00d);
+        device_dma(s, "DMA read", IOMMU_TESTDEV_CMD_DMA_READ,
+                   ddw_bus + (((1ULL << 31) - 1) << 16) + 0x20, 4);
+        printf("   device buffer now holds 0x%08x\n",
+               qtest_readl(s, BAR + IOMMU_TESTDEV_BUF_OFFSET));
+        show_hmp(s, "info tce");
+    }
+
+    step("The DMA address space of the PHB");
+    show_hmp(s, "info mtree");
+
+    step("system_reset: every PHB is back to its one, empty, default window");
+    qtest_qmp_assert_success(s, "{\"execute\": \"system_reset\"}");
+    qtest_qmp_eventwait(s, "RESET");
     show_hmp(s, "info tce");
 
     qtest_quit(s);
