@@ -14,29 +14,9 @@ typedef struct Run {
     char *err;
 } Run;
 
-/*
- * A start-up error exits at once, without the teardown of a normal exit
- * (as QEMU does), so LeakSanitizer is told not to report what is still
- * allocated then; a successful run's exit is checked for leaks elsewhere.
- */
 static void run_binary(const char *args, Run *r)
 {
-    const char *bin = g_getenv("QTEST_QEMU_BINARY");
-    g_autofree char *cmd = NULL;
-    g_auto(GStrv) argv = NULL;
-    g_auto(GStrv) envp = NULL;
-    g_autoptr(GError) gerr = NULL;
-    int wait_status;
-
-    g_assert_nonnull(bin);
-    cmd = g_strdup_printf("%s -display none %s", bin, args);
-    g_assert_true(g_shell_parse_argv(cmd, NULL, &argv, &gerr));
-    envp = g_environ_setenv(g_get_environ(), "ASAN_OPTIONS",
-                            "detect_leaks=0", TRUE);
-    g_assert_true(g_spawn_sync(NULL, argv, envp, G_SPAWN_DEFAULT, NULL, NULL,
-                               &r->out, &r->err, &wait_status, &gerr));
-    g_assert_true(WIFEXITED(wait_status));
-    r->status = WEXITSTATUS(wait_status);
+    r->status = qtest_run_binary(args, &r->out, &r->err);
 }
 
 static void run_free(Run *r)

@@ -799,3 +799,39 @@ char *qtest_hmp(QTestState *s, const char *fmt, ...)
     json_object_unref(resp);
     return out;
 }
+
+char *qtest_hmp_text(QTestState *s, const char *cmd)
+{
+    g_autofree char *raw = qtest_hmp(s, "%s", cmd);
+    g_auto(GStrv) parts = g_strsplit(raw, "\r\n", -1);
+
+    return g_strjoinv("\n", parts);
+}
+
+int qtest_run_binary(const char *args, char **out, char **err)
+{
+    const char *bin = g_getenv("QTEST_QEMU_BINARY");
+    g_autofree char *cmd = NULL;
+    g_autofree char *o = NULL;
+    g_autofree char *e = NULL;
+    g_auto(GStrv) argv = NULL;
+    g_auto(GStrv) envp = NULL;
+    g_autoptr(GError) gerr = NULL;
+    int wait_status;
+
+    g_assert_nonnull(bin);
+    cmd = g_strdup_printf("%s -display none %s", bin, args);
+    g_assert_true(g_shell_parse_argv(cmd, NULL, &argv, &gerr));
+    envp = g_environ_setenv(g_get_environ(), "ASAN_OPTIONS", "detect_leaks=0",
+                            TRUE);
+    g_assert_true(g_spawn_sync(NULL, argv, envp, G_SPAWN_DEFAULT, NULL, NULL,
+                               &o, &e, &wait_status, &gerr));
+    g_assert_true(WIFEXITED(wait_status));
+    if (out) {
+        *out = g_steal_pointer(&o);
+    }
+    if (err) {
+        *err = g_steal_pointer(&e);
+    }
+    return WEXITSTATUS(wait_status);
+}

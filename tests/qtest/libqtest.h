@@ -129,4 +129,23 @@ void qtest_qmp_eventwait(QTestState *s, const char *name);
  */
 char *qtest_hmp(QTestState *s, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
 
+/* qtest_hmp() of one command, with QEMU's "\r\n" line ends as "\n". */
+char *qtest_hmp_text(QTestState *s, const char *cmd);
+
+/* ---- running the binary without a qtest connection ---- */
+
+/*
+ * Run "$QTEST_QEMU_BINARY -display none @args" to completion and return its
+ * exit status; a death by signal fails the test.  Its stdout and stderr go
+ * to *@out / *@err when not NULL (caller frees).  For start-up errors and
+ * dumpdtb, which end through exit() without the orderly teardown, so
+ * LeakSanitizer is told not to report (ASAN_OPTIONS=detect_leaks=0).
+ */
+int qtest_run_binary(const char *args, char **out, char **err);
+
+/* RTAS status cells (rets[0]) as read back with qtest_readl. */
+#define RTAS_STATUS_SUCCESS     0x00000000U
+#define RTAS_STATUS_HW_ERROR    0xffffffffU     /* -1 */
+#define RTAS_STATUS_PARAM_ERROR 0xfffffffdU     /* -3 */
+
 #endif /* LIBQTEST_H */

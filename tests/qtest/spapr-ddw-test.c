@@ -19,18 +19,12 @@
 #define RETS_GPA            0x201000ULL
 #define RETS_PREFILL        8
 
-#define STATUS_SUCCESS      0x00000000U
-#define STATUS_HW_ERROR     0xffffffffU
-#define STATUS_PARAM_ERROR  0xfffffffdU
+#define STATUS_SUCCESS      RTAS_STATUS_SUCCESS
+#define STATUS_HW_ERROR     RTAS_STATUS_HW_ERROR
+#define STATUS_PARAM_ERROR  RTAS_STATUS_PARAM_ERROR
 
-/* HMP output with QEMU's "\r\n" line ends turned into "\n". */
-static char *hmp(QTestState *s, const char *cmd)
-{
-    g_autofree char *raw = qtest_hmp(s, "%s", cmd);
-    g_auto(GStrv) parts = g_strsplit(raw, "\r\n", -1);
-
-    return g_strjoinv("\n", parts);
-}
+/* HMP output with "\n" line ends. */
+#define hmp qtest_hmp_text
 
 static const char *ddw_call_name(const char *call)
 {

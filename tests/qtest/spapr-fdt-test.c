@@ -16,28 +16,19 @@
 /* Run the binary with -M pseries,dumpdtb=FILE @extra; return the blob. */
 static void *dumpdtb_at_start(const char *extra)
 {
-    const char *bin = g_getenv("QTEST_QEMU_BINARY");
     g_autofree char *dir = g_dir_make_tmp("spapr-fdt-test-XXXXXX", NULL);
     g_autofree char *file = g_build_filename(dir, "start.dtb", NULL);
-    g_autofree char *cmd = NULL;
+    g_autofree char *args = NULL;
     g_autofree char *out = NULL;
     g_autofree char *err = NULL;
     g_autofree char *want = NULL;
-    g_auto(GStrv) argv = NULL;
-    g_autoptr(GError) gerr = NULL;
     char *blob;
     gsize len;
-    int status;
 
-    g_assert_nonnull(bin);
     g_assert_nonnull(dir);
-    cmd = g_strdup_printf("%s -M pseries,dumpdtb=%s -display none -nodefaults "
-                          "-accel qtest %s", bin, file, extra ? extra : "");
-    g_assert_true(g_shell_parse_argv(cmd, NULL, &argv, &gerr));
-    g_assert_true(g_spawn_sync(NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               &out, &err, &status, &gerr));
-    g_assert_true(WIFEXITED(status));
-    g_assert_cmpint(WEXITSTATUS(status), ==, 0);
+    args = g_strdup_printf("-M pseries,dumpdtb=%s -nodefaults -accel qtest %s",
+                           file, extra ? extra : "");
+    g_assert_cmpint(qtest_run_binary(args, &out, &err), ==, 0);
     want = g_strdup_printf("spapr-iommu: info: dtb dumped to %s. Exiting.\n",
                            file);
     g_assert_cmpstr(err, ==, want);
@@ -270,21 +261,10 @@ static void test_start_phb_custom_window(void)
 
 static void test_start_dumpdtb_write_error(void)
 {
-    const char *bin = g_getenv("QTEST_QEMU_BINARY");
-    g_autofree char *cmd = NULL;
-    g_autofree char *out = NULL;
     g_autofree char *err = NULL;
-    g_auto(GStrv) argv = NULL;
-    g_autoptr(GError) gerr = NULL;
-    int status;
 
-    cmd = g_strdup_printf("%s -M pseries,dumpdtb=/nonexistent-dir/x.dtb "
-                          "-display none -nodefaults", bin);
-    g_assert_true(g_shell_parse_argv(cmd, NULL, &argv, &gerr));
-    g_assert_true(g_spawn_sync(NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               &out, &err, &status, &gerr));
-    g_assert_true(WIFEXITED(status));
-    g_assert_cmpint(WEXITSTATUS(status), ==, 1);
+    g_assert_cmpint(qtest_run_binary("-M pseries,dumpdtb=/nonexistent-dir/x.dtb "
+                                     "-nodefaults", NULL, &err), ==, 1);
     g_assert_true(g_str_has_prefix(err, "spapr-iommu: Error saving FDT to "
                                    "file /nonexistent-dir/x.dtb: "));
     /* One line. */

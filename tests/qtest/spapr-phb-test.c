@@ -11,18 +11,12 @@
 #define BUID_HI             0x08000000U
 #define BUID_LO(index)      (0x20000000U + (index))
 
-#define STATUS_SUCCESS      0x00000000U
-#define STATUS_HW_ERROR     0xffffffffU
-#define STATUS_PARAM_ERROR  0xfffffffdU
+#define STATUS_SUCCESS      RTAS_STATUS_SUCCESS
+#define STATUS_HW_ERROR     RTAS_STATUS_HW_ERROR
+#define STATUS_PARAM_ERROR  RTAS_STATUS_PARAM_ERROR
 
-/* HMP output with QEMU's "\r\n" line ends turned into "\n". */
-static char *hmp(QTestState *s, const char *cmd)
-{
-    g_autofree char *raw = qtest_hmp(s, "%s", cmd);
-    g_auto(GStrv) parts = g_strsplit(raw, "\r\n", -1);
-
-    return g_strjoinv("\n", parts);
-}
+/* HMP output with "\n" line ends. */
+#define hmp qtest_hmp_text
 
 /* ---- helpers ------------------------------------------------------------ */
 
@@ -203,24 +197,13 @@ static void test_mtree_after_create(void)
 
 static void expect_startup_error(const char *device, const char *msg)
 {
-    const char *bin = g_getenv("QTEST_QEMU_BINARY");
-    g_autofree char *cmd = NULL;
-    g_autofree char *out = NULL;
+    g_autofree char *args = g_strdup_printf("-accel qtest -nodefaults "
+                                            "-device %s", device);
+    g_autofree char *want = g_strdup_printf("spapr-iommu: -device %s: %s\n",
+                                            device, msg);
     g_autofree char *err = NULL;
-    g_autofree char *want = NULL;
-    g_auto(GStrv) argv = NULL;
-    g_autoptr(GError) gerr = NULL;
-    int wait_status;
 
-    g_assert_nonnull(bin);
-    cmd = g_strdup_printf("%s -display none -accel qtest -nodefaults "
-                          "-device %s", bin, device);
-    want = g_strdup_printf("spapr-iommu: -device %s: %s\n", device, msg);
-    g_assert_true(g_shell_parse_argv(cmd, NULL, &argv, &gerr));
-    g_assert_true(g_spawn_sync(NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
-                               &out, &err, &wait_status, &gerr));
-    g_assert_true(WIFEXITED(wait_status));
-    g_assert_cmpint(WEXITSTATUS(wait_status), ==, 1);
+    g_assert_cmpint(qtest_run_binary(args, NULL, &err), ==, 1);
     g_assert_cmpstr(err, ==, want);
 }
 
