@@ -3,6 +3,7 @@
 
 #include "qemu/osdep.h"
 #include "qapi/error.h"
+#include "qemu/range.h"
 #include "hw/qdev-properties.h"
 #include "hw/pci/pci.h"
 #include "hw/pci-host/spapr.h"
@@ -120,13 +121,6 @@ static const MemoryRegionOps spapr_msi_ops = {
 };
 
 /* ---- realize / unrealize ----------------------------------------------- */
-
-static bool ranges_overlap64(uint64_t a, uint64_t a_size,
-                             uint64_t b, uint64_t b_size)
-{
-    /* Sizes are > 0 and neither range wraps (checked by the callers). */
-    return a <= b + (b_size - 1) && b <= a + (a_size - 1);
-}
 
 /*
  * Everything the properties must satisfy, checked before anything is

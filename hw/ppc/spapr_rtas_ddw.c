@@ -14,6 +14,7 @@
 
 #include "qemu/osdep.h"
 #include "qapi/error.h"
+#include "qemu/range.h"
 #include "hw/pci-host/spapr.h"
 #include "trace.h"
 
@@ -173,8 +174,8 @@ static const char *ddw_placement_problem(SpaprPhbState *phb, uint64_t bus,
         SpaprTceTable *tcet = phb->tcet[i];
 
         if (tcet && spapr_tce_table_enabled(tcet) &&
-            bus <= tcet->bus_offset + (spapr_tce_table_window_size(tcet) - 1) &&
-            tcet->bus_offset <= last) {
+            ranges_overlap64(bus, last - bus + 1, tcet->bus_offset,
+                             spapr_tce_table_window_size(tcet))) {
             return "overlaps an enabled window";
         }
     }
