@@ -31,17 +31,29 @@ static int chr_set_nonblock(int fd)
     return 0;
 }
 
-int chr_socket_connect(const char *path, Error **errp)
+/* A new AF_UNIX stream socket and the address of @path, or -1. */
+static int chr_socket_new(const char *path, struct sockaddr_un *sun,
+                          Error **errp)
 {
-    struct sockaddr_un sun;
-    int fd, ret;
+    int fd;
 
-    if (!chr_sockaddr_fill(&sun, path, errp)) {
+    if (!chr_sockaddr_fill(sun, path, errp)) {
         return -1;
     }
     fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
         error_setg_errno(errp, errno, "Failed to create socket");
+    }
+    return fd;
+}
+
+int chr_socket_connect(const char *path, Error **errp)
+{
+    struct sockaddr_un sun;
+    int fd = chr_socket_new(path, &sun, errp);
+    int ret;
+
+    if (fd < 0) {
         return -1;
     }
     /*
@@ -68,14 +80,10 @@ int chr_socket_connect(const char *path, Error **errp)
 int chr_socket_listen(const char *path, Error **errp)
 {
     struct sockaddr_un sun;
-    int fd, ret;
+    int fd = chr_socket_new(path, &sun, errp);
+    int ret;
 
-    if (!chr_sockaddr_fill(&sun, path, errp)) {
-        return -1;
-    }
-    fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
-        error_setg_errno(errp, errno, "Failed to create socket");
         return -1;
     }
     /* Like QEMU: a left-over socket file from a previous run is replaced. */
