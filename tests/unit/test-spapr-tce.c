@@ -657,6 +657,31 @@ static void test_destroy_frees_liobn(Fixture *f, gconstpointer data)
     g_assert_nonnull(f->ddw);
 }
 
+/* The owner change keeps every entry and tells no consumer anything. */
+static void test_set_storage(Fixture *f, gconstpointer data)
+{
+    Rec r = { 0 };
+    SpaprTceStorage *old;
+
+    g_assert_cmpint(hcall(f, H_PUT_TCE, LIOBN, 0x2000, 0x700003, 0, NULL), ==,
+                    H_SUCCESS);
+    g_assert_cmpint(hcall(f, H_PUT_TCE, LIOBN, 0x3000, 0x9000, 0, NULL), ==,
+                    H_SUCCESS);     /* no permission, address bits kept */
+    rec_register(&r, f->tcet, IOMMU_NOTIFIER_IOTLB_EVENTS);
+    old = f->tcet->storage;
+    spapr_tce_table_set_storage(f->tcet, spapr_tce_storage_new_user(WIN_ENTRIES));
+    g_assert_true(f->tcet->storage != old);
+    g_assert_cmpuint(r.evs->len, ==, 0);
+    g_assert_cmphex(get_tce(f, LIOBN, 0x2000), ==, 0x700003);
+    g_assert_cmphex(get_tce(f, LIOBN, 0x3000), ==, 0x9000);
+    g_assert_cmpuint(spapr_tce_storage_count_valid(f->tcet->storage), ==, 1);
+    /* Updates go on through the new storage, with their events. */
+    g_assert_cmpint(hcall(f, H_PUT_TCE, LIOBN, 0x2000, 0, 0, NULL), ==,
+                    H_SUCCESS);
+    g_assert_cmpuint(r.evs->len, ==, 1);
+    rec_unregister(&r, f->tcet);
+}
+
 /* ---- The qtest "hcall" verb ---- */
 
 static void check_line(const char *line, const char *want)
@@ -786,6 +811,7 @@ int main(int argc, char **argv)
     ADD("enable-disable/listener", test_enable_disable_listener);
     ADD("reset/notifies", test_clear_notifies);
     ADD("storage/sparse-2^31", test_sparse_window_cost);
+    ADD("storage/owner-change", test_set_storage);
     ADD("liobn/duplicate", test_duplicate_liobn);
     ADD("liobn/destroy-frees", test_destroy_frees_liobn);
     ADD("qtest/hcall-verb", test_qtest_hcall_verb);
