@@ -67,29 +67,6 @@ int64_t spapr_hcall_opcode_by_name(const char *name)
 }
 
 /*
- * KVMPPC_H_RTAS: the guest's RTAS blob passes the address of a buffer holding
- * token, nargs, nret, then the argument and return cells.
- */
-static target_ulong h_rtas(SpaprMachineState *spapr, target_ulong opcode,
-                           target_ulong *args)
-{
-    target_ulong buf = args[0];
-    uint32_t token, nargs, nret;
-
-    if (!spapr_gpa_range_in_ram(spapr, buf, 12)) {
-        return H_PARAMETER;
-    }
-    token = rtas_ld(buf, 0);
-    nargs = rtas_ld(buf, 1);
-    nret = rtas_ld(buf, 2);
-    if (!spapr_gpa_range_in_ram(spapr, buf + 12, 4 * ((hwaddr)nargs + nret))) {
-        return H_PARAMETER;
-    }
-    return spapr_rtas_call(spapr, token, nargs, buf + 12, nret,
-                           buf + 12 + 4 * (hwaddr)nargs);
-}
-
-/*
  * qtest: "hcall <opcode|name> [arg...]" -> "OK <ret> [0x<out>...]".
  * <ret> is the H_* code in signed decimal; one 0x%016 value follows per
  * output the hypercall defines.  An unregistered opcode gives "OK -2"
@@ -148,6 +125,5 @@ void spapr_hcall_init(SpaprMachineState *spapr)
     spapr->hcalls = g_hash_table_new_full(g_int64_hash, g_int64_equal,
                                           NULL, g_free);
     spapr->hcalls_by_name = g_hash_table_new(g_str_hash, g_str_equal);
-    spapr_register_hypercall(spapr, KVMPPC_H_RTAS, "KVMPPC_H_RTAS", 0, h_rtas);
     qtest_register_command("hcall", qtest_hcall);
 }

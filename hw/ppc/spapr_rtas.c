@@ -95,6 +95,29 @@ static void rtas_get_time_of_day(SpaprMachineState *spapr, uint32_t token,
 }
 
 /*
+ * KVMPPC_H_RTAS: the guest's RTAS blob passes the address of a buffer holding
+ * token, nargs, nret, then the argument and return cells.
+ */
+static target_ulong h_rtas(SpaprMachineState *spapr, target_ulong opcode,
+                           target_ulong *args)
+{
+    target_ulong buf = ppc64_phys_to_real(args[0]);
+    uint32_t token, nargs, nret;
+
+    if (!spapr_gpa_range_in_ram(spapr, buf, 12)) {
+        return H_PARAMETER;
+    }
+    token = rtas_ld(buf, 0);
+    nargs = rtas_ld(buf, 1);
+    nret = rtas_ld(buf, 2);
+    if (!spapr_gpa_range_in_ram(spapr, buf + 12, 4 * ((hwaddr)nargs + nret))) {
+        return H_PARAMETER;
+    }
+    return spapr_rtas_call(spapr, token, nargs, buf + 12, nret,
+                           buf + 12 + 4 * (hwaddr)nargs);
+}
+
+/*
  * qtest: "rtas NAME NARGS ARGS NRET RETS".  QEMU replies "OK 0" when the name
  * exists and "OK 18446744073709551612" (H_PARAMETER as unsigned) when it does
  * not; the RTAS status is in rets[0].  Unlike QEMU 7.2, a short line or cell
@@ -141,5 +164,6 @@ void spapr_rtas_init(SpaprMachineState *spapr)
     spapr->rtas_by_name = g_hash_table_new(g_str_hash, g_str_equal);
     spapr_rtas_register(spapr, RTAS_GET_TIME_OF_DAY, "get-time-of-day",
                         rtas_get_time_of_day);
+    spapr_register_hypercall(spapr, KVMPPC_H_RTAS, "KVMPPC_H_RTAS", 0, h_rtas);
     qtest_register_command("rtas", qtest_rtas);
 }

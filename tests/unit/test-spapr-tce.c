@@ -706,6 +706,38 @@ static void test_qtest_hcall_verb(Fixture *f, gconstpointer data)
                "FAIL hcall: at most 9 arguments");
 }
 
+/* KVMPPC_H_RTAS: the RTAS blob's entry, a buffer of token/nargs/nret/cells. */
+static void test_h_rtas(Fixture *f, gconstpointer data)
+{
+    MemTxResult res;
+
+    address_space_stl_be(&address_space_memory, 0x100000, RTAS_GET_TIME_OF_DAY,
+                         &res);
+    address_space_stl_be(&address_space_memory, 0x100004, 0, &res);
+    address_space_stl_be(&address_space_memory, 0x100008, 8, &res);
+    address_space_stl_be(&address_space_memory, 0x10000c, 0xdeadbeef, &res);
+    check_line("hcall KVMPPC_H_RTAS 0x100000", "OK 0");
+    g_assert_cmphex(address_space_ldl_be(&address_space_memory, 0x10000c, &res),
+                    ==, RTAS_OUT_SUCCESS);
+    /* The top 4 bits of a real address are ignored (real-mode aliasing). */
+    address_space_stl_be(&address_space_memory, 0x10000c, 0xdeadbeef, &res);
+    check_line("hcall KVMPPC_H_RTAS 0xf000000000100000", "OK 0");
+    g_assert_cmphex(address_space_ldl_be(&address_space_memory, 0x10000c, &res),
+                    ==, RTAS_OUT_SUCCESS);
+    /* Unknown token: H_PARAMETER and rets[0] = -3. */
+    address_space_stl_be(&address_space_memory, 0x100000, 0x2fff, &res);
+    check_line("hcall KVMPPC_H_RTAS 0x100000", "OK -4");
+    g_assert_cmphex(address_space_ldl_be(&address_space_memory, 0x10000c, &res),
+                    ==, (uint32_t)RTAS_OUT_PARAM_ERROR);
+    /* Buffer or cells outside RAM: H_PARAMETER, nothing called. */
+    check_line("hcall KVMPPC_H_RTAS 0x3ffffffc", "OK -4");
+    address_space_stl_be(&address_space_memory, 0x3ffffff0, RTAS_GET_TIME_OF_DAY,
+                         &res);
+    address_space_stl_be(&address_space_memory, 0x3ffffff4, 0, &res);
+    address_space_stl_be(&address_space_memory, 0x3ffffff8, 8, &res);
+    check_line("hcall KVMPPC_H_RTAS 0x3ffffff0", "OK -4");
+}
+
 /* ---- Introspection: x-query-spapr-tce and info tce ---- */
 
 static char *query(const char *args_json, bool expect_ok)
@@ -816,6 +848,7 @@ int main(int argc, char **argv)
     ADD("liobn/destroy-frees", test_destroy_frees_liobn);
     ADD("qtest/hcall-verb", test_qtest_hcall_verb);
     ADD("monitor/query-and-info", test_query);
+    ADD("rtas/kvmppc-h-rtas", test_h_rtas);
 #undef ADD
     return g_test_run();
 }
