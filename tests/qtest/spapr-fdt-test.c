@@ -10,6 +10,7 @@
 
 #define PHB0 "/pci@800000020000000"
 #define PHB1 "/pci@800000020000001"
+#define PHB5 "/pci@800000020000005"
 
 /* ---- helpers ---- */
 
@@ -433,6 +434,53 @@ static void test_qmp_after_ddw_and_reset(void)
     qtest_quit(s);
 }
 
+/*
+ * A PHB hot-added with device_add is in the tree built at the next reset,
+ * with its own index fields; after device_del and a reset it is gone.
+ * The tree itself is only rebuilt at reset.
+ */
+static void test_qmp_hotplug_phb(void)
+{
+    QTestState *s = qtest_init("-M pseries -nodefaults");
+    g_autofree void *before = NULL;
+    g_autofree void *plugged = NULL;
+    g_autofree void *unplugged = NULL;
+    g_autofree void *start = dumpdtb_at_start(
+        "-device spapr-pci-host-bridge,index=5");
+
+    qtest_qmp_assert_success(s, "{\"execute\": \"device_add\", \"arguments\": "
+                             "{\"driver\": \"spapr-pci-host-bridge\", "
+                             "\"index\": \"5\", \"id\": \"phb5\"}}");
+    before = dumpdtb_qmp(s);
+    g_assert_cmpint(fdt_path_offset(before, PHB5), ==, -FDT_ERR_NOTFOUND);
+
+    qtest_qmp_assert_success(s, "{\"execute\": \"system_reset\"}");
+    qtest_qmp_eventwait(s, "RESET");
+    plugged = dumpdtb_qmp(s);
+    assert_phb_common(plugged, PHB5);
+    ASSERT_CELLS(plugged, PHB5, "reg", 0x8000000, 0x20000005, 0, 0);
+    ASSERT_CELLS(plugged, PHB5, "ranges",
+                 0x01000000, 0, 0, 0x2000, 0x00050000, 0, 0x10000,
+                 0x02000000, 0, 0x80000000, 0x2003, 0x00000000, 0, 0x80000000,
+                 0x03000000, 0x2600, 0, 0x2600, 0, 0x100, 0);
+    ASSERT_CELLS(plugged, PHB5, "ibm,dma-window",
+                 0x80000500, 0, 0, 0, 0x40000000);
+    ASSERT_CELLS(plugged, PHB5, "ibm,my-drc-index", 0x20000005);
+    /* byte for byte what a cold-plugged index 5 gets */
+    assert_same_node(plugged, start, PHB5);
+    assert_same_node(plugged, start, PHB0);
+
+    qtest_qmp_assert_success(s, "{\"execute\": \"device_del\", \"arguments\": "
+                             "{\"id\": \"phb5\"}}");
+    qtest_qmp_assert_success(s, "{\"execute\": \"system_reset\"}");
+    qtest_qmp_eventwait(s, "RESET");
+    unplugged = dumpdtb_qmp(s);
+    g_assert_cmpint(fdt_path_offset(unplugged, PHB5), ==, -FDT_ERR_NOTFOUND);
+    g_assert_cmpmem(unplugged, fdt_totalsize(unplugged),
+                    before, fdt_totalsize(before));
+    qtest_quit(s);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -452,5 +500,6 @@ int main(int argc, char **argv)
     g_test_add_func("/spapr-fdt/start/pci-child", test_start_pci_child);
     g_test_add_func("/spapr-fdt/qmp/after-ddw-and-reset",
                     test_qmp_after_ddw_and_reset);
+    g_test_add_func("/spapr-fdt/qmp/hotplug-phb", test_qmp_hotplug_phb);
     return g_test_run();
 }

@@ -499,6 +499,44 @@ static void test_testdev_dma(void)
     qtest_quit(s);
 }
 
+/*
+ * Unplugging a PHB with a function on its bus takes the function, the
+ * DMA windows, the LIOBNs and every memory region with it.
+ */
+static void test_hotplug_phb_with_device(void)
+{
+    static const uint32_t before[] = { 0 };
+    QTestState *s = qtest_init("-M pseries -nodefaults "
+                               "-device spapr-pci-host-bridge,index=5,id=phb5 "
+                               "-device iommu-testdev,bus=phb5.0,addr=3,id=td");
+    uint32_t rm[] = { 0x80000501 }, rets[1];
+    g_autofree char *mtree = NULL;
+    g_autofree char *qom = NULL;
+    g_autofree char *qtree = NULL;
+
+    g_assert_cmphex(cfg_write(s, 5, 0x1804, 2, 0x6), ==, STATUS_SUCCESS);
+    g_assert_cmphex(ddw_create(s, 5, 16, 30), ==, STATUS_SUCCESS);
+
+    qtest_qmp_assert_success(s, "{\"execute\": \"device_del\", \"arguments\": "
+                             "{\"id\": \"phb5\"}}");
+    assert_default_windows(s, before, G_N_ELEMENTS(before));
+    g_assert_cmpuint(ddw_query_avail(s, 5), ==, UINT32_MAX);
+    g_assert_cmphex(rtas_call(s, "ibm,remove-pe-dma-window", 1, rm, 1, rets),
+                    ==, STATUS_PARAM_ERROR);
+    g_assert_cmphex(cfg_write(s, 5, 0x1804, 2, 0x6), ==, STATUS_HW_ERROR);
+    mtree = hmp(s, "info mtree");
+    g_assert_null(strstr(mtree, "pci@800000020000005"));
+    g_assert_null(strstr(mtree, "80000500"));
+    g_assert_null(strstr(mtree, "80000501"));
+    g_assert_null(strstr(mtree, "iommu-testdev"));
+    qom = hmp(s, "info qom-tree");
+    g_assert_null(strstr(qom, "tce-table-8000050"));
+    g_assert_null(strstr(qom, "iommu-testdev"));
+    qtree = hmp(s, "info qtree");
+    g_assert_null(strstr(qtree, "phb5"));
+    qtest_quit(s);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -507,6 +545,8 @@ int main(int argc, char **argv)
     g_test_add_func("/spapr-phb/invalid-config", test_invalid_config);
     g_test_add_func("/spapr-phb/system-reset", test_system_reset);
     g_test_add_func("/spapr-phb/hotplug", test_hotplug_phb);
+    g_test_add_func("/spapr-phb/hotplug/unplug-with-device",
+                    test_hotplug_phb_with_device);
     g_test_add_func("/spapr-phb/config/no-device", test_config_no_device);
     g_test_add_func("/spapr-phb/config/iommu-testdev", test_config_testdev);
     g_test_add_func("/spapr-phb/dma/iommu-testdev", test_testdev_dma);
