@@ -155,15 +155,20 @@ static uint64_t ddw_bus_offset(SpaprPhbState *phb)
 
 /*
  * Why a window of 2^@window_shift bytes with 2^@page_shift pages cannot
- * sit at @bus, or NULL if it can: misaligned, past 2^64, or overlapping
- * another enabled window of the PHB.
+ * sit at @bus, or NULL if it can: 2^64 bytes or more, misaligned, past
+ * 2^64, or overlapping another enabled window of the PHB.
  */
 static const char *ddw_placement_problem(SpaprPhbState *phb, uint64_t bus,
                                          unsigned page_shift,
                                          unsigned window_shift)
 {
-    uint64_t last = bus + ((1ULL << window_shift) - 1);
+    uint64_t last;
 
+    /* Only reached with pages over 2^32 bytes (2^31 TCEs at most). */
+    if (window_shift >= 64) {
+        return "window of 2^64 bytes or more";
+    }
+    last = bus + ((1ULL << window_shift) - 1);
     if (bus & ((1ULL << page_shift) - 1)) {
         return "bus address not aligned to the page size";
     }
@@ -212,7 +217,7 @@ static void rtas_ibm_create_pe_dma_window(SpaprMachineState *spapr,
 
     /* pgsz is a 64-bit mask: a shift of 64 or more names no page size. */
     if (page_shift >= 64 || !(phb->page_size_mask & (1ULL << page_shift)) ||
-        window_shift < page_shift || window_shift >= 64) {
+        window_shift < page_shift) {
         trace_spapr_ddw_create_bad_shift(phb->buid, page_shift, window_shift,
                                          phb->page_size_mask);
         rtas_st(rets, 0, RTAS_OUT_PARAM_ERROR);
@@ -226,7 +231,9 @@ static void rtas_ibm_create_pe_dma_window(SpaprMachineState *spapr,
         return;
     }
     /* QEMU's 32-bit nb_table truncates 2^32 entries or more to 0: HW_ERROR
-     * there too, but here nothing is attached to the table. */
+     * there too, but here nothing is attached to the table.  This also
+     * covers window_shift >= 64 with small pages: QEMU gives HW_ERROR for
+     * (12, 64), and shifts by 64 or more (undefined) from (12, 76) on. */
     if (window_shift - page_shift >= DDW_MAX_ENTRIES_SHIFT) {
         trace_spapr_ddw_create_too_big(phb->buid, page_shift, window_shift);
         rtas_st(rets, 0, RTAS_OUT_HW_ERROR);

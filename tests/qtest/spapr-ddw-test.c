@@ -386,24 +386,43 @@ static void test_truncated_then_create(void)
     qtest_quit(s);
 }
 
-/* Shift counts of 64 or more are PARAM_ERROR (QEMU: undefined shifts). */
+/*
+ * Page shifts of 64 or more name no page size: PARAM_ERROR.  A window of
+ * 2^32 TCEs or more is HW_ERROR as in QEMU, also when window_shift is 64
+ * or more (QEMU: (12, 64) truncates 2^52 TCEs to 0, defined behaviour;
+ * (12, 76) shifts by 64, undefined).  A window of 2^64 bytes or more with
+ * fewer TCEs (16 GiB pages) does not fit the bus: HW_ERROR.
+ */
 static void test_huge_shifts(void)
 {
-    static const uint32_t shifts[][2] = {
-        { 76, 76 }, { 12, 76 }, { 12, 77 }, { 64, 64 }, { 12, 64 },
-        { 16, 0xffffffff }, { 0xffffffff, 0xffffffff }, { 63, 63 },
+    static const uint32_t shifts[][3] = {
+        { 76, 76, STATUS_PARAM_ERROR }, { 64, 64, STATUS_PARAM_ERROR },
+        { 0xffffffff, 0xffffffff, STATUS_PARAM_ERROR },
+        { 63, 63, STATUS_PARAM_ERROR },             /* not in pgsz */
+        { 12, 64, STATUS_HW_ERROR }, { 24, 64, STATUS_HW_ERROR },
+        { 12, 76, STATUS_HW_ERROR }, { 12, 77, STATUS_HW_ERROR },
+        { 16, 0xffffffff, STATUS_HW_ERROR },
     };
-    QTestState *s = qtest_init("-M pseries -nodefaults");
+    QTestState *s = qtest_init("-M pseries -nodefaults "
+                               "-device spapr-pci-host-bridge,index=1,"
+                               "pgsz=0x400001000");
+    uint32_t liobn;
+    uint64_t bus;
 
     for (size_t i = 0; i < G_N_ELEMENTS(shifts); i++) {
-        uint32_t liobn;
-        uint64_t bus;
-
+        g_test_message("create(%u, %u)", shifts[i][0], shifts[i][1]);
         g_assert_cmphex(create(s, 0, shifts[i][0], shifts[i][1], &liobn, &bus),
-                        ==, STATUS_PARAM_ERROR);
+                        ==, shifts[i][2]);
         assert_windows(s, 0, W_DEF);
         assert_table_disabled(s, 0x80000001);
     }
+    /* 16 GiB pages: 2^30 TCEs make 2^64 bytes; 2^29 TCEs fit at 2^59 */
+    g_assert_cmphex(create(s, 1, 34, 64, &liobn, &bus), ==, STATUS_HW_ERROR);
+    g_assert_cmphex(create(s, 1, 34, 65, &liobn, &bus), ==, STATUS_HW_ERROR);
+    assert_table_disabled(s, 0x80000101);
+    g_assert_cmphex(create(s, 1, 34, 63, &liobn, &bus), ==, STATUS_SUCCESS);
+    assert_windows(s, 1, "800000020000001:[80000100@0x0+0x40000000,"
+                   "80000101@0x800000000000000+0x8000000000000000]");
     qtest_quit(s);
 }
 
