@@ -366,6 +366,8 @@ static void test_config_no_device(void)
 #define TESTDEV_DMA_STATUS  0x18
 #define TESTDEV_BUF         0x1000
 #define TESTDEV_CMD_READ    1
+#define TESTDEV_STATUS_TRANSLATION 1
+#define TESTDEV_STATUS_DECODE      3
 
 /* ibm,read-pci-config with rets[1] pre-filled with 0xdeadbeef. */
 static uint32_t cfg_read(QTestState *s, uint32_t index, uint32_t addr,
@@ -491,11 +493,19 @@ static void test_testdev_dma(void)
     g_assert_cmphex(qtest_readl(s, bar + TESTDEV_DMA_STATUS), ==, 0);
     g_assert_cmphex(qtest_readl(s, bar + TESTDEV_BUF), ==, 0xcafef00d);
 
-    /* outside every window: translation error (status 1) */
+    /* in the default window, but no TCE there: translation error */
+    qtest_writel(s, bar + TESTDEV_DMA_ADDR_LO, __builtin_bswap32(0x6000));
+    qtest_writel(s, bar + TESTDEV_DMA_ADDR_HI, 0);
+    qtest_writel(s, bar + TESTDEV_DMA_CMD, __builtin_bswap32(TESTDEV_CMD_READ));
+    g_assert_cmphex(qtest_readl(s, bar + TESTDEV_DMA_STATUS), ==,
+                    __builtin_bswap32(TESTDEV_STATUS_TRANSLATION));
+
+    /* outside every window: nothing there, a decode error */
     qtest_writel(s, bar + TESTDEV_DMA_ADDR_LO, __builtin_bswap32(0x40000000));
     qtest_writel(s, bar + TESTDEV_DMA_ADDR_HI, 0);
     qtest_writel(s, bar + TESTDEV_DMA_CMD, __builtin_bswap32(TESTDEV_CMD_READ));
-    g_assert_cmphex(qtest_readl(s, bar + TESTDEV_DMA_STATUS), !=, 0);
+    g_assert_cmphex(qtest_readl(s, bar + TESTDEV_DMA_STATUS), ==,
+                    __builtin_bswap32(TESTDEV_STATUS_DECODE));
     qtest_quit(s);
 }
 
