@@ -9,6 +9,9 @@
 #include "qapi/error.h"
 #include "hw/boards.h"
 #include "hw/qdev-core.h"
+#include "hw/qdev-properties.h"
+#include "hw/sysbus.h"
+#include "exec/memory.h"
 #include "hw/ppc/spapr.h"
 #include "hw/pci-host/spapr.h"
 #include "hw/ppc/spapr_iommu.h"
@@ -101,11 +104,72 @@ static void test_default_phb(void)
     machine_free(spapr);
 }
 
+/*
+ * Realize fails when a window's LIOBN is taken (here by a VIO-like table):
+ * the partial PHB is undone, nothing is registered or mapped, and the
+ * index can be used once the LIOBN is free.
+ */
+static void test_realize_liobn_taken(void)
+{
+    SpaprMachineState *spapr = machine_new();
+    DeviceState *owner = qdev_new(TYPE_TEST_VIO_OWNER);
+    DeviceState *dev = qdev_new(TYPE_SPAPR_PCI_HOST_BRIDGE);
+    g_autoptr(GString) mtree = g_string_new(NULL);
+    SpaprTceTable *tcet;
+    Error *err = NULL;
+
+    object_property_add_child(container_get(qdev_get_machine(), "unattached"),
+                              "vio-owner", OBJECT(owner));
+    object_unref(OBJECT(owner));
+    g_assert_true(qdev_realize(owner, NULL, &error_abort));
+    tcet = spapr_tce_new_table(spapr, owner, 0x80000101, &error_abort);
+
+    qdev_prop_set_uint32(dev, "index", 1);
+    g_assert_false(sysbus_realize_and_unref(SYS_BUS_DEVICE(dev), &err));
+    g_assert_cmpstr(error_get_pretty(err), ==,
+                    "a TCE table with LIOBN 0x80000101 already exists");
+    error_free(err);
+    g_assert_null(spapr_pci_find_phb(spapr, SPAPR_PCI_BASE_BUID + 1));
+    g_assert_null(spapr_tce_find_by_liobn(spapr, 0x80000100));
+    g_assert_true(spapr_tce_find_by_liobn(spapr, 0x80000101) == tcet);
+    mtree_info(mtree, false);
+    g_assert_null(strstr(mtree->str, "pci@800000020000001"));
+    g_assert_null(strstr(mtree->str, "tce-root-80000100"));
+
+    spapr_tce_table_destroy(tcet);
+    dev = qdev_new(TYPE_SPAPR_PCI_HOST_BRIDGE);
+    qdev_prop_set_uint32(dev, "index", 1);
+    g_assert_true(sysbus_realize_and_unref(SYS_BUS_DEVICE(dev), &error_abort));
+    g_assert_true(spapr_pci_find_phb(spapr, SPAPR_PCI_BASE_BUID + 1) ==
+                  SPAPR_PCI_HOST_BRIDGE(dev));
+    machine_free(spapr);
+}
+
+/* Without the pseries machine there is no registry: realize refuses. */
+static void test_realize_no_machine(void)
+{
+    DeviceState *dev;
+    Error *err = NULL;
+
+    memory_map_init();
+    dev = qdev_new(TYPE_SPAPR_PCI_HOST_BRIDGE);
+    qdev_prop_set_uint32(dev, "index", 1);
+    g_assert_false(sysbus_realize_and_unref(SYS_BUS_DEVICE(dev), &err));
+    g_assert_cmpstr(error_get_pretty(err), ==,
+                    "spapr-pci-host-bridge needs the pseries machine");
+    error_free(err);
+    memory_map_cleanup();
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     type_register_static(&test_vio_owner_info);
     g_test_add_func("/spapr-ddw/remove/vio-table", test_remove_vio_table);
     g_test_add_func("/spapr-ddw/default-phb", test_default_phb);
+    g_test_add_func("/spapr-ddw/phb/realize-liobn-taken",
+                    test_realize_liobn_taken);
+    g_test_add_func("/spapr-ddw/phb/realize-no-machine",
+                    test_realize_no_machine);
     return g_test_run();
 }
