@@ -164,6 +164,13 @@ static bool spapr_phb_check_props(SpaprPhbState *phb, SpaprMachineState *spapr,
                    "(no NUMA node is configured)", phb->numa_node);
         return false;
     }
+    /* A TCE maps 4 KiB at least: create would pass the pgsz check and
+     * then fail to enable the table. */
+    if (phb->page_size_mask & ((1ULL << SPAPR_TCE_PAGE_SHIFT) - 1)) {
+        error_setg(errp, "pgsz 0x%" PRIx64 " has page sizes below 4 KiB",
+                   phb->page_size_mask);
+        return false;
+    }
     if (!phb->dma_win_size || phb->dma_win_size & SPAPR_TCE_PAGE_MASK) {
         error_setg(errp, "dma_win_size 0x%" PRIx64 " must be a non-zero "
                    "multiple of 4 KiB", phb->dma_win_size);

@@ -243,6 +243,8 @@ static void test_invalid_config(void)
         { "spapr-pci-host-bridge,index=1,dma64_win_addr=0x3ffff000",
           "default DMA window 0x0+0x40000000 overlaps dma64_win_addr "
           "0x3ffff000" },
+        { "spapr-pci-host-bridge,index=1,pgsz=0x1211800",
+          "pgsz 0x1211800 has page sizes below 4 KiB" },
         { "spapr-pci-host-bridge,index=1,dma_win_addr=0x3ffffff0000",
           "default DMA window 0x3ffffff0000+0x40000000 overlaps the MSI "
           "window at 0x40000000000" },
