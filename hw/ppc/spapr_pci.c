@@ -528,6 +528,10 @@ static void spapr_pci_config_write(SpaprMachineState *spapr, uint64_t buid,
     rtas_st(rets, 0, RTAS_OUT_SUCCESS);
 }
 
+/*
+ * Wrong nargs/nret: HW_ERROR in rets[0].  QEMU has answered -1 here since
+ * these calls exist (the DDW calls answer -3); a guest sees only failure.
+ */
 static bool rtas_pci_check_cells(const char *name, uint32_t nargs,
                                  uint32_t want_args, uint32_t nret,
                                  uint32_t want_ret, target_ulong rets)
@@ -536,7 +540,7 @@ static bool rtas_pci_check_cells(const char *name, uint32_t nargs,
         return true;
     }
     trace_spapr_pci_rtas_bad_cells(name, nargs, nret);
-    rtas_st(rets, 0, RTAS_OUT_PARAM_ERROR);
+    rtas_st(rets, 0, RTAS_OUT_HW_ERROR);
     return false;
 }
 
