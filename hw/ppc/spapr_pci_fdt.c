@@ -230,8 +230,10 @@ static int spapr_pci_dt_function(SpaprPhbState *phb, PCIDevice *d,
     spapr_pci_dt_name(config, name, sizeof(name));
     node = fn ? g_strdup_printf("%s@%x,%x", name, slot, fn)
               : g_strdup_printf("%s@%x", name, slot);
-    loc_code = g_strdup_printf("qemu_%s:%02d:%02d.%1d",
-                               object_get_typename(OBJECT(d)),
+    /* QEMU's made-up location code: type, PHB index, bus, slot, function,
+     * in hex, so that functions at the same slot of two PHBs differ. */
+    loc_code = g_strdup_printf("qemu_%s:%04x:%02x:%02x.%x",
+                               object_get_typename(OBJECT(d)), phb->index,
                                pci_bus_num(pci_get_bus(d)), slot, fn);
     off = fdt_add_subnode(fdt, bus_off, node);
     if (off < 0) {

@@ -369,7 +369,8 @@ static void test_start_pci_child(void)
         g_assert_true(g_str_has_suffix(path, "@2"));
         ASSERT_CELLS(fdt, path, "reg", 0x1000, 0, 0, 0, 0);
         ASSERT_CELLS(fdt, path, "ibm,my-drc-index", 0x40000010);
-        ASSERT_STRING(fdt, path, "ibm,loc-code", "qemu_iommu-testdev:00:02.0");
+        ASSERT_STRING(fdt, path, "ibm,loc-code",
+                      "qemu_iommu-testdev:0000:00:02.0");
         /* iommu-testdev: 1b36:0105 rev 1, class 0xff0000 (others) */
         ASSERT_CELLS(fdt, path, "vendor-id", 0x1b36);
         ASSERT_CELLS(fdt, path, "device-id", 0x0105);

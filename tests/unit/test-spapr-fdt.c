@@ -326,7 +326,7 @@ static void test_phb_children(void)
 {
     MemoryRegion mem, io;
     SpaprPhbState phb;
-    DeviceState *nic, *other;
+    DeviceState *nic, *other, *nic26;
     int node, child;
     void *fdt;
     int len;
@@ -337,6 +337,7 @@ static void test_phb_children(void)
     phb.bus = pci_root_bus_new(NULL, "test-pci.0", &mem, &io, 0);
     nic = test_pci_add(phb.bus, TYPE_TEST_NIC, "2");
     other = test_pci_add(phb.bus, TYPE_TEST_OTHER, "3.1");
+    nic26 = test_pci_add(phb.bus, TYPE_TEST_NIC, "0x1a");
 
     fdt = phb_tree(&phb, &node);
     child = fdt_subnode_offset(fdt, node, "ethernet@2");
@@ -347,7 +348,8 @@ static void test_phb_children(void)
     ASSERT_CELLS(fdt, child, "revision-id", 0x01);
     ASSERT_CELLS(fdt, child, "class-code", 0x020000);
     ASSERT_CELLS(fdt, child, "ibm,my-drc-index", 0x40010010);
-    assert_string(fdt, child, "ibm,loc-code", "qemu_" TYPE_TEST_NIC ":00:02.0");
+    assert_string(fdt, child, "ibm,loc-code",
+                  "qemu_" TYPE_TEST_NIC ":0001:00:02.0");
     assert_absent(fdt, child, "ibm,dma-window");
 
     child = fdt_subnode_offset(fdt, node, "pci1b36,5@3,1");
@@ -357,20 +359,29 @@ static void test_phb_children(void)
     ASSERT_CELLS(fdt, child, "class-code", 0x00ff00);
     ASSERT_CELLS(fdt, child, "ibm,my-drc-index", 0x40010019);
     assert_string(fdt, child, "ibm,loc-code",
-                  "qemu_" TYPE_TEST_OTHER ":00:03.1");
+                  "qemu_" TYPE_TEST_OTHER ":0001:00:03.1");
 
-    /* Exactly two children. */
+    /* Slot 26: hex in the node name and in the location code. */
+    child = fdt_subnode_offset(fdt, node, "ethernet@1a");
+    g_assert_cmpint(child, >=, 0);
+    ASSERT_CELLS(fdt, child, "ibm,my-drc-index", 0x400100d0);
+    assert_string(fdt, child, "ibm,loc-code",
+                  "qemu_" TYPE_TEST_NIC ":0001:00:1a.0");
+
+    /* Exactly three children. */
     len = 0;
     fdt_for_each_subnode(child, fdt, node) {
         len++;
     }
-    g_assert_cmpint(len, ==, 2);
+    g_assert_cmpint(len, ==, 3);
     g_free(fdt);
 
     qdev_unrealize(nic);
     object_unref(nic);
     qdev_unrealize(other);
     object_unref(other);
+    qdev_unrealize(nic26);
+    object_unref(nic26);
     object_unref(phb.bus);
     memory_region_finalize(&io);
     memory_region_finalize(&mem);
