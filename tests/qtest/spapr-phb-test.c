@@ -89,15 +89,25 @@ static uint32_t ddw_create(QTestState *s, uint32_t index, uint32_t ps,
     return rtas_call(s, "ibm,create-pe-dma-window", 5, args, 4, rets);
 }
 
-static uint32_t ddw_query_avail(QTestState *s, uint32_t index)
+/* ibm,query-pe-dma-window (6 outputs) on PHB @index: its status. */
+static uint32_t ddw_query(QTestState *s, uint32_t index, uint32_t *avail)
 {
     uint32_t args[] = { 0, BUID_HI, BUID_LO(index) };
     uint32_t rets[6];
+    uint32_t status = rtas_call(s, "ibm,query-pe-dma-window", 3, args, 6,
+                                rets);
 
-    if (rtas_call(s, "ibm,query-pe-dma-window", 3, args, 6, rets)) {
-        return UINT32_MAX;
-    }
-    return rets[1];
+    *avail = rets[1];
+    return status;
+}
+
+/* Windows still available on PHB @index; the query must succeed. */
+static uint32_t ddw_query_avail(QTestState *s, uint32_t index)
+{
+    uint32_t avail;
+
+    g_assert_cmphex(ddw_query(s, index, &avail), ==, STATUS_SUCCESS);
+    return avail;
 }
 
 /* @text contains @line as a whole line. */
@@ -291,6 +301,7 @@ static void test_hotplug_phb(void)
     QTestState *s = qtest_init("-M pseries -nodefaults");
     g_autofree char *qtree = NULL;
     JsonObject *resp;
+    uint32_t avail;
 
     qtest_qmp_assert_success(s, "{\"execute\": \"device_add\", \"arguments\": "
                              "{\"driver\": \"spapr-pci-host-bridge\", "
@@ -311,7 +322,7 @@ static void test_hotplug_phb(void)
     qtest_qmp_assert_success(s, "{\"execute\": \"device_del\", \"arguments\": "
                              "{\"id\": \"phb5\"}}");
     assert_default_windows(s, before, G_N_ELEMENTS(before));
-    g_assert_cmpuint(ddw_query_avail(s, 5), ==, UINT32_MAX);
+    g_assert_cmphex(ddw_query(s, 5, &avail), ==, STATUS_PARAM_ERROR);
     {
         g_autofree char *mtree = hmp(s, "info mtree");
 
@@ -521,7 +532,7 @@ static void test_hotplug_phb_with_device(void)
     QTestState *s = qtest_init("-M pseries -nodefaults "
                                "-device spapr-pci-host-bridge,index=5,id=phb5 "
                                "-device iommu-testdev,bus=phb5.0,addr=3,id=td");
-    uint32_t rm[] = { 0x80000501 }, rets[1];
+    uint32_t rm[] = { 0x80000501 }, rets[1], avail;
     g_autofree char *mtree = NULL;
     g_autofree char *qom = NULL;
     g_autofree char *qtree = NULL;
@@ -532,7 +543,7 @@ static void test_hotplug_phb_with_device(void)
     qtest_qmp_assert_success(s, "{\"execute\": \"device_del\", \"arguments\": "
                              "{\"id\": \"phb5\"}}");
     assert_default_windows(s, before, G_N_ELEMENTS(before));
-    g_assert_cmpuint(ddw_query_avail(s, 5), ==, UINT32_MAX);
+    g_assert_cmphex(ddw_query(s, 5, &avail), ==, STATUS_PARAM_ERROR);
     g_assert_cmphex(rtas_call(s, "ibm,remove-pe-dma-window", 1, rm, 1, rets),
                     ==, STATUS_PARAM_ERROR);
     g_assert_cmphex(cfg_write(s, 5, 0x1804, 2, 0x6), ==, STATUS_HW_ERROR);
