@@ -219,6 +219,24 @@ static void test_phb_no_mem64(void)
     g_free(fdt);
 }
 
+/* Smaller windows: the IO and MEM32 ranges say what is mapped. */
+static void test_phb_small_windows(void)
+{
+    SpaprPhbState phb;
+    int node;
+    void *fdt;
+
+    phb_fill(&phb, 1);
+    phb.io_win_size = 0x8000;
+    phb.mem_win_size = 0x40000000;
+    phb.mem64_win_size = 0;
+    fdt = phb_tree(&phb, &node);
+    ASSERT_CELLS(fdt, node, "ranges",
+                 0x01000000, 0, 0, 0x2000, 0x00010000, 0, 0x8000,
+                 0x02000000, 0, 0x80000000, 0x2001, 0x00000000, 0, 0x40000000);
+    g_free(fdt);
+}
+
 /* A PHB without a PCI bus has no child nodes. */
 static void test_phb_no_children(void)
 {
@@ -513,6 +531,7 @@ int main(int argc, char **argv)
     g_test_add_func("/spapr-fdt/phb/custom-dma-window", test_phb_custom_dma);
     g_test_add_func("/spapr-fdt/phb/4g-window-full-size", test_phb_4g_window);
     g_test_add_func("/spapr-fdt/phb/no-mem64", test_phb_no_mem64);
+    g_test_add_func("/spapr-fdt/phb/small-windows", test_phb_small_windows);
     g_test_add_func("/spapr-fdt/phb/no-bus-no-children", test_phb_no_children);
     g_test_add_func("/spapr-fdt/phb/pci-children", test_phb_children);
     g_test_add_func("/spapr-fdt/phb/populate-nospace", test_phb_populate_nospace);
