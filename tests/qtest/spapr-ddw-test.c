@@ -690,8 +690,13 @@ static void test_huge_window_is_cheap(void)
     rss1 = proc_status_kib(pid, "VmRSS");
     g_test_message("VmSize %" PRIu64 " -> %" PRIu64 " KiB, VmRSS %" PRIu64
                    " -> %" PRIu64 " KiB", size0, size1, rss0, rss1);
-    g_assert_cmpuint(size1, <, size0 + 64 * 1024);
-    g_assert_cmpuint(rss1, <, rss0 + 64 * 1024);
+    /*
+     * QEMU grows by 16 GiB of VmSize here.  The bound leaves room for a
+     * glibc malloc arena (64 MiB of address space each) that a GLib helper
+     * thread may reserve at any moment; resident memory must stay small.
+     */
+    g_assert_cmpuint(size1, <, size0 + 256 * 1024);
+    g_assert_cmpuint(rss1, <, rss0 + 16 * 1024);
     qtest_quit(s);
 }
 
