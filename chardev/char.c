@@ -259,6 +259,17 @@ bool qemu_chr_write_all(Chardev *chr, const void *buf, size_t len)
         }
     }
     if ((size_t)n < len) {
+        if (chr->outbuf->len + (len - n) > CHR_OUTBUF_MAX) {
+            chr_write_failed(chr, ENOBUFS);
+            /*
+             * Make the input watch see end of file, so that CLOSED is
+             * reported from the main loop; stdin cannot be shut down.
+             */
+            if (chr->backend == CHR_BACKEND_SOCKET) {
+                shutdown(chr->in_fd, SHUT_RDWR);
+            }
+            return false;
+        }
         g_byte_array_append(chr->outbuf, p + n, len - n);
         trace_chardev_write_queued(chr->label, chr->outbuf->len);
         if (!chr->out_tag) {

@@ -439,6 +439,32 @@ static void qmp_input_overflow(MonitorQMP *mon, const char *why)
     qmp_send_error(mon, err, NULL);
 }
 
+/*
+ * True if a string in @text holds the escape \u0000.  json-glib would end
+ * the string there (so "quit\u0000x" would run quit); QEMU's parser
+ * refuses it, and so do we.
+ */
+static bool qmp_has_nul_escape(const char *text, size_t len)
+{
+    char quote = 0;
+
+    for (size_t i = 0; i < len; i++) {
+        if (!quote) {
+            if (text[i] == '"' || text[i] == '\'') {
+                quote = text[i];
+            }
+        } else if (text[i] == '\\') {
+            if (len - i > 5 && !strncmp(text + i + 1, "u0000", 5)) {
+                return true;
+            }
+            i++;                /* the escaped character */
+        } else if (text[i] == quote) {
+            quote = 0;
+        }
+    }
+    return false;
+}
+
 /* One complete JSON value (text in mon->pending) arrived. */
 static void qmp_handle_value(MonitorQMP *mon)
 {
@@ -456,6 +482,12 @@ static void qmp_handle_value(MonitorQMP *mon)
         return;
     }
 
+    if (qmp_has_nul_escape(text, len)) {
+        error_setg(&err, "JSON parse error, \\u0000 is not supported");
+        trace_monitor_qmp_input_error(mon, error_get_pretty(err));
+        qmp_send_error(mon, err, NULL);
+        return;
+    }
     if (!json_parser_load_from_data(parser, text, len, &gerr)) {
         const char *msg = strstr(gerr->message, "Parse error: ");
 

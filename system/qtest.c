@@ -57,6 +57,7 @@ static FILE *qtest_log_fp;
 static GTimer *qtest_timer;            /* started when a client connects */
 static GString *qtest_inbuf;
 static bool qtest_discarding;          /* dropping the rest of a huge line */
+static bool qtest_peer_gone;           /* a reply could not be sent */
 static int64_t qtest_clock_ns;
 
 /* ---- operand parsing ---------------------------------------------------- */
@@ -532,7 +533,8 @@ static double qtest_elapsed(void)
     return qtest_timer ? g_timer_elapsed(qtest_timer, NULL) : 0.0;
 }
 
-static void qtest_send_reply(GString *reply)
+/* False if the client is gone: later requests are then not served. */
+static bool qtest_send_reply(GString *reply)
 {
     if (qtest_log_fp) {
         fprintf(qtest_log_fp, "[S +%.06f] %s\n", qtest_elapsed(), reply->str);
@@ -540,7 +542,10 @@ static void qtest_send_reply(GString *reply)
     g_string_append_c(reply, '\n');
     if (!qemu_chr_write_all(qtest_chr, reply->str, reply->len)) {
         trace_qtest_send_failed();
+        qtest_peer_gone = true;
+        return false;
     }
+    return true;
 }
 
 static void qtest_handle_line(const char *line)
@@ -572,7 +577,12 @@ static void qtest_read(void *opaque, const uint8_t *buf, size_t len)
 {
     const uint8_t *end = buf + len;
 
-    while (buf < end) {
+    /*
+     * Once a reply could not be sent, the rest of what the client queued
+     * is dropped: serving it (up to 16 MiB per request) would keep the
+     * main loop busy for a reader that is gone.  CLOSED follows.
+     */
+    while (buf < end && !qtest_peer_gone) {
         const uint8_t *nl = memchr(buf, '\n', end - buf);
         size_t chunk = (nl ? nl : end) - buf;
 
@@ -604,6 +614,7 @@ static void qtest_event(void *opaque, QEMUChrEvent event)
     case CHR_EVENT_OPENED:
         g_string_truncate(qtest_inbuf, 0);
         qtest_discarding = false;
+        qtest_peer_gone = false;
         if (qtest_timer) {
             g_timer_destroy(qtest_timer);
         }
@@ -679,6 +690,7 @@ void qtest_server_cleanup(void)
         qtest_timer = NULL;
     }
     qtest_discarding = false;
+    qtest_peer_gone = false;
 }
 
 bool qtest_enabled(void)

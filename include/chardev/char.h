@@ -75,11 +75,20 @@ void qemu_chr_set_handlers(Chardev *chr, ChrReadFn *read, ChrEventFn *event,
                            void *opaque);
 
 /*
+ * Most bytes queued for a peer that does not read (64 MiB): twice the
+ * longest qtest reply ("read" of 16 MiB is 32 MiB of hex) and far above any
+ * monitor reply.  A peer that lets more pile up is treated as gone.
+ */
+#define CHR_OUTBUF_MAX (64u * 1024 * 1024)
+
+/*
  * Send @len bytes.  What the socket does not take at once is queued and
- * flushed from the main loop when the peer can read again; data is never
- * dropped while the peer is connected and the main loop is never blocked.
- * Returns false (and queues nothing) if nobody is connected or the peer
- * hung up; true otherwise.
+ * flushed from the main loop when the peer can read again; the main loop is
+ * never blocked.  If the queue would exceed CHR_OUTBUF_MAX, the queued data
+ * is dropped, this and later writes fail, and the connection is shut down:
+ * CLOSED follows from the main loop (never from inside this call).
+ * Returns false (and queues nothing) if nobody is connected, the peer hung
+ * up or the limit was hit; true otherwise.
  */
 bool qemu_chr_write_all(Chardev *chr, const void *buf, size_t len);
 

@@ -379,6 +379,57 @@ static void test_large_write(void)
     unlink(path);
 }
 
+/*
+ * A peer that never reads: queued output stops at CHR_OUTBUF_MAX, the write
+ * that would pass it fails, and the connection is closed (CLOSED reported
+ * from the main loop, EOF seen by the peer) instead of memory growing.
+ */
+static void test_stalled_peer(void)
+{
+    g_autofree char *path = sock_path("stall.sock");
+    g_autofree char *spec = g_strdup_printf("unix:%s", path);
+    const size_t chunk = 1024 * 1024;
+    g_autofree uint8_t *data = g_malloc0(chunk);
+    size_t accepted = 0;
+    int lfd = raw_listen(path);
+    int conn, rcvbuf = 4096;
+    Chardev *chr;
+    Peer p;
+    char buf[65536];
+    ssize_t n;
+
+    peer_init(&p);
+    chr = qemu_chr_new("stall", spec, &error_abort);
+    conn = accept(lfd, NULL, NULL);
+    g_assert_cmpint(conn, >=, 0);
+    setsockopt(conn, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
+    qemu_chr_set_handlers(chr, peer_read, peer_event, &p);
+
+    while (accepted <= 2 * CHR_OUTBUF_MAX &&
+           qemu_chr_write_all(chr, data, chunk)) {
+        accepted += chunk;
+        g_main_context_iteration(NULL, FALSE);
+    }
+    /* The socket buffers take a little; the queue holds the limit. */
+    g_assert_cmpuint(accepted, >=, CHR_OUTBUF_MAX);
+    g_assert_cmpuint(accepted, <=, CHR_OUTBUF_MAX + 8 * chunk);
+    g_assert_false(qemu_chr_write_all(chr, "x", 1));
+    g_assert_cmpint(p.closed, ==, 0);       /* not from inside the write */
+    wait_count(&p.closed, 1);
+
+    /* The peer reads what the kernel holds, then end of file. */
+    do {
+        n = read(conn, buf, sizeof(buf));
+    } while (n > 0);
+    g_assert_cmpint(n, ==, 0);
+
+    qemu_chr_delete(chr);
+    peer_free(&p);
+    close(conn);
+    close(lfd);
+    unlink(path);
+}
+
 /* wait=on blocks qemu_chr_new() until the first client connects. */
 static void test_server_wait(void)
 {
@@ -483,6 +534,7 @@ int main(int argc, char **argv)
     g_test_add_func("/char/socket/duplicate-label", test_duplicate_label);
     g_test_add_func("/char/socket/client-hangup", test_client_hangup);
     g_test_add_func("/char/socket/large-write", test_large_write);
+    g_test_add_func("/char/socket/stalled-peer", test_stalled_peer);
     g_test_add_func("/char/socket/server-wait", test_server_wait);
     g_test_add_func("/char/stdio", test_stdio);
     ret = g_test_run();

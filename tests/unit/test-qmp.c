@@ -444,6 +444,18 @@ static void test_bad_input(void)
     g_assert_true(g_str_has_prefix(out, "{\"error\": {\"class\": "
                                    "\"GenericError\", \"desc\": "
                                    "\"JSON parse error, "));
+    /*
+     * json-glib would cut a string at \u0000 and run "cont"; QEMU refuses
+     * the request.  An escaped backslash before "u0000" is just text.
+     */
+    check_reply(c, "{\"execute\": \"cont\\u0000x\"}",
+                "{\"error\": {\"class\": \"GenericError\", \"desc\": "
+                "\"JSON parse error, \\\\u0000 is not supported\"}}\r\n");
+    check_reply(c, "{'execute': 'cont', 'id': '\\u0000'}",
+                "{\"error\": {\"class\": \"GenericError\", \"desc\": "
+                "\"JSON parse error, \\\\u0000 is not supported\"}}\r\n");
+    check_reply(c, "{\"execute\": \"cont\", \"id\": \"\\\\u0000\"}",
+                "{\"return\": {}, \"id\": \"\\\\u0000\"}\r\n");
     /* Still alive. */
     check_reply(c, "\n\r\n  {\"execute\": \"cont\"}", RET_EMPTY);
     client_free(c);

@@ -476,6 +476,52 @@ static void test_server(void)
     g_string_free(c.rx, TRUE);
 }
 
+/*
+ * A client that pipelines many requests and leaves before reading any
+ * reply: the first reply that cannot be sent ends the processing of the
+ * rest (each could be a 16 MiB read), instead of serving the dead peer.
+ */
+static void test_server_peer_gone(void)
+{
+    g_autofree char *path = g_build_filename(tmpdir, "gone.sock", NULL);
+    g_autofree char *spec = g_strdup_printf("unix:%s", path);
+    g_autoptr(GString) reqs = g_string_new(NULL);
+    struct sockaddr_un sun = { .sun_family = AF_UNIX };
+    gint64 deadline;
+    int lfd, fd, i;
+
+    lfd = socket(AF_UNIX, SOCK_STREAM, 0);
+    g_strlcpy(sun.sun_path, path, sizeof(sun.sun_path));
+    g_assert_cmpint(bind(lfd, (struct sockaddr *)&sun, sizeof(sun)), ==, 0);
+    g_assert_cmpint(listen(lfd, 1), ==, 0);
+    g_assert_true(qtest_server_init(spec, "none", &error_abort));
+    fd = accept(lfd, NULL, NULL);
+    g_assert_cmpint(fd, >=, 0);
+
+    qtest_register_command("count", ext_count_words);
+    ext_calls = 0;
+    for (i = 0; i < 1000; i++) {
+        g_string_append(reqs, "count\n");
+    }
+    g_assert_cmpint(send(fd, reqs->str, reqs->len, 0), ==, reqs->len);
+    close(fd);
+
+    deadline = g_get_monotonic_time() + 5 * G_USEC_PER_SEC;
+    while (ext_calls == 0 && g_get_monotonic_time() < deadline) {
+        if (!g_main_context_iteration(NULL, FALSE)) {
+            g_usleep(1000);
+        }
+    }
+    while (g_main_context_iteration(NULL, FALSE)) {
+        /* let the hang-up through */
+    }
+    g_assert_cmpint(ext_calls, ==, 1);
+
+    qtest_server_cleanup();
+    close(lfd);
+    unlink(path);
+}
+
 int main(int argc, char **argv)
 {
     int ret;
@@ -499,6 +545,7 @@ int main(int argc, char **argv)
     g_test_add_func("/qtest/extension", test_extension);
     g_test_add_func("/qtest/random-lines", test_random_lines);
     g_test_add_func("/qtest/server", test_server);
+    g_test_add_func("/qtest/server-peer-gone", test_server_peer_gone);
     ret = g_test_run();
 
     memory_region_del_subregion(get_system_memory(), &ram);
