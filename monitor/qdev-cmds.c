@@ -41,6 +41,11 @@ static void qmp_device_add(JsonObject *args, JsonNode **ret, Error **errp)
     if (!qmp_arg_str(args, "driver", &driver, errp)) {
         return;
     }
+    /* The driver heads the option string: it cannot carry options itself. */
+    if (!*driver || strpbrk(driver, ",=")) {
+        error_setg(errp, "Parameter 'driver' expects a device type name");
+        return;
+    }
     g_string_append(opts, driver);
     members = json_object_get_members(args);
     for (GList *l = members; l; l = l->next) {

@@ -6,6 +6,7 @@
  */
 
 #include "qemu/osdep.h"
+#include <json-glib/json-glib.h>
 #include "libqtest.h"
 
 typedef struct Run {
@@ -151,6 +152,39 @@ static void test_start_stopped(void)
     qtest_quit(s);
 }
 
+/* The monitor's device_add/device_del refuse bad input with QMP errors. */
+static void check_qmp_error(QTestState *s, const char *cmd, const char *cls,
+                            const char *desc)
+{
+    JsonObject *rsp = qtest_qmp(s, "%s", cmd);
+    JsonObject *err = json_object_get_object_member(rsp, "error");
+
+    g_assert_nonnull(err);
+    g_assert_cmpstr(json_object_get_string_member(err, "class"), ==, cls);
+    g_assert_cmpstr(json_object_get_string_member(err, "desc"), ==, desc);
+    json_object_unref(rsp);
+}
+
+static void test_monitor_device_errors(void)
+{
+    QTestState *s = qtest_init("");
+
+    check_qmp_error(s, "{\"execute\": \"device_add\", \"arguments\": "
+                    "{\"driver\": \"iommu-testdev,bus=pci.0\"}}",
+                    "GenericError", "Parameter 'driver' expects a device type name");
+    check_qmp_error(s, "{\"execute\": \"device_add\", \"arguments\": "
+                    "{\"driver\": \"nosuchdev\"}}",
+                    "GenericError", "'nosuchdev' is not a valid device model name");
+    check_qmp_error(s, "{\"execute\": \"device_add\", \"arguments\": "
+                    "{\"driver\": \"iommu-testdev\", \"addr\": [1]}}",
+                    "GenericError",
+                    "Parameter 'addr' expects a string, an integer or a boolean");
+    check_qmp_error(s, "{\"execute\": \"device_del\", \"arguments\": "
+                    "{\"id\": \"nope\"}}",
+                    "DeviceNotFound", "Device 'nope' not found");
+    qtest_quit(s);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -161,5 +195,6 @@ int main(int argc, char **argv)
     g_test_add_func("/cmdline/help", test_help);
     g_test_add_func("/cmdline/qemu-harness-options", test_qemu_harness_options);
     g_test_add_func("/cmdline/start-stopped", test_start_stopped);
+    g_test_add_func("/monitor/device-add-del-errors", test_monitor_device_errors);
     return g_test_run();
 }

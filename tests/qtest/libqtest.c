@@ -470,6 +470,9 @@ void qtest_bufread(QTestState *s, uint64_t addr, void *data, size_t size)
         g_autofree guchar *bytes = NULL;
         gsize got;
 
+        if (strlen(reply) < 3) {
+            g_error("libqtest: '%s' returned no data", req);
+        }
         bytes = g_base64_decode(reply + 3, &got);
         if (got != len) {
             g_error("libqtest: '%s' returned %zu bytes", req, (size_t)got);
@@ -820,12 +823,13 @@ int qtest_run_binary(const char *args, char **out, char **err)
     int wait_status;
 
     g_assert_nonnull(bin);
-    cmd = g_strdup_printf("%s -display none %s", bin, args);
+    /* A run that should stop at once but does not fails in 60 s (124). */
+    cmd = g_strdup_printf("timeout 60 %s -display none %s", bin, args);
     g_assert_true(g_shell_parse_argv(cmd, NULL, &argv, &gerr));
     envp = g_environ_setenv(g_get_environ(), "ASAN_OPTIONS", "detect_leaks=0",
                             TRUE);
-    g_assert_true(g_spawn_sync(NULL, argv, envp, G_SPAWN_DEFAULT, NULL, NULL,
-                               &o, &e, &wait_status, &gerr));
+    g_assert_true(g_spawn_sync(NULL, argv, envp, G_SPAWN_SEARCH_PATH, NULL,
+                               NULL, &o, &e, &wait_status, &gerr));
     g_assert_true(WIFEXITED(wait_status));
     if (out) {
         *out = g_steal_pointer(&o);

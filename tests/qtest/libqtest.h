@@ -136,7 +136,8 @@ char *qtest_hmp_text(QTestState *s, const char *cmd);
 
 /*
  * Run "$QTEST_QEMU_BINARY -display none @args" to completion and return its
- * exit status; a death by signal fails the test.  Its stdout and stderr go
+ * exit status (124 if it ran for 60 s: killed by timeout(1)); a death by
+ * signal fails the test.  Its stdout and stderr go
  * to *@out / *@err when not NULL (caller frees).  For start-up errors and
  * dumpdtb, which end through exit() without the orderly teardown, so
  * LeakSanitizer is told not to report (ASAN_OPTIONS=detect_leaks=0).
