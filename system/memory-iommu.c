@@ -239,7 +239,22 @@ static void iommu_replay_walk(IOMMUMemoryRegion *iommu_mr, IOMMUNotifier *n)
         };
 
         if (ev.entry.perm != IOMMU_NONE) {
+            hwaddr entry_last = ev.entry.iova + ev.entry.addr_mask;
+
             memory_region_notify_iommu_one(n, &ev);
+            /*
+             * An entry larger than the granule is delivered once: a
+             * consumer must not see the same mapping as several MAPs.
+             */
+            if (entry_last < ev.entry.iova) {
+                entry_last = HWADDR_MAX;
+            }
+            if (ev.entry.iova <= addr && entry_last >= addr) {
+                if (entry_last >= last) {
+                    break;
+                }
+                addr = ROUND_DOWN(entry_last, gran);
+            }
         }
         if (last - addr < gran) {
             break;

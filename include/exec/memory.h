@@ -617,8 +617,9 @@ int memory_region_iommu_batch_commit(IOMMUMemoryRegion *iommu_mr);
  * memory_region_iommu_replay: deliver the current mappings to @n as MAP
  * events only (never UNMAP), through the region's replay op when it has
  * one, else by translating every get_min_page_size() step of @n's range
- * within the region and notifying entries whose permission is not NONE.
- * Nothing is delivered if @n does not take MAP events.  @n need not be
+ * within the region and notifying entries whose permission is not NONE
+ * (an entry larger than the granule is delivered once and the walk resumes
+ * after it).  Nothing is delivered if @n does not take MAP events.  @n need not be
  * registered.  Notify failures are @n's to record (nothing is returned,
  * as in QEMU).
  */

@@ -825,6 +825,50 @@ static void test_iommu_replay_walk(void)
     g_string_free(log, true);
 }
 
+/* Pages 4..7 form one 16 KiB entry; the rest as fake_translate. */
+static IOMMUTLBEntry big_translate(IOMMUMemoryRegion *iommu, hwaddr addr,
+                                   IOMMUAccessFlags flag, int iommu_idx)
+{
+    IOMMUTLBEntry e = fake_translate(iommu, addr, flag, iommu_idx);
+
+    if (addr >= 0x4000 && addr < 0x8000) {
+        e.iova = 0x4000;
+        e.translated_addr = 0x80000;
+        e.addr_mask = 0x3fff;
+        e.perm = IOMMU_RW;
+    }
+    return e;
+}
+
+static const IOMMUMemoryRegionOps big_ops = {
+    .translate = big_translate,
+};
+
+static void test_iommu_replay_walk_large_entry(void)
+{
+    GString *log = g_string_new("");
+    FakeIOMMU f;
+    RecNotifier r;
+
+    fake_init(&f, &big_ops, "iommu", log, NULL);
+    f.tce[9] = 0x49000 | IOMMU_RO;
+    rec_notifier_init(&r, "n", log, IOMMU_NOTIFIER_MAP, 0, ~0ULL);
+    memory_region_iommu_replay(&f.iommu, &r.n);
+    /* One MAP for the 16 KiB entry, not one per 4 KiB granule. */
+    log_check(log, "n map iova 0x4000 xl 0x80000 mask 0x3fff perm 3\n"
+                   "n map iova 0x9000 xl 0x49000 mask 0xfff perm 1\n");
+    g_assert_cmpuint(f.translate_calls, ==, FAKE_PAGES - 3);
+
+    /* Started inside the entry: cropped once; ending inside: stops. */
+    f.translate_calls = 0;
+    rec_notifier_init(&r, "n", log, IOMMU_NOTIFIER_MAP, 0x5800, 0x6fff);
+    memory_region_iommu_replay(&f.iommu, &r.n);
+    log_check(log, "n map iova 0x5800 xl 0x81800 mask 0x17ff perm 3\n");
+    g_assert_cmpuint(f.translate_calls, ==, 1);
+    memory_region_finalize(MEMORY_REGION_OF_IOMMU(&f.iommu));
+    g_string_free(log, true);
+}
+
 /* The VFIO pattern: region_add registers a notifier and replays. */
 typedef struct VfioLike {
     MemoryListener listener;
@@ -1785,6 +1829,8 @@ int main(int argc, char **argv)
     g_test_add_func("/memory/iommu/replay-delegated",
                     test_iommu_replay_delegated);
     g_test_add_func("/memory/iommu/replay-walk", test_iommu_replay_walk);
+    g_test_add_func("/memory/iommu/replay-walk-large-entry",
+                    test_iommu_replay_walk_large_entry);
     g_test_add_func("/memory/ram/init-errors", test_ram_init_errors);
     g_test_add_func("/memory/ram/noreserve", test_ram_noreserve);
     g_test_add_func("/memory/rw/ram", test_rw_ram);
