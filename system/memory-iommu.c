@@ -22,6 +22,7 @@ void iommu_notifier_init(IOMMUNotifier *n,
     n->end = end;
     n->iommu_idx = iommu_idx;
     n->iommu_mr = NULL;
+    n->in_batch = false;
 }
 
 int memory_region_iommu_num_indexes(IOMMUMemoryRegion *iommu_mr)
@@ -95,6 +96,7 @@ int memory_region_register_iommu_notifier(MemoryRegion *mr, IOMMUNotifier *n,
     }
     g_ptr_array_add(iommu_mr->notifiers, n);
     n->iommu_mr = iommu_mr;
+    n->in_batch = false;            /* an open batch is not its batch */
     iommu_mr->notify_flags = new_flags;
     trace_memory_region_iommu_notifier_register(mr->name, n->notifier_flags,
                                                 n->start, n->end, 0);
@@ -114,6 +116,7 @@ void memory_region_unregister_iommu_notifier(MemoryRegion *mr,
     assert(!iommu_mr->delivering);
     g_ptr_array_remove(iommu_mr->notifiers, n);
     n->iommu_mr = NULL;
+    n->in_batch = false;
     old_flags = iommu_mr->notify_flags;
     new_flags = iommu_notifier_union(iommu_mr);
     iommu_mr->notify_flags = new_flags;
@@ -199,8 +202,14 @@ static int iommu_batch_call(IOMMUMemoryRegion *iommu_mr, bool commit)
         IOMMUNotifier *n = g_ptr_array_index(iommu_mr->notifiers, i);
         int (*hook)(IOMMUNotifier *n) = commit ? n->batch_commit :
                                                  n->batch_begin;
-        int ret = hook ? hook(n) : 0;
+        int ret;
 
+        /* Pair the hooks per notifier (IOMMUNotifier contract). */
+        if (n->in_batch != commit) {
+            continue;
+        }
+        n->in_batch = !commit;
+        ret = hook ? hook(n) : 0;
         if (ret < 0 && !first_err) {
             first_err = ret;
         }

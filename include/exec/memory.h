@@ -521,7 +521,14 @@ struct IOMMUMemoryRegionOps {
  *   unregister notifiers of the same region or change the topology.
  * batch_begin(n) / batch_commit(n) (optional): bracket a multi-entry update
  *   (begin, N notify, commit) so that a consumer can merge runs; returns 0
- *   or -errno.  Called for every notifier of the region, whatever its flags.
+ *   or -errno.  Called for every notifier of the region, whatever its flags,
+ *   and always paired: a notifier gets batch_commit exactly once for each
+ *   batch_begin it got.  A notifier registered while a batch is open gets
+ *   that batch's events but neither hook; one unregistered while a batch is
+ *   open gets no commit (whoever unregisters it drops what it had pending).
+ *   Batches do not nest: a second begin before the commit is not delivered
+ *   again.  The hooks, like notify, must not register or unregister
+ *   notifiers of the same region (asserted).
  *
  * Initialize with iommu_notifier_init(), then set the batch hooks if any.
  */
@@ -535,6 +542,7 @@ struct IOMMUNotifier {
     int iommu_idx;
     /* private */
     IOMMUMemoryRegion *iommu_mr;    /* where registered, or NULL */
+    bool in_batch;                  /* got batch_begin, commit pending */
 };
 
 /* An IOMMU region; embed it (parent_obj first) and use container_of. */
@@ -606,8 +614,9 @@ int memory_region_notify_iommu_one(IOMMUNotifier *n,
                                    const IOMMUTLBEvent *event);
 
 /*
- * memory_region_iommu_batch_begin / _commit: call every notifier's
- * batch_begin / batch_commit hook (if set), in registration order; return
+ * memory_region_iommu_batch_begin / _commit: open / close a batch on every
+ * notifier (see IOMMUNotifier for the pairing rules), calling its
+ * batch_begin / batch_commit hook if set, in registration order; return
  * the first error (0 if none) after calling all.
  */
 int memory_region_iommu_batch_begin(IOMMUMemoryRegion *iommu_mr);

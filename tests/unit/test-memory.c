@@ -749,10 +749,56 @@ static void test_iommu_batch(void)
     /* Hook errors come back, after every hook ran. */
     a.ret = -EFAULT;
     b.n.batch_commit = rec_batch_commit;
-    g_assert_cmpint(memory_region_iommu_batch_commit(&f.iommu), ==, -EFAULT);
-    log_check(log, "a commit\nb commit\n");
     g_assert_cmpint(memory_region_iommu_batch_begin(&f.iommu), ==, -EFAULT);
     log_check(log, "a begin\n");
+    g_assert_cmpint(memory_region_iommu_batch_commit(&f.iommu), ==, -EFAULT);
+    log_check(log, "a commit\nb commit\n");
+    memory_region_unregister_iommu_notifier(mr, &a.n);
+    memory_region_unregister_iommu_notifier(mr, &b.n);
+    memory_region_finalize(mr);
+    g_string_free(log, true);
+}
+
+/* Every notifier gets batch_commit exactly once per batch_begin. */
+static void test_iommu_batch_pairing(void)
+{
+    GString *log = g_string_new("");
+    FakeIOMMU f;
+    RecNotifier a, b;
+    MemoryRegion *mr;
+
+    fake_init(&f, &fake_ops, "iommu", log, NULL);
+    mr = MEMORY_REGION_OF_IOMMU(&f.iommu);
+    rec_notifier_init(&a, "a", log, IOMMU_NOTIFIER_IOTLB_EVENTS, 0, ~0ULL);
+    rec_notifier_init(&b, "b", log, IOMMU_NOTIFIER_IOTLB_EVENTS, 0, ~0ULL);
+    a.n.batch_begin = b.n.batch_begin = rec_batch_begin;
+    a.n.batch_commit = b.n.batch_commit = rec_batch_commit;
+    memory_region_register_iommu_notifier(mr, &a.n, &error_abort);
+    g_string_truncate(log, 0);
+
+    /* Registered mid-batch: the events, but no commit without a begin. */
+    g_assert_cmpint(memory_region_iommu_batch_begin(&f.iommu), ==, 0);
+    memory_region_register_iommu_notifier(mr, &b.n, &error_abort);
+    memory_region_notify_iommu(&f.iommu, 0, unmap_event(0x1000, 0xfff));
+    g_assert_cmpint(memory_region_iommu_batch_commit(&f.iommu), ==, 0);
+    log_check(log, "a begin\n"
+                   "a unmap iova 0x1000 xl 0x0 mask 0xfff perm 0\n"
+                   "b unmap iova 0x1000 xl 0x0 mask 0xfff perm 0\n"
+                   "a commit\n");
+
+    /* A commit without a begin, and a second begin, deliver nothing. */
+    g_assert_cmpint(memory_region_iommu_batch_commit(&f.iommu), ==, 0);
+    log_check(log, "");
+    g_assert_cmpint(memory_region_iommu_batch_begin(&f.iommu), ==, 0);
+    g_assert_cmpint(memory_region_iommu_batch_begin(&f.iommu), ==, 0);
+    log_check(log, "a begin\nb begin\n");
+
+    /* Unregistered mid-batch: no commit, now or after re-registering. */
+    memory_region_unregister_iommu_notifier(mr, &a.n);
+    memory_region_register_iommu_notifier(mr, &a.n, &error_abort);
+    g_assert_cmpint(memory_region_iommu_batch_commit(&f.iommu), ==, 0);
+    log_check(log, "b commit\n");
+
     memory_region_unregister_iommu_notifier(mr, &a.n);
     memory_region_unregister_iommu_notifier(mr, &b.n);
     memory_region_finalize(mr);
@@ -1826,6 +1872,7 @@ int main(int argc, char **argv)
                     test_iommu_unregister_error_reported);
     g_test_add_func("/memory/iommu/optional-ops", test_iommu_optional_ops);
     g_test_add_func("/memory/iommu/batch", test_iommu_batch);
+    g_test_add_func("/memory/iommu/batch-pairing", test_iommu_batch_pairing);
     g_test_add_func("/memory/iommu/replay-delegated",
                     test_iommu_replay_delegated);
     g_test_add_func("/memory/iommu/replay-walk", test_iommu_replay_walk);
