@@ -77,18 +77,24 @@ static void mmio_dispatch(MemoryRegion *mr, hwaddr off, uint8_t *bytes,
     unsigned a;
 
     if (size < impl_min) {
-        uint8_t word[8] = { 0 };
         hwaddr base = off & ~(hwaddr)(impl_min - 1);
-        unsigned shift = off - base;
 
-        if (is_write) {
-            memcpy(word + shift, bytes, size);
-            ops->write(mr->opaque, base, ld_dev(word, impl_min, big),
-                       impl_min);
-        } else {
-            st_dev(word, ops->read(mr->opaque, base, impl_min), impl_min,
-                   big);
-            memcpy(bytes, word + shift, size);
+        /* An unaligned piece may straddle two implemented words. */
+        for (unsigned done = 0; done < size; base += impl_min) {
+            uint8_t word[8] = { 0 };
+            unsigned shift = off + done - base;
+            unsigned n = MIN(size - done, impl_min - shift);
+
+            if (is_write) {
+                memcpy(word + shift, bytes + done, n);
+                ops->write(mr->opaque, base, ld_dev(word, impl_min, big),
+                           impl_min);
+            } else {
+                st_dev(word, ops->read(mr->opaque, base, impl_min),
+                       impl_min, big);
+                memcpy(bytes + done, word + shift, n);
+            }
+            done += n;
         }
         return;
     }

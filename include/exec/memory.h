@@ -100,7 +100,8 @@ enum device_endian {
  *   impl.max_access_size is issued as consecutive impl.max_access_size
  *   accesses (ascending addresses); a piece smaller than
  *   impl.min_access_size is widened to one access of that size at the
- *   offset rounded down to it: a read extracts the bytes, a write sends the
+ *   offset rounded down to it (two consecutive ones if an unaligned piece
+ *   straddles a boundary of that size): a read extracts the bytes, a write sends the
  *   piece's bytes with the other bytes zero (no read-modify-write).
  * Sizes are 1, 2, 4 or 8.
  */

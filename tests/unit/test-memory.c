@@ -1445,6 +1445,51 @@ static void test_rw_mmio_split(void)
     bed_fini(&b);
 }
 
+/* Words 0x00112233 at 0 and 0x44556677 at 4; writes are logged. */
+static uint64_t wide_read(void *opaque, hwaddr addr, unsigned size)
+{
+    return addr == 0 ? 0x00112233 : 0x44556677;
+}
+
+static void wide_write(void *opaque, hwaddr addr, uint64_t val,
+                       unsigned size)
+{
+    g_string_append_printf(opaque, "w 0x%" PRIx64 " 0x%" PRIx64 " %u\n",
+                           addr, val, size);
+}
+
+static const MemoryRegionOps wide_unaligned_ops = {
+    .read = wide_read,
+    .write = wide_write,
+    .endianness = DEVICE_BIG_ENDIAN,
+    .valid = { .min_access_size = 1, .max_access_size = 4,
+               .unaligned = true },
+    .impl = { .min_access_size = 4, .max_access_size = 4 },
+};
+
+/* An unaligned piece narrower than impl.min that straddles two words. */
+static void test_rw_mmio_widen_straddle(void)
+{
+    Bed b;
+    MemoryRegion io;
+    uint8_t buf[2] = { 0 };
+    const uint8_t data[2] = { 0xaa, 0xbb };
+
+    bed_init(&b, 0x10000);
+    memory_region_init_io(&io, NULL, &wide_unaligned_ops, b.log, "io", 8);
+    memory_region_add_subregion(&b.root, 0x1000, &io);
+    g_string_truncate(b.log, 0);
+    g_assert_cmphex(address_space_read(&b.as, 0x1003, buf, 2), ==, MEMTX_OK);
+    g_assert_cmphex(buf[0], ==, 0x33);
+    g_assert_cmphex(buf[1], ==, 0x44);
+    g_assert_cmphex(address_space_write(&b.as, 0x1003, data, 2), ==,
+                    MEMTX_OK);
+    log_check(b.log, "w 0x0 0xaa 4\nw 0x4 0xbb000000 4\n");
+    memory_region_del_subregion(&b.root, &io);
+    memory_region_finalize(&io);
+    bed_fini(&b);
+}
+
 static void test_rw_cross_sections(void)
 {
     Bed b;
@@ -1883,6 +1928,8 @@ int main(int argc, char **argv)
     g_test_add_func("/memory/rw/ram", test_rw_ram);
     g_test_add_func("/memory/rw/mmio-endianness", test_rw_mmio_endianness);
     g_test_add_func("/memory/rw/mmio-split", test_rw_mmio_split);
+    g_test_add_func("/memory/rw/mmio-widen-straddle",
+                    test_rw_mmio_widen_straddle);
     g_test_add_func("/memory/rw/cross-sections", test_rw_cross_sections);
     g_test_add_func("/memory/rw/overflow", test_rw_overflow);
     g_test_add_func("/memory/rw/iommu", test_rw_iommu);
