@@ -275,6 +275,7 @@ void memory_region_iommu_replay(IOMMUMemoryRegion *iommu_mr,
                                 IOMMUNotifier *n)
 {
     bool delegated = iommu_mr->ops->replay != NULL;
+    bool own_batch;
 
     if (!(n->notifier_flags & IOMMU_NOTIFIER_MAP)) {
         return;
@@ -282,10 +283,26 @@ void memory_region_iommu_replay(IOMMUMemoryRegion *iommu_mr,
     trace_memory_region_iommu_replay(iommu_mr->parent_obj.name, delegated,
                                      n->start, n->end);
     iommu_mr->delivering++;
+    /*
+     * A replay is one batch for @n (so a consumer can merge the runs it
+     * maps), whoever walks the entries; inside a batch @n already has open,
+     * it joins that batch instead of nesting.
+     */
+    own_batch = !n->in_batch;
+    if (own_batch && n->batch_begin) {
+        n->batch_begin(n);
+    }
+    n->in_batch = true;
     if (delegated) {
         iommu_mr->ops->replay(iommu_mr, n);
     } else {
         iommu_replay_walk(iommu_mr, n);
+    }
+    if (own_batch) {
+        n->in_batch = false;
+        if (n->batch_commit) {
+            n->batch_commit(n);
+        }
     }
     iommu_mr->delivering--;
 }

@@ -109,17 +109,10 @@ static void spapr_tce_replay(IOMMUMemoryRegion *iommu, IOMMUNotifier *n)
     last = MIN(n->end >> tcet->page_shift, (uint64_t)tcet->nb_table - 1);
     trace_spapr_tce_replay(tcet->liobn,
                            spapr_tce_storage_count_valid(tcet->storage));
-    /* Notifiers record their own failures (memory.h: replay contract). */
-    if (n->batch_begin) {
-        r.err = n->batch_begin(n);
-    }
+    /* memory_region_iommu_replay() brackets this in one batch for @n;
+     * notifiers record their own failures (memory.h: replay contract). */
     spapr_tce_storage_for_each_valid(tcet->storage, first, last,
                                      spapr_tce_replay_one, &r);
-    if (n->batch_commit) {
-        int ret = n->batch_commit(n);
-
-        r.err = r.err ? r.err : ret;
-    }
     if (r.err) {
         trace_spapr_tce_replay_failed(tcet->liobn, r.err);
     }

@@ -630,7 +630,9 @@ int memory_region_iommu_batch_commit(IOMMUMemoryRegion *iommu_mr);
  * within the region and notifying entries whose permission is not NONE
  * (an entry larger than the granule is delivered once and the walk resumes
  * after it).  Nothing is delivered if @n does not take MAP events.  @n need not be
- * registered.  Notify failures are @n's to record (nothing is returned,
+ * registered.  The replay is one batch for @n (batch_begin ... batch_commit
+ * around it; a replay op must not call them itself); inside a batch @n
+ * already has open, it joins that batch.  Notify failures are @n's to record (nothing is returned,
  * as in QEMU).
  */
 void memory_region_iommu_replay(IOMMUMemoryRegion *iommu_mr,

@@ -827,6 +827,39 @@ static void test_iommu_replay_delegated(void)
     g_string_free(log, true);
 }
 
+/* A replay is one batch for its notifier; inside an open batch it joins it. */
+static void test_iommu_replay_batch(void)
+{
+    GString *log = g_string_new("");
+    MemoryRegion *mr;
+    FakeIOMMU f;
+    RecNotifier r;
+
+    fake_init(&f, &fake_ops_replay, "iommu", log, NULL);
+    mr = MEMORY_REGION_OF_IOMMU(&f.iommu);
+    f.tce[1] = 0x5000 | IOMMU_RW;
+    rec_notifier_init(&r, "n", log, IOMMU_NOTIFIER_IOTLB_EVENTS, 0, ~0ULL);
+    r.n.batch_begin = rec_batch_begin;
+    r.n.batch_commit = rec_batch_commit;
+    memory_region_iommu_replay(&f.iommu, &r.n);
+    log_check(log, "n begin\n"
+                   "replay op\n"
+                   "n map iova 0x2000 xl 0x7000 mask 0xfff perm 3\n"
+                   "n commit\n");
+    memory_region_register_iommu_notifier(mr, &r.n, &error_abort);
+    g_assert_cmpint(memory_region_iommu_batch_begin(&f.iommu), ==, 0);
+    memory_region_iommu_replay(&f.iommu, &r.n);
+    g_assert_cmpint(memory_region_iommu_batch_commit(&f.iommu), ==, 0);
+    log_check(log, "flags 0x0->0x3\n"
+                   "n begin\n"
+                   "replay op\n"
+                   "n map iova 0x2000 xl 0x7000 mask 0xfff perm 3\n"
+                   "n commit\n");
+    memory_region_unregister_iommu_notifier(mr, &r.n);
+    memory_region_finalize(mr);
+    g_string_free(log, true);
+}
+
 static void test_iommu_replay_walk(void)
 {
     GString *log = g_string_new("");
@@ -1920,6 +1953,7 @@ int main(int argc, char **argv)
     g_test_add_func("/memory/iommu/batch-pairing", test_iommu_batch_pairing);
     g_test_add_func("/memory/iommu/replay-delegated",
                     test_iommu_replay_delegated);
+    g_test_add_func("/memory/iommu/replay-batch", test_iommu_replay_batch);
     g_test_add_func("/memory/iommu/replay-walk", test_iommu_replay_walk);
     g_test_add_func("/memory/iommu/replay-walk-large-entry",
                     test_iommu_replay_walk_large_entry);
