@@ -243,6 +243,11 @@ void memory_region_finalize(MemoryRegion *mr)
     assert(!mr->container);
     assert(!mr->alias_refs);
     assert(!mr->as_root_refs);
+    /*
+     * A pending transaction may still describe this region in the flat view
+     * its commit will diff against (region_del would see freed state).
+     */
+    assert(!transaction_depth);
     /* Not reachable from any address space, so no flat view changes. */
     while (mr->subregions) {
         MemoryRegion *sub = mr->subregions->data;
