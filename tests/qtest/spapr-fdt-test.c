@@ -5,7 +5,7 @@
  */
 
 #include "qemu/osdep.h"
-#include <libfdt.h>
+#include "fdt-check.h"
 #include "libqtest.h"
 
 #define PHB0 "/pci@800000020000000"
@@ -73,29 +73,18 @@ static int node_of(const void *fdt, const char *path)
     return node;
 }
 
-static void assert_cells(const void *fdt, const char *path, const char *name,
-                         const uint32_t *cells, size_t n)
-{
-    int node = node_of(fdt, path);
-    int len;
-    const fdt32_t *val = fdt_getprop(fdt, node, name, &len);
+/* The shared checks (tests/include/fdt-check.h), by node path. */
+#define ASSERT_CELLS(fdt, path, name, ...) \
+    FDT_CHECK_CELLS((fdt), node_of((fdt), (path)), (name), __VA_ARGS__)
+#define ASSERT_STRING(fdt, path, name, str) \
+    fdt_check_string((fdt), node_of((fdt), (path)), (name), (str))
 
-    if (!val) {
-        g_test_message("%s/%s: %s", path, name, fdt_strerror(len));
-    }
-    g_assert_nonnull(val);
-    g_assert_cmpint(len, ==, n * sizeof(fdt32_t));
-    for (size_t i = 0; i < n; i++) {
-        g_assert_cmphex(fdt32_to_cpu(val[i]), ==, cells[i]);
-    }
+static void assert_absent(const void *fdt, const char *path, const char *name)
+{
+    fdt_check_absent(fdt, node_of(fdt, path), name);
 }
 
-#define ASSERT_CELLS(fdt, path, name, ...) do { \
-        const uint32_t expect_[] = { __VA_ARGS__ }; \
-        assert_cells((fdt), (path), (name), expect_, G_N_ELEMENTS(expect_)); \
-    } while (0)
-
-/* Property @name of @path is exactly @len bytes of @bytes. */
+/* Property @name of @path is exactly @len bytes of @bytes (string lists). */
 static void assert_bytes(const void *fdt, const char *path, const char *name,
                          const void *bytes, int len)
 {
@@ -104,17 +93,6 @@ static void assert_bytes(const void *fdt, const char *path, const char *name,
 
     g_assert_nonnull(val);
     g_assert_cmpmem(val, got, bytes, len);
-}
-
-#define ASSERT_STRING(fdt, path, name, str) \
-    assert_bytes((fdt), (path), (name), (str), sizeof(str))
-
-static void assert_absent(const void *fdt, const char *path, const char *name)
-{
-    int len;
-
-    g_assert_null(fdt_getprop(fdt, node_of(fdt, path), name, &len));
-    g_assert_cmpint(len, ==, -FDT_ERR_NOTFOUND);
 }
 
 /* Byte-compare node @path (properties and subnodes) in two trees. */
@@ -191,21 +169,7 @@ static void test_start_rtas_ddw_tokens(void)
 
 static void assert_phb_common(const void *fdt, const char *phb)
 {
-    int len;
-
-    ASSERT_STRING(fdt, phb, "device_type", "pci");
-    ASSERT_STRING(fdt, phb, "compatible", "IBM,Logical_PHB");
-    g_assert_nonnull(fdt_getprop(fdt, node_of(fdt, phb), "used-by-rtas", &len));
-    g_assert_cmpint(len, ==, 0);
-    ASSERT_CELLS(fdt, phb, "bus-range", 0, 0xff);
-    ASSERT_CELLS(fdt, phb, "#address-cells", 3);
-    ASSERT_CELLS(fdt, phb, "#size-cells", 2);
-    ASSERT_CELLS(fdt, phb, "#interrupt-cells", 1);
-    ASSERT_CELLS(fdt, phb, "ibm,pci-config-space-type", 1);
-    ASSERT_CELLS(fdt, phb, "ibm,pe-total-#msi", 0xd00);
-    ASSERT_CELLS(fdt, phb, "qemu,phb-enumerated", 1);
-    ASSERT_CELLS(fdt, phb, "ibm,#dma-address-cells", 2);
-    ASSERT_CELLS(fdt, phb, "ibm,#dma-size-cells", 2);
+    fdt_check_phb_fixed(fdt, node_of(fdt, phb));
 }
 
 static void test_start_default_phb(void)

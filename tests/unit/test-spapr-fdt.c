@@ -2,7 +2,7 @@
 /* Unit tests of the PHB device-tree node and the grow-and-retry builder. */
 
 #include "qemu/osdep.h"
-#include <libfdt.h>
+#include "fdt-check.h"
 #include "qapi/error.h"
 #include "hw/ppc/spapr.h"
 #include "hw/pci/pci.h"
@@ -48,63 +48,10 @@ static void *phb_tree(SpaprPhbState *phb, int *node)
     return fdt;
 }
 
-/* Property @name of @node is exactly the cells @cells[0..n). */
-static void assert_cells(const void *fdt, int node, const char *name,
-                         const uint32_t *cells, size_t n)
-{
-    int len;
-    const fdt32_t *val = fdt_getprop(fdt, node, name, &len);
-
-    g_assert_nonnull(val);
-    g_assert_cmpint(len, ==, n * sizeof(fdt32_t));
-    for (size_t i = 0; i < n; i++) {
-        g_assert_cmphex(fdt32_to_cpu(val[i]), ==, cells[i]);
-    }
-}
-
-#define ASSERT_CELLS(fdt, node, name, ...) do { \
-        const uint32_t expect_[] = { __VA_ARGS__ }; \
-        assert_cells((fdt), (node), (name), expect_, G_N_ELEMENTS(expect_)); \
-    } while (0)
-
-static void assert_string(const void *fdt, int node, const char *name,
-                          const char *str)
-{
-    int len;
-    const char *val = fdt_getprop(fdt, node, name, &len);
-
-    g_assert_nonnull(val);
-    g_assert_cmpint(len, ==, strlen(str) + 1);
-    g_assert_cmpstr(val, ==, str);
-}
-
-static void assert_absent(const void *fdt, int node, const char *name)
-{
-    int len;
-
-    g_assert_null(fdt_getprop(fdt, node, name, &len));
-    g_assert_cmpint(len, ==, -FDT_ERR_NOTFOUND);
-}
-
-/* Everything that does not depend on the PHB's index or DMA properties. */
-static void assert_phb_fixed(const void *fdt, int node)
-{
-    int len;
-
-    assert_string(fdt, node, "device_type", "pci");
-    assert_string(fdt, node, "compatible", "IBM,Logical_PHB");
-    g_assert_nonnull(fdt_getprop(fdt, node, "used-by-rtas", &len));
-    g_assert_cmpint(len, ==, 0);
-    ASSERT_CELLS(fdt, node, "bus-range", 0, 0xff);
-    ASSERT_CELLS(fdt, node, "#address-cells", 3);
-    ASSERT_CELLS(fdt, node, "#size-cells", 2);
-    ASSERT_CELLS(fdt, node, "#interrupt-cells", 1);
-    ASSERT_CELLS(fdt, node, "ibm,pci-config-space-type", 1);
-    ASSERT_CELLS(fdt, node, "ibm,pe-total-#msi", 0xd00);
-    ASSERT_CELLS(fdt, node, "qemu,phb-enumerated", 1);
-    ASSERT_CELLS(fdt, node, "ibm,#dma-address-cells", 2);
-    ASSERT_CELLS(fdt, node, "ibm,#dma-size-cells", 2);
-}
+#define ASSERT_CELLS FDT_CHECK_CELLS
+#define assert_string fdt_check_string
+#define assert_absent fdt_check_absent
+#define assert_phb_fixed fdt_check_phb_fixed
 
 static void test_phb_default(void)
 {
