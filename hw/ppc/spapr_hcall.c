@@ -54,18 +54,6 @@ target_ulong spapr_hypercall(SpaprMachineState *spapr, target_ulong opcode,
     return ret;
 }
 
-int64_t spapr_hcall_opcode_by_name(const char *name)
-{
-    SpaprMachineState *spapr = spapr_machine();
-    SpaprHcall *hc;
-
-    if (!spapr) {
-        return -1;
-    }
-    hc = g_hash_table_lookup(spapr->hcalls_by_name, name);
-    return hc ? (int64_t)hc->opcode : -1;
-}
-
 /*
  * qtest: "hcall <opcode|name> [arg...]" -> "OK <ret> [0x<out>...]".
  * <ret> is the H_* code in signed decimal; one 0x%016 value follows per

@@ -158,13 +158,6 @@ static const IOMMUMemoryRegionOps spapr_iommu_ops = {
 
 /* ---- Table life cycle -------------------------------------------------- */
 
-static void spapr_tce_table_instance_init(Object *obj)
-{
-    SpaprTceTable *tcet = SPAPR_TCE_TABLE(obj);
-
-    tcet->storage = NULL;
-}
-
 /* Leaving the machine: window off, LIOBN free for reuse. */
 static void spapr_tce_table_unrealize(DeviceState *dev)
 {
@@ -182,10 +175,10 @@ static void spapr_tce_table_instance_finalize(Object *obj)
 {
     SpaprTceTable *tcet = SPAPR_TCE_TABLE(obj);
 
-    if (tcet->regions_initialized) {
-        memory_region_finalize(MEMORY_REGION_OF_IOMMU(&tcet->iommu));
-        memory_region_finalize(&tcet->root);
-    }
+    /* Tables are made by spapr_tce_new_table(), which inits both regions;
+     * finalize tolerates regions that were never initialized. */
+    memory_region_finalize(MEMORY_REGION_OF_IOMMU(&tcet->iommu));
+    memory_region_finalize(&tcet->root);
 }
 
 static void spapr_tce_table_reset(DeviceState *dev)
@@ -207,7 +200,6 @@ static const TypeInfo spapr_tce_table_info = {
     .name = TYPE_SPAPR_TCE_TABLE,
     .parent = TYPE_DEVICE,
     .instance_size = sizeof(SpaprTceTable),
-    .instance_init = spapr_tce_table_instance_init,
     .instance_finalize = spapr_tce_table_instance_finalize,
     .class_init = spapr_tce_table_class_init,
 };
@@ -235,6 +227,11 @@ SpaprTceTable *spapr_tce_new_table(SpaprMachineState *spapr,
     tcet = SPAPR_TCE_TABLE(object_new(TYPE_SPAPR_TCE_TABLE));
     tcet->liobn = liobn;
     tcet->spapr = spapr;
+    root_name = g_strdup_printf("tce-root-%x", liobn);
+    iommu_name = g_strdup_printf("tce-iommu-%x", liobn);
+    memory_region_init(&tcet->root, OBJECT(tcet), root_name, UINT64_MAX);
+    memory_region_init_iommu(&tcet->iommu, OBJECT(tcet), &spapr_iommu_ops,
+                             iommu_name, 0);
     child = g_strdup_printf("tce-table-%x", liobn);
     object_property_add_child(OBJECT(owner), child, OBJECT(tcet));
     object_unref(OBJECT(tcet));
@@ -242,12 +239,6 @@ SpaprTceTable *spapr_tce_new_table(SpaprMachineState *spapr,
         object_unparent(OBJECT(tcet));
         return NULL;
     }
-    root_name = g_strdup_printf("tce-root-%x", liobn);
-    iommu_name = g_strdup_printf("tce-iommu-%x", liobn);
-    memory_region_init(&tcet->root, OBJECT(tcet), root_name, UINT64_MAX);
-    memory_region_init_iommu(&tcet->iommu, OBJECT(tcet), &spapr_iommu_ops,
-                             iommu_name, 0);
-    tcet->regions_initialized = true;
     g_hash_table_insert(spapr->tce_tables, GUINT_TO_POINTER(liobn), tcet);
     trace_spapr_tce_new_table(liobn);
     return tcet;

@@ -147,8 +147,6 @@ void spapr_register_hypercall(SpaprMachineState *spapr, target_ulong opcode,
 /* Dispatch; unknown or unregistered opcodes return H_FUNCTION. */
 target_ulong spapr_hypercall(SpaprMachineState *spapr, target_ulong opcode,
                              target_ulong *args);
-/* Opcode of a hypercall name ("H_PUT_TCE"), or -1. */
-int64_t spapr_hcall_opcode_by_name(const char *name);
 
 /* Create the hypercall table and register the machine's own hypercalls. */
 void spapr_hcall_init(SpaprMachineState *spapr);

@@ -66,7 +66,6 @@ struct SpaprTceTable {
 
     /* The machine whose registry holds us; NULL once unrealized. */
     SpaprMachineState *spapr;
-    bool regions_initialized;
     MemoryRegion root;
     IOMMUMemoryRegion iommu;
 };
