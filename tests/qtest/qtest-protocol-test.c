@@ -116,6 +116,41 @@ static void test_rtas_get_time_of_day(void)
     qtest_quit(s);
 }
 
+static void check_reply(QTestState *s, const char *line, const char *want)
+{
+    g_autofree char *reply = qtest_line(s, "%s", line);
+
+    g_assert_cmpstr(reply, ==, want);
+}
+
+/* The rtas verb's replies, and what it refuses instead of crashing. */
+static void test_rtas_verb_errors(void)
+{
+    QTestState *s = qtest_init("-M pseries");
+
+    qtest_writel(s, 0x100000, 0xdeadbeef);
+    check_reply(s, "rtas no-such-call 0 0x100000 1 0x100000",
+                "OK 18446744073709551612");
+    g_assert_cmphex(qtest_readl(s, 0x100000), ==, 0xdeadbeef);
+    /* QEMU 7.2 aborts on a short line. */
+    check_reply(s, "rtas get-time-of-day 0 0x100000 8",
+                "FAIL rtas: expected NAME NARGS ARGS NRET RETS");
+    check_reply(s, "rtas", "FAIL rtas: expected NAME NARGS ARGS NRET RETS");
+    check_reply(s, "rtas get-time-of-day zz 0x100000 8 0x100000",
+                "FAIL rtas: bad number");
+    check_reply(s, "rtas get-time-of-day 0 0x100000 1025 0x100000",
+                "FAIL rtas: bad number");
+    /* Cells must lie in guest RAM (1 GiB). */
+    check_reply(s, "rtas get-time-of-day 0 0x100000 8 0x3ffffff0",
+                "FAIL rtas: argument cells outside guest RAM");
+    check_reply(s, "rtas get-time-of-day 1 0xfffffffffffffffc 8 0x100000",
+                "FAIL rtas: argument cells outside guest RAM");
+    /* Wrong nargs/nret: status -3 in rets[0]. */
+    check_reply(s, "rtas get-time-of-day 1 0x100000 8 0x100000", "OK 0");
+    g_assert_cmphex(qtest_readl(s, 0x100000), ==, 0xfffffffd);
+    qtest_quit(s);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -124,5 +159,6 @@ int main(int argc, char **argv)
     g_test_add_func("/qtest-protocol/malformed", test_malformed);
     g_test_add_func("/qtest-protocol/rtas/get-time-of-day",
                     test_rtas_get_time_of_day);
+    g_test_add_func("/qtest-protocol/rtas/verb-errors", test_rtas_verb_errors);
     return g_test_run();
 }
