@@ -5,12 +5,18 @@
 
 #include "exec/memory.h"
 
-/* [start, last] (inclusive) of the AS maps to @mr at @offset_in_region. */
+/*
+ * [start, last] (inclusive) of the AS maps to @mr at @offset_in_region.
+ * @generation: @mr's IOMMU generation when the view was rendered (always 0
+ * for other regions); two ranges that differ only in it are different
+ * sections for listeners (see IOMMUMemoryRegion.generation).
+ */
 typedef struct FlatRange {
     MemoryRegion *mr;
     hwaddr start;
     hwaddr last;
     hwaddr offset_in_region;
+    uint64_t generation;
 } FlatRange;
 
 /* An immutable, reference-counted flat view of one root. */

@@ -156,13 +156,34 @@ int memory_region_notify_iommu_one(IOMMUNotifier *n,
     return n->notify(n, &cropped);
 }
 
-int memory_region_notify_iommu(IOMMUMemoryRegion *iommu_mr, int iommu_idx,
-                               const IOMMUTLBEvent ev)
+bool memory_region_iommu_has_notifiers(IOMMUMemoryRegion *iommu_mr)
 {
-    const IOMMUTLBEvent *event = &ev;
+    return iommu_mr->notifiers->len > 0;
+}
+
+/* Tell @fail about @n's failure @err; the callback must not re-enter. */
+static void iommu_report_failure(IOMMUMemoryRegion *iommu_mr, IOMMUNotifier *n,
+                                 int err, IOMMUNotifyFailFn fail, void *opaque)
+{
+    trace_memory_region_iommu_notifier_failed(iommu_mr->parent_obj.name,
+                                              n->notifier_flags, n->start,
+                                              n->end, err);
+    if (fail) {
+        iommu_mr->reporting = true;
+        fail(n, err, opaque);
+        iommu_mr->reporting = false;
+    }
+}
+
+int memory_region_notify_iommu_report(IOMMUMemoryRegion *iommu_mr,
+                                      int iommu_idx,
+                                      const IOMMUTLBEvent *event,
+                                      IOMMUNotifyFailFn fail, void *opaque)
+{
     int first_err = 0;
     guint i;
 
+    assert(!iommu_mr->reporting);
     assert(event->type == IOMMU_NOTIFIER_MAP ||
            event->type == IOMMU_NOTIFIER_UNMAP ||
            event->type == IOMMU_NOTIFIER_DEVIOTLB_UNMAP);
@@ -183,19 +204,31 @@ int memory_region_notify_iommu(IOMMUMemoryRegion *iommu_mr, int iommu_idx,
             continue;
         }
         ret = memory_region_notify_iommu_one(n, event);
-        if (ret < 0 && !first_err) {
-            first_err = ret;
+        if (ret < 0) {
+            if (!first_err) {
+                first_err = ret;
+            }
+            iommu_report_failure(iommu_mr, n, ret, fail, opaque);
         }
     }
     iommu_mr->delivering--;
     return first_err;
 }
 
-static int iommu_batch_call(IOMMUMemoryRegion *iommu_mr, bool commit)
+int memory_region_notify_iommu(IOMMUMemoryRegion *iommu_mr, int iommu_idx,
+                               const IOMMUTLBEvent event)
+{
+    return memory_region_notify_iommu_report(iommu_mr, iommu_idx, &event,
+                                             NULL, NULL);
+}
+
+static int iommu_batch_call(IOMMUMemoryRegion *iommu_mr, bool commit,
+                            IOMMUNotifyFailFn fail, void *opaque)
 {
     int first_err = 0;
     guint i;
 
+    assert(!iommu_mr->reporting);
     trace_memory_region_iommu_batch(iommu_mr->parent_obj.name, commit);
     iommu_mr->delivering++;
     for (i = 0; i < iommu_mr->notifiers->len; i++) {
@@ -210,8 +243,11 @@ static int iommu_batch_call(IOMMUMemoryRegion *iommu_mr, bool commit)
         }
         n->in_batch = !commit;
         ret = hook ? hook(n) : 0;
-        if (ret < 0 && !first_err) {
-            first_err = ret;
+        if (ret < 0) {
+            if (!first_err) {
+                first_err = ret;
+            }
+            iommu_report_failure(iommu_mr, n, ret, fail, opaque);
         }
     }
     iommu_mr->delivering--;
@@ -220,16 +256,26 @@ static int iommu_batch_call(IOMMUMemoryRegion *iommu_mr, bool commit)
 
 int memory_region_iommu_batch_begin(IOMMUMemoryRegion *iommu_mr)
 {
-    return iommu_batch_call(iommu_mr, false);
+    return iommu_batch_call(iommu_mr, false, NULL, NULL);
+}
+
+int memory_region_iommu_batch_commit_report(IOMMUMemoryRegion *iommu_mr,
+                                            IOMMUNotifyFailFn fail,
+                                            void *opaque)
+{
+    return iommu_batch_call(iommu_mr, true, fail, opaque);
 }
 
 int memory_region_iommu_batch_commit(IOMMUMemoryRegion *iommu_mr)
 {
-    return iommu_batch_call(iommu_mr, true);
+    return memory_region_iommu_batch_commit_report(iommu_mr, NULL, NULL);
 }
 
-/* Generic replay: translate each granule of @n's range within the region. */
-static void iommu_replay_walk(IOMMUMemoryRegion *iommu_mr, IOMMUNotifier *n)
+/*
+ * Generic replay: translate each granule of @n's range within the region.
+ * Returns 0, or the first notify error (the walk stops there).
+ */
+static int iommu_replay_walk(IOMMUMemoryRegion *iommu_mr, IOMMUNotifier *n)
 {
     uint64_t gran = memory_region_iommu_get_min_page_size(iommu_mr);
     uint64_t size = iommu_mr->parent_obj.size;
@@ -237,7 +283,7 @@ static void iommu_replay_walk(IOMMUMemoryRegion *iommu_mr, IOMMUNotifier *n)
 
     assert(gran && !(gran & (gran - 1)));
     if (size == 0 || n->start >= size) {
-        return;
+        return 0;
     }
     last = MIN(n->end, size == UINT64_MAX ? HWADDR_MAX : size - 1);
     for (addr = ROUND_DOWN(n->start, gran); ; addr += gran) {
@@ -249,8 +295,11 @@ static void iommu_replay_walk(IOMMUMemoryRegion *iommu_mr, IOMMUNotifier *n)
 
         if (ev.entry.perm != IOMMU_NONE) {
             hwaddr entry_last = ev.entry.iova + ev.entry.addr_mask;
+            int ret = memory_region_notify_iommu_one(n, &ev);
 
-            memory_region_notify_iommu_one(n, &ev);
+            if (ret < 0) {
+                return ret;
+            }
             /*
              * An entry larger than the granule is delivered once: a
              * consumer must not see the same mapping as several MAPs.
@@ -269,16 +318,19 @@ static void iommu_replay_walk(IOMMUMemoryRegion *iommu_mr, IOMMUNotifier *n)
             break;
         }
     }
+    return 0;
 }
 
-void memory_region_iommu_replay(IOMMUMemoryRegion *iommu_mr,
-                                IOMMUNotifier *n)
+bool memory_region_iommu_replay(IOMMUMemoryRegion *iommu_mr,
+                                IOMMUNotifier *n, Error **errp)
 {
     bool delegated = iommu_mr->ops->replay != NULL;
+    const char *stage = NULL;
     bool own_batch;
+    int err = 0;
 
     if (!(n->notifier_flags & IOMMU_NOTIFIER_MAP)) {
-        return;
+        return true;
     }
     trace_memory_region_iommu_replay(iommu_mr->parent_obj.name, delegated,
                                      n->start, n->end);
@@ -286,23 +338,46 @@ void memory_region_iommu_replay(IOMMUMemoryRegion *iommu_mr,
     /*
      * A replay is one batch for @n (so a consumer can merge the runs it
      * maps), whoever walks the entries; inside a batch @n already has open,
-     * it joins that batch instead of nesting.
+     * it joins that batch instead of nesting.  The hooks stay paired even
+     * when one fails (IOMMUNotifier contract).
      */
     own_batch = !n->in_batch;
     if (own_batch && n->batch_begin) {
-        n->batch_begin(n);
+        int ret = n->batch_begin(n);
+
+        if (ret < 0) {
+            err = ret;
+            stage = "batch_begin";
+        }
     }
     n->in_batch = true;
-    if (delegated) {
-        iommu_mr->ops->replay(iommu_mr, n);
-    } else {
-        iommu_replay_walk(iommu_mr, n);
+    if (!err) {
+        int ret = delegated ? iommu_mr->ops->replay(iommu_mr, n) :
+                              iommu_replay_walk(iommu_mr, n);
+
+        if (ret < 0) {
+            err = ret;
+            stage = "notify";
+        }
     }
     if (own_batch) {
         n->in_batch = false;
         if (n->batch_commit) {
-            n->batch_commit(n);
+            int ret = n->batch_commit(n);
+
+            if (ret < 0 && !err) {
+                err = ret;
+                stage = "batch_commit";
+            }
         }
     }
     iommu_mr->delivering--;
+    if (err) {
+        trace_memory_region_iommu_replay_failed(iommu_mr->parent_obj.name,
+                                                stage, err);
+        error_setg_errno(errp, -err, "replay of IOMMU region '%s' failed "
+                         "in %s", iommu_mr->parent_obj.name, stage);
+        return false;
+    }
+    return true;
 }

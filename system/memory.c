@@ -109,9 +109,32 @@ void memory_region_init_iommu(IOMMUMemoryRegion *iommu_mr, Object *owner,
     iommu_mr->notifiers = g_ptr_array_new();
     iommu_mr->notify_flags = IOMMU_NOTIFIER_NONE;
     iommu_mr->delivering = 0;
+    iommu_mr->generation = 0;
 }
 
 static void memory_topology_changed(void);
+
+/*
+ * An IOMMU region that is (re)placed or resized gets a new generation, so
+ * every flat range rendered from it afterwards differs from the ranges
+ * rendered before, even with the same geometry: listeners see region_del
+ * of the old mappings and region_add of the new ones (the translations
+ * behind the old ones may be gone).  Other regions keep generation 0.
+ */
+static void memory_region_bump_generation(MemoryRegion *mr)
+{
+    if (mr->type == MEMORY_REGION_IOMMU) {
+        container_of(mr, IOMMUMemoryRegion, parent_obj)->generation++;
+    }
+}
+
+static uint64_t memory_region_generation(const MemoryRegion *mr)
+{
+    if (mr->type != MEMORY_REGION_IOMMU) {
+        return 0;
+    }
+    return container_of(mr, IOMMUMemoryRegion, parent_obj)->generation;
+}
 
 /*
  * Topology changes check !listener_depth before touching anything:
@@ -131,6 +154,7 @@ void memory_region_add_subregion_overlap(MemoryRegion *mr, hwaddr offset,
     subregion->container = mr;
     subregion->addr = offset;
     subregion->priority = priority;
+    memory_region_bump_generation(subregion);
     /* Before the first sibling it ties or beats: later-added wins ties. */
     for (l = mr->subregions; l; l = l->next) {
         MemoryRegion *other = l->data;
@@ -171,6 +195,7 @@ void memory_region_set_size(MemoryRegion *mr, uint64_t size)
     }
     trace_memory_region_set_size(mr->name, mr->size, size);
     mr->size = size;
+    memory_region_bump_generation(mr);
     memory_topology_changed();
 }
 
@@ -371,6 +396,7 @@ static void flatview_fill_gaps(FlatView *fv, MemoryRegion *mr, Addr128 base,
         fr.start = (hwaddr)cur;
         fr.last = (hwaddr)(gap_end - 1);
         fr.offset_in_region = (hwaddr)(cur - base);
+        fr.generation = memory_region_generation(mr);
         flatview_insert(fv, i, &fr);
         i++;
         cur = gap_end;
@@ -414,7 +440,9 @@ static void flatview_simplify(FlatView *fv)
         FlatRange *prev = out ? &fv->ranges[out - 1] : NULL;
         FlatRange *cur = &fv->ranges[i];
 
-        if (prev && prev->mr == cur->mr && prev->last + 1 == cur->start &&
+        if (prev && prev->mr == cur->mr &&
+            prev->generation == cur->generation &&
+            prev->last + 1 == cur->start &&
             prev->offset_in_region + (cur->start - prev->start) ==
             cur->offset_in_region) {
             prev->last = cur->last;
@@ -475,7 +503,8 @@ void flatview_section(AddressSpace *as, const FlatRange *fr,
 static bool flatrange_equal(const FlatRange *a, const FlatRange *b)
 {
     return a->mr == b->mr && a->start == b->start && a->last == b->last &&
-           a->offset_in_region == b->offset_in_region;
+           a->offset_in_region == b->offset_in_region &&
+           a->generation == b->generation;
 }
 
 /* ---- listeners -------------------------------------------------------- */

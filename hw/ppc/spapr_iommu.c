@@ -82,8 +82,9 @@ static int spapr_tce_replay_one(void *opaque, uint64_t index, uint64_t tce)
     };
     int ret = memory_region_notify_iommu_one(r->n, &ev);
 
-    if (ret && !r->err) {
+    if (ret < 0) {
         r->err = ret;
+        return ret;                 /* stops the walk */
     }
     return 0;
 }
@@ -93,29 +94,30 @@ static int spapr_tce_replay_one(void *opaque, uint64_t index, uint64_t tce)
  * window size.  A window that was just created is empty, so its replay costs
  * nothing and needs no "skip replay" flag.  MAP events only.
  */
-static void spapr_tce_replay(IOMMUMemoryRegion *iommu, IOMMUNotifier *n)
+static int spapr_tce_replay(IOMMUMemoryRegion *iommu, IOMMUNotifier *n)
 {
     SpaprTceTable *tcet = container_of(iommu, SpaprTceTable, iommu);
     TceReplay r = { .tcet = tcet, .n = n };
     uint64_t first, last;
 
     if (!spapr_tce_table_enabled(tcet)) {
-        return;
+        return 0;
     }
     first = n->start >> tcet->page_shift;
     if (first >= tcet->nb_table) {
-        return;
+        return 0;
     }
     last = MIN(n->end >> tcet->page_shift, (uint64_t)tcet->nb_table - 1);
     trace_spapr_tce_replay(tcet->liobn,
                            spapr_tce_storage_count_valid(tcet->storage));
     /* memory_region_iommu_replay() brackets this in one batch for @n;
-     * notifiers record their own failures (memory.h: replay contract). */
+     * the first notifier error stops the walk (memory.h: replay contract). */
     spapr_tce_storage_for_each_valid(tcet->storage, first, last,
                                      spapr_tce_replay_one, &r);
     if (r.err) {
         trace_spapr_tce_replay_failed(tcet->liobn, r.err);
     }
+    return r.err;
 }
 
 /*

@@ -285,7 +285,14 @@ static inline hwaddr memory_region_section_last(const MemoryRegionSection *s)
  *   change first calls region_del for every section that vanished or
  *   changed (in address order), then region_add for every new or changed
  *   section (in address order).  A section present and identical in both
- *   views (same range, region and offset) produces no call.  For each
+ *   views (same range, region and offset) produces no call, except for an
+ *   IOMMU region that was added as a subregion or resized since the old
+ *   view was rendered (even back to the same geometry, e.g. del + add of
+ *   the same window inside one transaction): its sections always count as
+ *   changed (region_del of the old ones, then region_add of the new ones),
+ *   because the translations behind the old sections may be gone and a
+ *   consumer must drop what it mapped for them.  RAM, MMIO and alias
+ *   geometry changes follow the plain rule.  For each
  *   section, region_add goes to listeners by ascending priority and
  *   region_del by descending priority; equal priorities keep registration
  *   order (reversed for region_del).
@@ -480,10 +487,15 @@ typedef enum IOMMUMemoryRegionAttr {
  *   Must not change the topology; must not notify.
  * replay (optional): deliver a MAP event for every valid entry within the
  *   notifier's range, through memory_region_notify_iommu_one() (which
- *   applies the notifier's flags, range and cropping).  Notifier failures
- *   are the notifier's to record (as QEMU, replay returns nothing).
- *   Without it, memory_region_iommu_replay() walks the region in
- *   get_min_page_size() steps, calling translate.
+ *   applies the notifier's flags, range and cropping), in ascending iova
+ *   order.  Returns 0 when every entry was delivered, or the first negative
+ *   value memory_region_notify_iommu_one() returned: the walk stops at that
+ *   entry (later entries are not delivered).  Called only by
+ *   memory_region_iommu_replay(), which brackets it in @notifier's batch:
+ *   the op must not call batch hooks, register or unregister notifiers,
+ *   notify other notifiers or change the topology.  Without it,
+ *   memory_region_iommu_replay() walks the region in get_min_page_size()
+ *   steps, calling translate, with the same stop-at-first-failure rule.
  * notify_flag_changed (optional): the union of the flags of the region's
  *   notifiers changes from @old to @new.  Called before a registration
  *   takes effect (an error refuses it: return -errno and set @errp) and
@@ -499,7 +511,7 @@ struct IOMMUMemoryRegionOps {
     const char *name;
     IOMMUTLBEntry (*translate)(IOMMUMemoryRegion *iommu, hwaddr addr,
                                IOMMUAccessFlags flag, int iommu_idx);
-    void (*replay)(IOMMUMemoryRegion *iommu, IOMMUNotifier *notifier);
+    int (*replay)(IOMMUMemoryRegion *iommu, IOMMUNotifier *notifier);
     int (*notify_flag_changed)(IOMMUMemoryRegion *iommu,
                                IOMMUNotifierFlag old_flags,
                                IOMMUNotifierFlag new_flags, Error **errp);
@@ -516,10 +528,13 @@ struct IOMMUMemoryRegionOps {
  *   @notifier_flags whose range overlaps [start, end] (inclusive, region
  *   relative) on index @iommu_idx, with the entry cropped to [start, end].
  *   UNMAP events carry perm IOMMU_NONE.  Returns 0 or -errno; a failure is
- *   passed back to whoever sent the event (the TCE hcall path traces it)
- *   and does not stop delivery to other notifiers, so a consumer must also
- *   record its own failure.  May access memory; must not register or
- *   unregister notifiers of the same region or change the topology.
+ *   passed back to whoever sent the event: memory_region_notify_iommu()
+ *   returns the first one, memory_region_notify_iommu_report() also names
+ *   the failing notifier to the sender, and a replay stops at it and fails
+ *   (memory_region_iommu_replay()).  A failure does not stop delivery of a
+ *   notification to the other notifiers.  May access memory; must not
+ *   register or unregister notifiers of the same region or change the
+ *   topology.
  * batch_begin(n) / batch_commit(n) (optional): bracket a multi-entry update
  *   (begin, N notify, commit) so that a consumer can merge runs; returns 0
  *   or -errno.  Called for every notifier of the region, whatever its flags,
@@ -528,8 +543,10 @@ struct IOMMUMemoryRegionOps {
  *   that batch's events but neither hook; one unregistered while a batch is
  *   open gets no commit (whoever unregisters it drops what it had pending).
  *   Batches do not nest: a second begin before the commit is not delivered
- *   again.  The hooks, like notify, must not register or unregister
- *   notifiers of the same region (asserted).
+ *   again.  A failing hook does not undo the pairing: a notifier whose
+ *   batch_begin failed still gets its batch_commit.  The hooks, like
+ *   notify, must not register or unregister notifiers of the same region
+ *   (asserted).
  *
  * Initialize with iommu_notifier_init(), then set the batch hooks if any.
  */
@@ -553,6 +570,13 @@ struct IOMMUMemoryRegion {
     GPtrArray *notifiers;           /* IOMMUNotifier *, registration order */
     IOMMUNotifierFlag notify_flags; /* union of the notifiers' flags */
     unsigned delivering;            /* >0 while notifying */
+    bool reporting;                 /* in an IOMMUNotifyFailFn */
+    /*
+     * Bumped whenever the region is added as a subregion or resized; flat
+     * ranges rendered with different generations are different sections
+     * (see MemoryListener), so re-adding the same window is never silent.
+     */
+    uint64_t generation;
 };
 
 /* The MemoryRegion of an IOMMU region. */
@@ -602,9 +626,55 @@ void memory_region_unregister_iommu_notifier(MemoryRegion *mr,
  * notifiers of @iommu_mr on index @iommu_idx (see IOMMUNotifier).  An UNMAP
  * event must carry IOMMU_NONE (asserted).  Every matching notifier is
  * called, in registration order; returns the first error (0 if none).
+ * Same as memory_region_notify_iommu_report(..., NULL, NULL).
  */
 int memory_region_notify_iommu(IOMMUMemoryRegion *iommu_mr, int iommu_idx,
                                const IOMMUTLBEvent event);
+
+/*
+ * Told about one notifier whose hook failed with @err (negative errno):
+ * for a caller that must resynchronise exactly the consumer that failed.
+ *
+ * When: synchronously, right after that notifier's hook returned @err and
+ *   before the next notifier is called.
+ * May: call memory_region_notify_iommu_one() on @n (e.g. UNMAP of its whole
+ *   range) and memory_region_iommu_replay() for @n (inside an open batch
+ *   the replay joins it; after a failed batch_commit @n's batch is closed,
+ *   so the replay is a batch of its own); access memory; record @err.
+ * May NOT: register or unregister notifiers (asserted, as for any hook),
+ *   call memory_region_notify_iommu*() or memory_region_iommu_batch_*() of
+ *   the region (asserted: delivery to the other notifiers is under way),
+ *   or change the topology.
+ */
+typedef void (*IOMMUNotifyFailFn)(IOMMUNotifier *n, int err, void *opaque);
+
+/*
+ * memory_region_notify_iommu_report: as memory_region_notify_iommu(), and
+ * calls @fail (if non-NULL) with @opaque for each notifier whose notify hook
+ * returned an error, after that notifier's call.  Returns the first error
+ * (0 if none), whatever @fail did about it.
+ */
+int memory_region_notify_iommu_report(IOMMUMemoryRegion *iommu_mr,
+                                      int iommu_idx,
+                                      const IOMMUTLBEvent *event,
+                                      IOMMUNotifyFailFn fail, void *opaque);
+
+/*
+ * IOMMU_NOTIFIER_FOREACH: iterate the registered notifiers of @iommu_mr in
+ * registration order, @n (an IOMMUNotifier * lvalue) naming each in turn;
+ * for callers that must address one notifier (e.g. to unmap everything and
+ * replay it).  The body must not register or unregister notifiers of
+ * @iommu_mr.  Not nestable in one scope.
+ */
+#define IOMMU_NOTIFIER_FOREACH(n, iommu_mr)                                 \
+    for (guint iommu_notifier_i_ = 0;                                     \
+         iommu_notifier_i_ < (iommu_mr)->notifiers->len &&                 \
+         ((n) = g_ptr_array_index((iommu_mr)->notifiers,                   \
+                                  iommu_notifier_i_), true);               \
+         iommu_notifier_i_++)
+
+/* True when at least one notifier is registered on @iommu_mr (any flags). */
+bool memory_region_iommu_has_notifiers(IOMMUMemoryRegion *iommu_mr);
 
 /*
  * memory_region_notify_iommu_one: deliver @event to @n alone if @n's flags
@@ -618,25 +688,50 @@ int memory_region_notify_iommu_one(IOMMUNotifier *n,
  * memory_region_iommu_batch_begin / _commit: open / close a batch on every
  * notifier (see IOMMUNotifier for the pairing rules), calling its
  * batch_begin / batch_commit hook if set, in registration order; return
- * the first error (0 if none) after calling all.
+ * the first error (0 if none) after calling all.  batch_commit is
+ * memory_region_iommu_batch_commit_report(..., NULL, NULL).
  */
 int memory_region_iommu_batch_begin(IOMMUMemoryRegion *iommu_mr);
 int memory_region_iommu_batch_commit(IOMMUMemoryRegion *iommu_mr);
 
 /*
- * memory_region_iommu_replay: deliver the current mappings to @n as MAP
- * events only (never UNMAP), through the region's replay op when it has
- * one, else by translating every get_min_page_size() step of @n's range
- * within the region and notifying entries whose permission is not NONE
- * (an entry larger than the granule is delivered once and the walk resumes
- * after it).  Nothing is delivered if @n does not take MAP events.  @n need not be
- * registered.  The replay is one batch for @n (batch_begin ... batch_commit
- * around it; a replay op must not call them itself); inside a batch @n
- * already has open, it joins that batch.  Notify failures are @n's to record (nothing is returned,
- * as in QEMU).
+ * memory_region_iommu_batch_commit_report: as
+ * memory_region_iommu_batch_commit(), and calls @fail (if non-NULL) with
+ * @opaque for each notifier whose batch_commit hook returned an error,
+ * right after that hook (the notifier's batch is closed by then).
  */
-void memory_region_iommu_replay(IOMMUMemoryRegion *iommu_mr,
-                                IOMMUNotifier *n);
+int memory_region_iommu_batch_commit_report(IOMMUMemoryRegion *iommu_mr,
+                                            IOMMUNotifyFailFn fail,
+                                            void *opaque);
+
+/*
+ * memory_region_iommu_replay: deliver the current mappings to @n as MAP
+ * events only (never UNMAP), in ascending iova order, through the region's
+ * replay op when it has one, else by translating every get_min_page_size()
+ * step of @n's range within the region and notifying entries whose
+ * permission is not NONE (an entry larger than the granule is delivered
+ * once and the walk resumes after it).  Nothing is delivered (and true is
+ * returned) if @n does not take MAP events.  @n need not be registered.
+ *
+ * Batch: the replay is one batch for @n: batch_begin, the MAP events,
+ * batch_commit (a replay op must not call them itself).  Inside a batch @n
+ * already has open, it joins that batch (no hook is called; the caller's
+ * commit closes it).
+ *
+ * Failure: returns true if every hook called returned 0.  Otherwise returns
+ * false with @errp set (error_setg_errno: the region's name, the stage that
+ * failed and the errno):
+ *   - batch_begin fails: nothing is delivered, and batch_commit is still
+ *     called (pairing, as memory_region_iommu_batch_begin()); its result is
+ *     ignored, the error is batch_begin's;
+ *   - notify fails: the walk stops at that entry (later entries are not
+ *     delivered), batch_commit is still called, the error is notify's;
+ *   - batch_commit fails (after a complete walk): the error is its own.
+ * What @n received before the failure stays delivered: a caller wanting
+ * all-or-nothing unmaps @n's range itself.
+ */
+bool memory_region_iommu_replay(IOMMUMemoryRegion *iommu_mr,
+                                IOMMUNotifier *n, Error **errp);
 
 /* Translation granule of @iommu_mr (get_min_page_size, default 4096). */
 uint64_t memory_region_iommu_get_min_page_size(IOMMUMemoryRegion *iommu_mr);

@@ -419,7 +419,7 @@ static int fake_flag_changed(IOMMUMemoryRegion *iommu, IOMMUNotifierFlag old,
     return f->flag_changed_ret;
 }
 
-static void fake_replay(IOMMUMemoryRegion *iommu, IOMMUNotifier *n)
+static int fake_replay(IOMMUMemoryRegion *iommu, IOMMUNotifier *n)
 {
     FakeIOMMU *f = container_of(iommu, FakeIOMMU, iommu);
     IOMMUTLBEvent ev = {
@@ -432,7 +432,7 @@ static void fake_replay(IOMMUMemoryRegion *iommu, IOMMUNotifier *n)
     };
 
     g_string_append(f->log, "replay op\n");
-    g_assert_cmpint(memory_region_notify_iommu_one(n, &ev), ==, 0);
+    return memory_region_notify_iommu_one(n, &ev);
 }
 
 static const IOMMUMemoryRegionOps fake_ops = {
@@ -461,7 +461,11 @@ typedef struct RecNotifier {
     IOMMUNotifier n;
     const char *name;
     GString *log;
-    int ret;
+    int ret;                        /* every hook's result */
+    int fail_ret;                   /* notify's result for fail_iova only */
+    hwaddr fail_iova;
+    int begin_ret;                  /* batch_begin's when ret is 0 */
+    int commit_ret;                 /* batch_commit's when ret is 0 */
 } RecNotifier;
 
 static int rec_notify(IOMMUNotifier *n, const IOMMUTLBEvent *ev)
@@ -473,6 +477,9 @@ static int rec_notify(IOMMUNotifier *n, const IOMMUTLBEvent *ev)
                            ev->type == IOMMU_NOTIFIER_MAP ? "map" : "unmap",
                            ev->entry.iova, ev->entry.translated_addr,
                            ev->entry.addr_mask, ev->entry.perm);
+    if (r->fail_ret && ev->entry.iova == r->fail_iova) {
+        return r->fail_ret;
+    }
     return r->ret;
 }
 
@@ -481,7 +488,7 @@ static int rec_batch_begin(IOMMUNotifier *n)
     RecNotifier *r = container_of(n, RecNotifier, n);
 
     g_string_append_printf(r->log, "%s begin\n", r->name);
-    return r->ret;
+    return r->ret ? r->ret : r->begin_ret;
 }
 
 static int rec_batch_commit(IOMMUNotifier *n)
@@ -489,7 +496,7 @@ static int rec_batch_commit(IOMMUNotifier *n)
     RecNotifier *r = container_of(n, RecNotifier, n);
 
     g_string_append_printf(r->log, "%s commit\n", r->name);
-    return r->ret;
+    return r->ret ? r->ret : r->commit_ret;
 }
 
 static void rec_notifier_init(RecNotifier *r, const char *name, GString *log,
@@ -814,14 +821,16 @@ static void test_iommu_replay_delegated(void)
     fake_init(&f, &fake_ops_replay, "iommu", log, NULL);
     f.tce[1] = 0x5000 | IOMMU_RW;
     rec_notifier_init(&r, "n", log, IOMMU_NOTIFIER_IOTLB_EVENTS, 0, ~0ULL);
-    memory_region_iommu_replay(&f.iommu, &r.n);
+    g_assert_true(memory_region_iommu_replay(&f.iommu, &r.n,
+                                             &error_abort));
     /* The op alone runs: no generic walk (no translate calls). */
     log_check(log, "replay op\n"
                    "n map iova 0x2000 xl 0x7000 mask 0xfff perm 3\n");
     g_assert_cmpuint(f.translate_calls, ==, 0);
     /* A notifier without MAP gets nothing. */
     rec_notifier_init(&unmap_only, "u", log, IOMMU_NOTIFIER_UNMAP, 0, ~0ULL);
-    memory_region_iommu_replay(&f.iommu, &unmap_only.n);
+    g_assert_true(memory_region_iommu_replay(&f.iommu, &unmap_only.n,
+                                             &error_abort));
     log_check(log, "");
     memory_region_finalize(MEMORY_REGION_OF_IOMMU(&f.iommu));
     g_string_free(log, true);
@@ -841,14 +850,16 @@ static void test_iommu_replay_batch(void)
     rec_notifier_init(&r, "n", log, IOMMU_NOTIFIER_IOTLB_EVENTS, 0, ~0ULL);
     r.n.batch_begin = rec_batch_begin;
     r.n.batch_commit = rec_batch_commit;
-    memory_region_iommu_replay(&f.iommu, &r.n);
+    g_assert_true(memory_region_iommu_replay(&f.iommu, &r.n,
+                                             &error_abort));
     log_check(log, "n begin\n"
                    "replay op\n"
                    "n map iova 0x2000 xl 0x7000 mask 0xfff perm 3\n"
                    "n commit\n");
     memory_region_register_iommu_notifier(mr, &r.n, &error_abort);
     g_assert_cmpint(memory_region_iommu_batch_begin(&f.iommu), ==, 0);
-    memory_region_iommu_replay(&f.iommu, &r.n);
+    g_assert_true(memory_region_iommu_replay(&f.iommu, &r.n,
+                                             &error_abort));
     g_assert_cmpint(memory_region_iommu_batch_commit(&f.iommu), ==, 0);
     log_check(log, "flags 0x0->0x3\n"
                    "n begin\n"
@@ -872,25 +883,19 @@ static void test_iommu_replay_walk(void)
     f.tce[9] = 0x49000 | IOMMU_WO;
     f.tce[15] = 0x4f000 | IOMMU_RO;
     rec_notifier_init(&r, "n", log, IOMMU_NOTIFIER_IOTLB_EVENTS, 0, ~0ULL);
-    memory_region_iommu_replay(&f.iommu, &r.n);
+    g_assert_true(memory_region_iommu_replay(&f.iommu, &r.n,
+                                             &error_abort));
     log_check(log, "n map iova 0x0 xl 0x40000 mask 0xfff perm 1\n"
                    "n map iova 0x3000 xl 0x43000 mask 0xfff perm 3\n"
                    "n map iova 0x9000 xl 0x49000 mask 0xfff perm 2\n"
                    "n map iova 0xf000 xl 0x4f000 mask 0xfff perm 1\n");
     g_assert_cmpuint(f.translate_calls, ==, FAKE_PAGES);
-    /* A failing notifier does not stop the walk. */
-    r.ret = -EIO;
-    memory_region_iommu_replay(&f.iommu, &r.n);
-    g_assert_cmpuint(log->len, >, 0);
-    log_check(log, "n map iova 0x0 xl 0x40000 mask 0xfff perm 1\n"
-                   "n map iova 0x3000 xl 0x43000 mask 0xfff perm 3\n"
-                   "n map iova 0x9000 xl 0x49000 mask 0xfff perm 2\n"
-                   "n map iova 0xf000 xl 0x4f000 mask 0xfff perm 1\n");
 
     /* Only the notifier's range is walked (one granule per step). */
     f.translate_calls = 0;
     rec_notifier_init(&r, "n", log, IOMMU_NOTIFIER_MAP, 0x2800, 0x9fff);
-    memory_region_iommu_replay(&f.iommu, &r.n);
+    g_assert_true(memory_region_iommu_replay(&f.iommu, &r.n,
+                                             &error_abort));
     log_check(log, "n map iova 0x3000 xl 0x43000 mask 0xfff perm 3\n"
                    "n map iova 0x9000 xl 0x49000 mask 0xfff perm 2\n");
     g_assert_cmpuint(f.translate_calls, ==, 8);
@@ -932,7 +937,8 @@ static void test_iommu_replay_walk_large_entry(void)
     fake_init(&f, &big_ops, "iommu", log, NULL);
     f.tce[9] = 0x49000 | IOMMU_RO;
     rec_notifier_init(&r, "n", log, IOMMU_NOTIFIER_MAP, 0, ~0ULL);
-    memory_region_iommu_replay(&f.iommu, &r.n);
+    g_assert_true(memory_region_iommu_replay(&f.iommu, &r.n,
+                                             &error_abort));
     /* One MAP for the 16 KiB entry, not one per 4 KiB granule. */
     log_check(log, "n map iova 0x4000 xl 0x80000 mask 0x3fff perm 3\n"
                    "n map iova 0x9000 xl 0x49000 mask 0xfff perm 1\n");
@@ -941,7 +947,8 @@ static void test_iommu_replay_walk_large_entry(void)
     /* Started inside the entry: cropped once; ending inside: stops. */
     f.translate_calls = 0;
     rec_notifier_init(&r, "n", log, IOMMU_NOTIFIER_MAP, 0x5800, 0x6fff);
-    memory_region_iommu_replay(&f.iommu, &r.n);
+    g_assert_true(memory_region_iommu_replay(&f.iommu, &r.n,
+                                             &error_abort));
     log_check(log, "n map iova 0x5800 xl 0x81800 mask 0x17ff perm 3\n");
     g_assert_cmpuint(f.translate_calls, ==, 1);
     memory_region_finalize(MEMORY_REGION_OF_IOMMU(&f.iommu));
@@ -970,7 +977,8 @@ static void vfio_like_add(MemoryListener *l, MemoryRegionSection *s)
     v->rn.n.start = s->offset_within_region;
     v->rn.n.end = s->offset_within_region + s->size - 1;
     memory_region_register_iommu_notifier(s->mr, &v->rn.n, &error_abort);
-    memory_region_iommu_replay(iommu, &v->rn.n);
+    g_assert_true(memory_region_iommu_replay(iommu, &v->rn.n,
+                                             &error_abort));
 }
 
 static void vfio_like_del(MemoryListener *l, MemoryRegionSection *s)
@@ -1011,6 +1019,211 @@ static void test_listener_registers_notifier(void)
     g_assert_null(v.iommu);
     memory_listener_unregister(&v.listener);
     memory_region_finalize(MEMORY_REGION_OF_IOMMU(&f.iommu));
+    bed_fini(&b);
+}
+
+/*
+ * Re-adding an IOMMU region (the TCE window disable + enable pattern) is
+ * never silent, even with the same geometry in one transaction: the table
+ * behind the old sections was destroyed in between.
+ */
+static void test_listener_iommu_readd_transaction(void)
+{
+    Bed b;
+    FakeIOMMU f;
+    MemoryRegion tce_root, mmio;
+    MemoryRegion *mr;
+    RecListener second;
+
+    bed_init(&b, UINT64_MAX);
+    rec_init(&second, b.log, "2nd", 1);
+    memory_listener_register(&second.listener, &b.as);
+    memory_region_init(&tce_root, NULL, "tce-root", UINT64_MAX);
+    fake_init(&f, &fake_ops, "tce", b.log, NULL);
+    mr = MEMORY_REGION_OF_IOMMU(&f.iommu);
+    io_init(&mmio, "mmio", 0x1000);
+    memory_region_add_subregion(&tce_root, 0x100000, mr);
+    memory_region_add_subregion(&b.root, 0, &tce_root);
+    memory_region_add_subregion(&b.root, 0x10000, &mmio);
+    log_check(b.log, "add tce 0x100000+0x10000 @0x0\n"
+                     "2nd:add tce 0x100000+0x10000 @0x0\n"
+                     "add mmio 0x10000+0x1000 @0x0\n"
+                     "2nd:add mmio 0x10000+0x1000 @0x0\n");
+
+    /* Disable + enable with the same geometry: del (all), then add. */
+    memory_region_transaction_begin();
+    memory_region_del_subregion(&tce_root, mr);
+    memory_region_set_size(mr, 0);
+    memory_region_set_size(mr, 0x10000);
+    memory_region_add_subregion(&tce_root, 0x100000, mr);
+    memory_region_transaction_commit();
+    log_check(b.log, "2nd:del tce 0x100000+0x10000 @0x0\n"
+                     "del tce 0x100000+0x10000 @0x0\n"
+                     "add tce 0x100000+0x10000 @0x0\n"
+                     "2nd:add tce 0x100000+0x10000 @0x0\n");
+
+    /* del + add alone, and a resize back alone, are new as well. */
+    memory_region_transaction_begin();
+    memory_region_del_subregion(&tce_root, mr);
+    memory_region_add_subregion(&tce_root, 0x100000, mr);
+    memory_region_transaction_commit();
+    log_check(b.log, "2nd:del tce 0x100000+0x10000 @0x0\n"
+                     "del tce 0x100000+0x10000 @0x0\n"
+                     "add tce 0x100000+0x10000 @0x0\n"
+                     "2nd:add tce 0x100000+0x10000 @0x0\n");
+    memory_region_transaction_begin();
+    memory_region_set_size(mr, 0x8000);
+    memory_region_set_size(mr, 0x10000);
+    memory_region_transaction_commit();
+    log_check(b.log, "2nd:del tce 0x100000+0x10000 @0x0\n"
+                     "del tce 0x100000+0x10000 @0x0\n"
+                     "add tce 0x100000+0x10000 @0x0\n"
+                     "2nd:add tce 0x100000+0x10000 @0x0\n");
+
+    /* RAM/MMIO keep the plain rule: same geometry, no event. */
+    memory_region_transaction_begin();
+    memory_region_del_subregion(&b.root, &mmio);
+    memory_region_set_size(&mmio, 0);
+    memory_region_set_size(&mmio, 0x1000);
+    memory_region_add_subregion(&b.root, 0x10000, &mmio);
+    memory_region_transaction_commit();
+    log_check(b.log, "");
+
+    memory_listener_unregister(&second.listener);
+    log_check(b.log, "2nd:del mmio 0x10000+0x1000 @0x0\n"
+                     "2nd:del tce 0x100000+0x10000 @0x0\n");
+    memory_region_del_subregion(&b.root, &mmio);
+    memory_region_del_subregion(&b.root, &tce_root);
+    memory_region_del_subregion(&tce_root, mr);
+    log_check(b.log, "del mmio 0x10000+0x1000 @0x0\n"
+                     "del tce 0x100000+0x10000 @0x0\n");
+    memory_region_finalize(mr);
+    memory_region_finalize(&mmio);
+    memory_region_finalize(&tce_root);
+    bed_fini(&b);
+}
+
+static void test_listener_iommu_readd_no_transaction(void)
+{
+    Bed b;
+    FakeIOMMU f;
+    MemoryRegion *mr;
+
+    bed_init(&b, UINT64_MAX);
+    fake_init(&f, &fake_ops, "tce", b.log, NULL);
+    mr = MEMORY_REGION_OF_IOMMU(&f.iommu);
+    memory_region_add_subregion(&b.root, 0x100000, mr);
+    log_check(b.log, "add tce 0x100000+0x10000 @0x0\n");
+    memory_region_del_subregion(&b.root, mr);
+    log_check(b.log, "del tce 0x100000+0x10000 @0x0\n");
+    memory_region_set_size(mr, 0);
+    memory_region_set_size(mr, 0x10000);
+    log_check(b.log, "");
+    memory_region_add_subregion(&b.root, 0x100000, mr);
+    log_check(b.log, "add tce 0x100000+0x10000 @0x0\n");
+    memory_region_set_size(mr, 0x8000);
+    log_check(b.log, "del tce 0x100000+0x10000 @0x0\n"
+                     "add tce 0x100000+0x8000 @0x0\n");
+    /* Same size again: nothing happened, nothing is told. */
+    memory_region_set_size(mr, 0x8000);
+    log_check(b.log, "");
+    memory_region_del_subregion(&b.root, mr);
+    log_check(b.log, "del tce 0x100000+0x8000 @0x0\n");
+    memory_region_finalize(mr);
+    bed_fini(&b);
+}
+
+/* Changes elsewhere leave an IOMMU region's sections alone. */
+static void test_listener_iommu_unrelated_change(void)
+{
+    Bed b;
+    FakeIOMMU f;
+    MemoryRegion a, c, high;
+    MemoryRegion *mr;
+
+    bed_init(&b, UINT64_MAX);
+    fake_init(&f, &fake_ops, "tce", b.log, NULL);
+    mr = MEMORY_REGION_OF_IOMMU(&f.iommu);
+    io_init(&a, "a", 0x1000);
+    io_init(&c, "c", 0x1000);
+    io_init(&high, "high", 0x1000);
+    memory_region_add_subregion(&b.root, 0x100000, mr);
+    memory_region_add_subregion(&b.root, 0x1000, &a);
+    log_check(b.log, "add tce 0x100000+0x10000 @0x0\n"
+                     "add a 0x1000+0x1000 @0x0\n");
+    memory_region_transaction_begin();
+    memory_region_del_subregion(&b.root, &a);
+    memory_region_add_subregion(&b.root, 0x200000, &c);
+    memory_region_set_size(&c, 0x2000);
+    memory_region_transaction_commit();
+    log_check(b.log, "del a 0x1000+0x1000 @0x0\n"
+                     "add c 0x200000+0x2000 @0x0\n");
+    memory_region_add_subregion(&b.root, 0x1000, &a);
+    log_check(b.log, "add a 0x1000+0x1000 @0x0\n");
+    /* Punching a hole splits it: the plain rule, nothing more. */
+    memory_region_add_subregion_overlap(&b.root, 0x104000, &high, 1);
+    log_check(b.log, "del tce 0x100000+0x10000 @0x0\n"
+                     "add tce 0x100000+0x4000 @0x0\n"
+                     "add high 0x104000+0x1000 @0x0\n"
+                     "add tce 0x105000+0xb000 @0x5000\n");
+    memory_region_del_subregion(&b.root, &high);
+    log_check(b.log, "del tce 0x100000+0x4000 @0x0\n"
+                     "del high 0x104000+0x1000 @0x0\n"
+                     "del tce 0x105000+0xb000 @0x5000\n"
+                     "add tce 0x100000+0x10000 @0x0\n");
+    memory_region_del_subregion(&b.root, &a);
+    memory_region_del_subregion(&b.root, &c);
+    memory_region_del_subregion(&b.root, mr);
+    log_check(b.log, "del a 0x1000+0x1000 @0x0\n"
+                     "del c 0x200000+0x2000 @0x0\n"
+                     "del tce 0x100000+0x10000 @0x0\n");
+    memory_region_finalize(&a);
+    memory_region_finalize(&c);
+    memory_region_finalize(&high);
+    memory_region_finalize(mr);
+    bed_fini(&b);
+}
+
+/* The consumer drops its notifier and registers + replays a new one. */
+static void test_listener_iommu_readd_consumer(void)
+{
+    Bed b;
+    FakeIOMMU f;
+    MemoryRegion *mr;
+    VfioLike v = {
+        .listener = { .region_add = vfio_like_add,
+                      .region_del = vfio_like_del, .name = "vfio" },
+    };
+
+    bed_init(&b, UINT64_MAX);
+    fake_init(&f, &fake_ops, "tce", b.log, NULL);
+    mr = MEMORY_REGION_OF_IOMMU(&f.iommu);
+    f.tce[2] = 0x80000 | IOMMU_RW;
+    rec_notifier_init(&v.rn, "vfio", b.log, IOMMU_NOTIFIER_IOTLB_EVENTS, 0, 0);
+    memory_listener_register(&v.listener, &b.as);
+    memory_region_add_subregion(&b.root, 0x100000, mr);
+    log_check(b.log, "add tce 0x100000+0x10000 @0x0\n"
+                     "flags 0x0->0x3\n"
+                     "vfio map iova 0x2000 xl 0x80000 mask 0xfff perm 3\n");
+    /* The guest frees the window and makes a new one, same geometry. */
+    memory_region_transaction_begin();
+    memory_region_del_subregion(&b.root, mr);
+    memory_region_set_size(mr, 0);
+    f.tce[2] = 0;
+    f.tce[3] = 0x90000 | IOMMU_RO;
+    memory_region_set_size(mr, 0x10000);
+    memory_region_add_subregion(&b.root, 0x100000, mr);
+    memory_region_transaction_commit();
+    log_check(b.log, "flags 0x3->0x0\n"
+                     "del tce 0x100000+0x10000 @0x0\n"
+                     "add tce 0x100000+0x10000 @0x0\n"
+                     "flags 0x0->0x3\n"
+                     "vfio map iova 0x3000 xl 0x90000 mask 0xfff perm 1\n");
+    memory_region_del_subregion(&b.root, mr);
+    log_check(b.log, "flags 0x3->0x0\n"
+                     "del tce 0x100000+0x10000 @0x0\n");
+    memory_listener_unregister(&v.listener);
+    memory_region_finalize(mr);
     bed_fini(&b);
 }
 
@@ -1126,13 +1339,387 @@ static void test_iommu_optional_ops(void)
     log_check(log, "n map iova 0x0 xl 0x0 mask 0xffff perm 3\n");
     /* The generic walk steps by 64 KiB: one translate for 16 pages. */
     f.tce[0] = 0x30000 | IOMMU_RO;
-    memory_region_iommu_replay(&f.iommu, &r.n);
+    g_assert_true(memory_region_iommu_replay(&f.iommu, &r.n,
+                                             &error_abort));
     log_check(log, "n map iova 0x0 xl 0x30000 mask 0xfff perm 1\n");
     g_assert_cmpuint(f.translate_calls, ==, 1);
     memory_region_unregister_iommu_notifier(&alias, &r.n);
     memory_region_finalize(&alias);
     memory_region_finalize(mr);
     g_string_free(log, true);
+}
+
+/* ---- replay failures -------------------------------------------------- */
+
+static void test_iommu_replay_walk_error(void)
+{
+    GString *log = g_string_new("");
+    Error *err = NULL;
+    FakeIOMMU f;
+    RecNotifier r;
+
+    fake_init(&f, &fake_ops, "iommu", log, NULL);
+    f.tce[0] = 0x40000 | IOMMU_RO;
+    f.tce[3] = 0x43000 | IOMMU_RW;
+    f.tce[9] = 0x49000 | IOMMU_WO;
+    rec_notifier_init(&r, "n", log, IOMMU_NOTIFIER_MAP, 0, ~0ULL);
+    r.n.batch_begin = rec_batch_begin;
+    r.n.batch_commit = rec_batch_commit;
+    r.fail_ret = -EIO;
+    r.fail_iova = 0x3000;
+    /* The walk stops at the failing entry; the batch is still closed. */
+    g_assert_false(memory_region_iommu_replay(&f.iommu, &r.n, &err));
+    g_assert_cmpstr(error_get_pretty(err), ==, "replay of IOMMU region "
+                    "'iommu' failed in notify: Input/output error");
+    error_free(err);
+    err = NULL;
+    log_check(log, "n begin\n"
+                   "n map iova 0x0 xl 0x40000 mask 0xfff perm 1\n"
+                   "n map iova 0x3000 xl 0x43000 mask 0xfff perm 3\n"
+                   "n commit\n");
+    g_assert_cmpuint(f.translate_calls, ==, 4);
+    g_assert_false(r.n.in_batch);
+    /* A failure at the first entry delivers just that one. */
+    r.fail_iova = 0x0;
+    g_assert_false(memory_region_iommu_replay(&f.iommu, &r.n, &err));
+    error_free(err);
+    log_check(log, "n begin\n"
+                   "n map iova 0x0 xl 0x40000 mask 0xfff perm 1\n"
+                   "n commit\n");
+    memory_region_finalize(MEMORY_REGION_OF_IOMMU(&f.iommu));
+    g_string_free(log, true);
+}
+
+static void test_iommu_replay_delegated_error(void)
+{
+    GString *log = g_string_new("");
+    Error *err = NULL;
+    FakeIOMMU f;
+    RecNotifier r;
+
+    fake_init(&f, &fake_ops_replay, "iommu", log, NULL);
+    rec_notifier_init(&r, "n", log, IOMMU_NOTIFIER_MAP, 0, ~0ULL);
+    r.fail_ret = -ENOSPC;
+    r.fail_iova = 0x2000;
+    g_assert_false(memory_region_iommu_replay(&f.iommu, &r.n, &err));
+    g_assert_cmpstr(error_get_pretty(err), ==, "replay of IOMMU region "
+                    "'iommu' failed in notify: No space left on device");
+    error_free(err);
+    log_check(log, "replay op\n"
+                   "n map iova 0x2000 xl 0x7000 mask 0xfff perm 3\n");
+    memory_region_finalize(MEMORY_REGION_OF_IOMMU(&f.iommu));
+    g_string_free(log, true);
+}
+
+/* A failing batch_begin: no walk, but the commit still pairs it. */
+static void test_iommu_replay_begin_error(void)
+{
+    GString *log = g_string_new("");
+    Error *err = NULL;
+    FakeIOMMU f;
+    RecNotifier r;
+
+    fake_init(&f, &fake_ops_replay, "iommu", log, NULL);
+    rec_notifier_init(&r, "n", log, IOMMU_NOTIFIER_MAP, 0, ~0ULL);
+    r.n.batch_begin = rec_batch_begin;
+    r.n.batch_commit = rec_batch_commit;
+    r.begin_ret = -EBUSY;
+    r.commit_ret = -EIO;            /* ignored: begin's error is reported */
+    g_assert_false(memory_region_iommu_replay(&f.iommu, &r.n, &err));
+    g_assert_cmpstr(error_get_pretty(err), ==, "replay of IOMMU region "
+                    "'iommu' failed in batch_begin: Device or resource busy");
+    error_free(err);
+    log_check(log, "n begin\nn commit\n");
+    g_assert_cmpuint(f.translate_calls, ==, 0);
+    g_assert_false(r.n.in_batch);
+    memory_region_finalize(MEMORY_REGION_OF_IOMMU(&f.iommu));
+    g_string_free(log, true);
+}
+
+static void test_iommu_replay_commit_error(void)
+{
+    GString *log = g_string_new("");
+    Error *err = NULL;
+    FakeIOMMU f;
+    RecNotifier r;
+
+    fake_init(&f, &fake_ops, "iommu", log, NULL);
+    f.tce[2] = 0x42000 | IOMMU_RW;
+    f.tce[5] = 0x45000 | IOMMU_RW;
+    rec_notifier_init(&r, "n", log, IOMMU_NOTIFIER_MAP, 0, ~0ULL);
+    r.n.batch_begin = rec_batch_begin;
+    r.n.batch_commit = rec_batch_commit;
+    r.commit_ret = -EFAULT;
+    g_assert_false(memory_region_iommu_replay(&f.iommu, &r.n, &err));
+    g_assert_cmpstr(error_get_pretty(err), ==, "replay of IOMMU region "
+                    "'iommu' failed in batch_commit: Bad address");
+    error_free(err);
+    log_check(log, "n begin\n"
+                   "n map iova 0x2000 xl 0x42000 mask 0xfff perm 3\n"
+                   "n map iova 0x5000 xl 0x45000 mask 0xfff perm 3\n"
+                   "n commit\n");
+    memory_region_finalize(MEMORY_REGION_OF_IOMMU(&f.iommu));
+    g_string_free(log, true);
+}
+
+/* Inside an open batch the replay joins it: no hook, the error still. */
+static void test_iommu_replay_joined_error(void)
+{
+    GString *log = g_string_new("");
+    Error *err = NULL;
+    MemoryRegion *mr;
+    FakeIOMMU f;
+    RecNotifier r;
+
+    fake_init(&f, &fake_ops, "iommu", log, NULL);
+    mr = MEMORY_REGION_OF_IOMMU(&f.iommu);
+    f.tce[1] = 0x41000 | IOMMU_RO;
+    f.tce[4] = 0x44000 | IOMMU_RO;
+    rec_notifier_init(&r, "n", log, IOMMU_NOTIFIER_MAP, 0, ~0ULL);
+    r.n.batch_begin = rec_batch_begin;
+    r.n.batch_commit = rec_batch_commit;
+    memory_region_register_iommu_notifier(mr, &r.n, &error_abort);
+    g_assert_cmpint(memory_region_iommu_batch_begin(&f.iommu), ==, 0);
+    r.fail_ret = -EIO;
+    r.fail_iova = 0x1000;
+    g_assert_false(memory_region_iommu_replay(&f.iommu, &r.n, &err));
+    g_assert_cmpstr(error_get_pretty(err), ==, "replay of IOMMU region "
+                    "'iommu' failed in notify: Input/output error");
+    error_free(err);
+    g_assert_true(r.n.in_batch);
+    g_assert_cmpint(memory_region_iommu_batch_commit(&f.iommu), ==, 0);
+    log_check(log, "flags 0x0->0x2\n"
+                   "n begin\n"
+                   "n map iova 0x1000 xl 0x41000 mask 0xfff perm 1\n"
+                   "n commit\n");
+    memory_region_unregister_iommu_notifier(mr, &r.n);
+    memory_region_finalize(mr);
+    g_string_free(log, true);
+}
+
+/* ---- per-notifier failure reports ------------------------------------- */
+
+typedef struct Resync {
+    IOMMUMemoryRegion *iommu;
+    GString *log;
+    bool replay;                    /* unmap everything and replay */
+} Resync;
+
+/* The resynchronisation a VFIO-like sender does for one consumer. */
+static void resync_fail(IOMMUNotifier *n, int err, void *opaque)
+{
+    Resync *rs = opaque;
+    RecNotifier *r = container_of(n, RecNotifier, n);
+
+    g_string_append_printf(rs->log, "fail %s %d\n", r->name, err);
+    if (!rs->replay) {
+        return;
+    }
+    r->fail_ret = 0;
+    r->commit_ret = 0;
+    g_assert_cmpint(memory_region_notify_iommu_one(n, &(IOMMUTLBEvent) {
+        .type = IOMMU_NOTIFIER_UNMAP,
+        .entry = { .iova = 0, .addr_mask = HWADDR_MAX, .perm = IOMMU_NONE },
+    }), ==, 0);
+    g_assert_true(memory_region_iommu_replay(rs->iommu, n, &error_abort));
+}
+
+static void test_iommu_notify_report(void)
+{
+    GString *log = g_string_new("");
+    IOMMUTLBEvent ev = map_event(0x5000, 0x95000, 0xfff, IOMMU_RW);
+    MemoryRegion *mr;
+    FakeIOMMU f;
+    RecNotifier a, b, c, other_idx;
+    Resync rs = { .log = log };
+
+    fake_init(&f, &fake_ops_full, "iommu", log, NULL);
+    mr = MEMORY_REGION_OF_IOMMU(&f.iommu);
+    rs.iommu = &f.iommu;
+    f.tce[0] = 0x40000 | IOMMU_RO;
+    rec_notifier_init(&a, "a", log, IOMMU_NOTIFIER_IOTLB_EVENTS, 0, ~0ULL);
+    rec_notifier_init(&b, "b", log, IOMMU_NOTIFIER_MAP, 0, ~0ULL);
+    rec_notifier_init(&c, "c", log, IOMMU_NOTIFIER_IOTLB_EVENTS,
+                      0x0, 0x1ffff);
+    rec_notifier_init(&other_idx, "x", log, IOMMU_NOTIFIER_MAP, 0, ~0ULL);
+    other_idx.n.iommu_idx = 1;
+    other_idx.ret = -EPERM;
+    a.fail_ret = -EIO;
+    a.fail_iova = 0x5000;
+    c.fail_ret = -ENOSPC;
+    c.fail_iova = 0x5000;
+    memory_region_register_iommu_notifier(mr, &a.n, &error_abort);
+    memory_region_register_iommu_notifier(mr, &b.n, &error_abort);
+    memory_region_register_iommu_notifier(mr, &c.n, &error_abort);
+    memory_region_register_iommu_notifier(mr, &other_idx.n, &error_abort);
+    g_string_truncate(log, 0);
+
+    /* Each failure is told right after its notifier, first error back. */
+    g_assert_cmpint(memory_region_notify_iommu_report(&f.iommu, 0, &ev,
+                                                      resync_fail, &rs),
+                    ==, -EIO);
+    log_check(log, "a map iova 0x5000 xl 0x95000 mask 0xfff perm 3\n"
+                   "fail a -5\n"
+                   "b map iova 0x5000 xl 0x95000 mask 0xfff perm 3\n"
+                   "c map iova 0x5000 xl 0x95000 mask 0xfff perm 3\n"
+                   "fail c -28\n");
+
+    /* The callback resynchronises exactly the failed consumer. */
+    a.fail_ret = c.fail_ret = -EIO;
+    rs.replay = true;
+    g_assert_cmpint(memory_region_notify_iommu_report(&f.iommu, 0, &ev,
+                                                      resync_fail, &rs),
+                    ==, -EIO);
+    log_check(log, "a map iova 0x5000 xl 0x95000 mask 0xfff perm 3\n"
+                   "fail a -5\n"
+                   "a unmap iova 0x0 xl 0x0 mask 0xffffffffffffffff perm 0\n"
+                   "a map iova 0x0 xl 0x40000 mask 0xfff perm 1\n"
+                   "b map iova 0x5000 xl 0x95000 mask 0xfff perm 3\n"
+                   "c map iova 0x5000 xl 0x95000 mask 0xfff perm 3\n"
+                   "fail c -5\n"
+                   "c unmap iova 0x0 xl 0x0 mask 0x1ffff perm 0\n"
+                   "c map iova 0x0 xl 0x40000 mask 0xfff perm 1\n");
+
+    /* No failure: no call, 0.  No callback: the plain first error. */
+    g_assert_cmpint(memory_region_notify_iommu_report(&f.iommu, 0, &ev,
+                                                      resync_fail, &rs),
+                    ==, 0);
+    g_string_truncate(log, 0);
+    g_assert_cmpint(memory_region_notify_iommu_report(&f.iommu, 1, &ev,
+                                                      NULL, NULL),
+                    ==, -EPERM);
+    log_check(log, "x map iova 0x5000 xl 0x95000 mask 0xfff perm 3\n");
+    rs.replay = false;
+    g_assert_cmpint(memory_region_notify_iommu_report(&f.iommu, 1, &ev,
+                                                      resync_fail, &rs),
+                    ==, -EPERM);
+    log_check(log, "x map iova 0x5000 xl 0x95000 mask 0xfff perm 3\n"
+                   "fail x -1\n");
+
+    memory_region_unregister_iommu_notifier(mr, &a.n);
+    memory_region_unregister_iommu_notifier(mr, &b.n);
+    memory_region_unregister_iommu_notifier(mr, &c.n);
+    memory_region_unregister_iommu_notifier(mr, &other_idx.n);
+    memory_region_finalize(mr);
+    g_string_free(log, true);
+}
+
+static void test_iommu_batch_commit_report(void)
+{
+    GString *log = g_string_new("");
+    MemoryRegion *mr;
+    FakeIOMMU f;
+    RecNotifier a, b;
+    Resync rs = { .log = log, .replay = true };
+
+    fake_init(&f, &fake_ops, "iommu", log, NULL);
+    mr = MEMORY_REGION_OF_IOMMU(&f.iommu);
+    rs.iommu = &f.iommu;
+    f.tce[7] = 0x47000 | IOMMU_WO;
+    rec_notifier_init(&a, "a", log, IOMMU_NOTIFIER_IOTLB_EVENTS, 0, ~0ULL);
+    rec_notifier_init(&b, "b", log, IOMMU_NOTIFIER_IOTLB_EVENTS, 0, ~0ULL);
+    a.n.batch_begin = b.n.batch_begin = rec_batch_begin;
+    a.n.batch_commit = b.n.batch_commit = rec_batch_commit;
+    memory_region_register_iommu_notifier(mr, &a.n, &error_abort);
+    memory_region_register_iommu_notifier(mr, &b.n, &error_abort);
+    g_string_truncate(log, 0);
+
+    g_assert_cmpint(memory_region_iommu_batch_begin(&f.iommu), ==, 0);
+    g_assert_cmpint(memory_region_notify_iommu(&f.iommu, 0,
+                                               unmap_event(0x3000, 0xfff)),
+                    ==, 0);
+    a.commit_ret = -EIO;
+    /* a's batch is closed when told: its replay is a batch of its own. */
+    g_assert_cmpint(memory_region_iommu_batch_commit_report(&f.iommu,
+                                                            resync_fail, &rs),
+                    ==, -EIO);
+    log_check(log, "a begin\n"
+                   "b begin\n"
+                   "a unmap iova 0x3000 xl 0x0 mask 0xfff perm 0\n"
+                   "b unmap iova 0x3000 xl 0x0 mask 0xfff perm 0\n"
+                   "a commit\n"
+                   "fail a -5\n"
+                   "a unmap iova 0x0 xl 0x0 mask 0xffffffffffffffff perm 0\n"
+                   "a begin\n"
+                   "a map iova 0x7000 xl 0x47000 mask 0xfff perm 2\n"
+                   "a commit\n"
+                   "b commit\n");
+    g_assert_false(a.n.in_batch);
+    g_assert_false(b.n.in_batch);
+    /* The plain commit is the same without a callback. */
+    g_assert_cmpint(memory_region_iommu_batch_begin(&f.iommu), ==, 0);
+    b.commit_ret = -ENOMEM;
+    g_assert_cmpint(memory_region_iommu_batch_commit(&f.iommu), ==, -ENOMEM);
+    log_check(log, "a begin\nb begin\na commit\nb commit\n");
+
+    memory_region_unregister_iommu_notifier(mr, &a.n);
+    memory_region_unregister_iommu_notifier(mr, &b.n);
+    memory_region_finalize(mr);
+    g_string_free(log, true);
+}
+
+static void test_iommu_notifier_foreach(void)
+{
+    GString *log = g_string_new("");
+    g_autoptr(GString) names = g_string_new("");
+    IOMMUNotifier *n;
+    MemoryRegion *mr;
+    FakeIOMMU f;
+    RecNotifier a, b;
+
+    fake_init(&f, &fake_ops, "iommu", log, NULL);
+    mr = MEMORY_REGION_OF_IOMMU(&f.iommu);
+    g_assert_false(memory_region_iommu_has_notifiers(&f.iommu));
+    IOMMU_NOTIFIER_FOREACH(n, &f.iommu) {
+        g_assert_not_reached();
+    }
+    rec_notifier_init(&a, "a", log, IOMMU_NOTIFIER_UNMAP, 0, ~0ULL);
+    rec_notifier_init(&b, "b", log, IOMMU_NOTIFIER_MAP, 0x1000, 0x1fff);
+    memory_region_register_iommu_notifier(mr, &a.n, &error_abort);
+    g_assert_true(memory_region_iommu_has_notifiers(&f.iommu));
+    memory_region_register_iommu_notifier(mr, &b.n, &error_abort);
+    IOMMU_NOTIFIER_FOREACH(n, &f.iommu) {
+        g_string_append_printf(names, "%s ",
+                               container_of(n, RecNotifier, n)->name);
+    }
+    g_assert_cmpstr(names->str, ==, "a b ");
+    memory_region_unregister_iommu_notifier(mr, &a.n);
+    g_assert_true(memory_region_iommu_has_notifiers(&f.iommu));
+    memory_region_unregister_iommu_notifier(mr, &b.n);
+    g_assert_false(memory_region_iommu_has_notifiers(&f.iommu));
+    memory_region_finalize(mr);
+    g_string_free(log, true);
+}
+
+/* A failure callback must not send to the other notifiers. */
+static FakeIOMMU reenter_iommu;
+
+static void reenter_fail(IOMMUNotifier *n, int err, void *opaque)
+{
+    memory_region_notify_iommu(&reenter_iommu.iommu, 0,
+                               unmap_event(0x0, 0xfff));
+}
+
+static void test_iommu_report_reentry_asserts(void)
+{
+    if (g_test_subprocess()) {
+        GString *log = g_string_new("");
+        IOMMUTLBEvent ev = map_event(0x0, 0x0, 0xfff, IOMMU_RW);
+        RecNotifier r;
+
+        fake_init(&reenter_iommu, &fake_ops, "iommu", log, NULL);
+        rec_notifier_init(&r, "n", log, IOMMU_NOTIFIER_MAP, 0, ~0ULL);
+        r.ret = -EIO;
+        memory_region_register_iommu_notifier(
+            MEMORY_REGION_OF_IOMMU(&reenter_iommu.iommu), &r.n,
+            &error_abort);
+        memory_region_notify_iommu_report(&reenter_iommu.iommu, 0, &ev,
+                                          reenter_fail, NULL);
+        return;                     /* not reached */
+    }
+    g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+    g_test_trap_assert_failed();
+    g_test_trap_assert_stderr("*Assertion*reporting*failed*");
 }
 
 /* ---- the PHB DMA view and 2^64-byte sections ------------------------- */
@@ -1933,6 +2520,14 @@ int main(int argc, char **argv)
                     test_listener_registers_notifier);
     g_test_add_func("/memory/listener/topology-change-asserts",
                     test_listener_topology_change_asserts);
+    g_test_add_func("/memory/listener/iommu-readd-transaction",
+                    test_listener_iommu_readd_transaction);
+    g_test_add_func("/memory/listener/iommu-readd-no-transaction",
+                    test_listener_iommu_readd_no_transaction);
+    g_test_add_func("/memory/listener/iommu-unrelated-change",
+                    test_listener_iommu_unrelated_change);
+    g_test_add_func("/memory/listener/iommu-readd-consumer",
+                    test_listener_iommu_readd_consumer);
     g_test_add_func("/memory/flat/priority-hole", test_flat_priority_hole);
     g_test_add_func("/memory/flat/priority-order-independent",
                     test_flat_priority_order_independent);
@@ -1957,6 +2552,23 @@ int main(int argc, char **argv)
     g_test_add_func("/memory/iommu/replay-walk", test_iommu_replay_walk);
     g_test_add_func("/memory/iommu/replay-walk-large-entry",
                     test_iommu_replay_walk_large_entry);
+    g_test_add_func("/memory/iommu/replay-walk-error",
+                    test_iommu_replay_walk_error);
+    g_test_add_func("/memory/iommu/replay-delegated-error",
+                    test_iommu_replay_delegated_error);
+    g_test_add_func("/memory/iommu/replay-begin-error",
+                    test_iommu_replay_begin_error);
+    g_test_add_func("/memory/iommu/replay-commit-error",
+                    test_iommu_replay_commit_error);
+    g_test_add_func("/memory/iommu/replay-joined-error",
+                    test_iommu_replay_joined_error);
+    g_test_add_func("/memory/iommu/notify-report", test_iommu_notify_report);
+    g_test_add_func("/memory/iommu/batch-commit-report",
+                    test_iommu_batch_commit_report);
+    g_test_add_func("/memory/iommu/notifier-foreach",
+                    test_iommu_notifier_foreach);
+    g_test_add_func("/memory/iommu/report-reentry-asserts",
+                    test_iommu_report_reentry_asserts);
     g_test_add_func("/memory/ram/init-errors", test_ram_init_errors);
     g_test_add_func("/memory/ram/noreserve", test_ram_noreserve);
     g_test_add_func("/memory/rw/ram", test_rw_ram);

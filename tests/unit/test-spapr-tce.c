@@ -482,7 +482,8 @@ static void test_replay_valid_only(Fixture *f, gconstpointer data)
                         HWADDR_MAX, 0);
     r.n.batch_begin = rec_begin;
     r.n.batch_commit = rec_commit;
-    memory_region_iommu_replay(&f->ddw->iommu, &r.n);
+    g_assert_true(memory_region_iommu_replay(&f->ddw->iommu, &r.n,
+                                             &error_abort));
     g_assert_cmpuint(r.evs->len, ==, 4);
     g_assert_cmphex(g_array_index(r.evs, Ev, 1).iova, ==, 0x10000);
     g_assert_cmphex(g_array_index(r.evs, Ev, 1).translated, ==, 0x30000);
@@ -492,7 +493,8 @@ static void test_replay_valid_only(Fixture *f, gconstpointer data)
     g_array_set_size(r.evs, 0);
     /* A notifier on part of the window sees only its part. */
     r.n.start = 0x20000;
-    memory_region_iommu_replay(&f->ddw->iommu, &r.n);
+    g_assert_true(memory_region_iommu_replay(&f->ddw->iommu, &r.n,
+                                             &error_abort));
     evs = rec_take(&r);
     g_assert_cmpstr(evs, ==, "B M 0x7fffffff0000->0x20000 ro C");
     g_array_free(r.evs, TRUE);
