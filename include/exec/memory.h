@@ -197,6 +197,7 @@ void memory_region_init_alias(MemoryRegion *mr, Object *owner,
  * memory_region_add_subregion: place @subregion at @offset within @mr with
  * priority 0.  @subregion must not be in a container already (asserted).
  * Listeners are called before this returns.  Not callable from a listener.
+ * Adding an IOMMU region makes its sections new (see MemoryListener).
  */
 void memory_region_add_subregion(MemoryRegion *mr, hwaddr offset,
                                  MemoryRegion *subregion);
@@ -215,6 +216,9 @@ void memory_region_del_subregion(MemoryRegion *mr, MemoryRegion *subregion);
 /*
  * memory_region_set_size: change @mr's size (UINT64_MAX = 2^64); a topology
  * change.  A RAM region cannot grow beyond its initial size (asserted).
+ * Setting the current size is no change at all.  Resizing an IOMMU region
+ * makes its sections new, even if it is resized back to the old size
+ * before the transaction commits (see MemoryListener).
  */
 void memory_region_set_size(MemoryRegion *mr, uint64_t size);
 
