@@ -10,7 +10,7 @@
 
 #define TEST_FDT_SIZE (64 * 1024)
 
-/* A PHB as realize places it (qemu-behaviour.md §5.1, §5.2), by hand. */
+/* A PHB as realize places it (docs/user/ddw.md, "Placement"), by hand. */
 static void phb_fill(SpaprPhbState *phb, uint32_t index)
 {
     memset(phb, 0, sizeof(*phb));
