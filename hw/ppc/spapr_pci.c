@@ -413,7 +413,6 @@ static const Property spapr_phb_props[] = {
     DEFINE_PROP_INT32("numa_node", SpaprPhbState, numa_node, -1),
     DEFINE_PROP_BOOL("pcie-extended-configuration-space", SpaprPhbState,
                      pcie_ecs, true),
-    DEFINE_PROP_END_OF_LIST(),
 };
 
 static void spapr_phb_class_init(ObjectClass *oc, const void *data)
@@ -423,7 +422,7 @@ static void spapr_phb_class_init(ObjectClass *oc, const void *data)
     dc->desc = "sPAPR PCI host bridge (PHB) with its DMA windows";
     dc->realize = spapr_phb_realize;
     dc->unrealize = spapr_phb_unrealize;
-    dc->reset = spapr_phb_reset;
+    device_class_set_legacy_reset(dc, spapr_phb_reset);
     dc->user_creatable = true;
     dc->hotpluggable = true;
     device_class_set_props(dc, spapr_phb_props);

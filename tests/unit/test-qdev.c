@@ -29,19 +29,23 @@
 #define TYPE_TEST_NOUSER_DEV "test-nouser-dev"
 #define TYPE_TEST_NOHOTPLUG_DEV "test-nohotplug-dev"
 
-typedef struct TestMachine {
+OBJECT_DECLARE_SIMPLE_TYPE(TestMachine, TEST_MACHINE)
+OBJECT_DECLARE_SIMPLE_TYPE(TestHost, TEST_HOST)
+OBJECT_DECLARE_SIMPLE_TYPE(TestDev, TEST_DEV)
+
+struct TestMachine {
     MachineState parent_obj;
     bool board_flag;
-} TestMachine;
+};
 
-typedef struct TestHost {
+struct TestHost {
     SysBusDevice parent_obj;
     char *busname;
     bool hotplug;
     BusState *bus;
-} TestHost;
+};
 
-typedef struct TestDev {
+struct TestDev {
     DeviceState parent_obj;
     bool flag;
     uint8_t u8;
@@ -51,13 +55,10 @@ typedef struct TestDev {
     int32_t i32;
     uint64_t sz;
     char *label;
-    struct TestDev *peer;
+    TestDev *peer;
     bool fail;
     uint32_t extra;
-} TestDev;
-
-#define TEST_HOST(obj) OBJECT_CHECK(TestHost, (obj), TYPE_TEST_HOST)
-#define TEST_DEV(obj) OBJECT_CHECK(TestDev, (obj), TYPE_TEST_DEV)
+};
 
 /* What the handlers and devices did, e.g. "pre_plug:d0 realize:d0 plug:d0". */
 static GString *log_buf;
@@ -112,12 +113,10 @@ static const Property test_dev_props[] = {
     DEFINE_PROP_STRING("label", TestDev, label),
     DEFINE_PROP_LINK("peer", TestDev, peer, TYPE_TEST_DEV, TestDev),
     DEFINE_PROP_BOOL("fail", TestDev, fail, false),
-    DEFINE_PROP_END_OF_LIST(),
 };
 
 static const Property test_subdev_props[] = {
     DEFINE_PROP_UINT32("extra", TestDev, extra, 9),
-    DEFINE_PROP_END_OF_LIST(),
 };
 
 static void test_dev_class_init(ObjectClass *oc, const void *data)
@@ -126,7 +125,7 @@ static void test_dev_class_init(ObjectClass *oc, const void *data)
 
     dc->realize = test_dev_realize;
     dc->unrealize = test_dev_unrealize;
-    dc->reset = test_dev_reset;
+    device_class_set_legacy_reset(dc, test_dev_reset);
     dc->bus_type = TYPE_TEST_BUS;
     dc->desc = "Test device";
     device_class_set_props(dc, test_dev_props);
@@ -199,7 +198,6 @@ static void host_unplug(HotplugHandler *h, DeviceState *dev, Error **errp)
 static const Property test_host_props[] = {
     DEFINE_PROP_STRING_DEFAULT("busname", TestHost, busname, "tbus.0"),
     DEFINE_PROP_BOOL("hotplug", TestHost, hotplug, true),
-    DEFINE_PROP_END_OF_LIST(),
 };
 
 static void test_host_class_init(ObjectClass *oc, const void *data)
@@ -208,7 +206,7 @@ static void test_host_class_init(ObjectClass *oc, const void *data)
     HotplugHandlerClass *hc = HOTPLUG_HANDLER_CLASS(oc);
 
     dc->realize = host_realize;
-    dc->reset = host_reset;
+    device_class_set_legacy_reset(dc, host_reset);
     dc->user_creatable = true;
     dc->hotpluggable = true;
     device_class_set_props(dc, test_host_props);
@@ -227,7 +225,6 @@ static void test_host_sync_class_init(ObjectClass *oc, const void *data)
 
 static const Property test_machine_props[] = {
     DEFINE_PROP_BOOL("board-flag", TestMachine, board_flag, false),
-    DEFINE_PROP_END_OF_LIST(),
 };
 
 static void test_machine_init(MachineState *ms)
@@ -260,7 +257,7 @@ static void test_machine_class_init(ObjectClass *oc, const void *data)
     mc->desc = "Test board";
     mc->is_default = false;
     mc->default_ram_size = 256ULL << 20;
-    mc->props = test_machine_props;
+    machine_class_set_props(mc, test_machine_props);
     mc->init = test_machine_init;
 }
 
@@ -383,6 +380,37 @@ static char *parse_error(const char *name, const char *value)
 }
 
 /* ---- properties ---- */
+
+/*
+ * device_class_set_props() takes the count from the array (no end marker):
+ * each class's own entries, the last one included, become properties.
+ */
+static void test_props_count(void)
+{
+    ObjectClass *dev_oc = object_class_by_name(TYPE_TEST_DEV);
+    ObjectClass *sub_oc = object_class_by_name(TYPE_TEST_SUBDEV);
+    ObjectClass *nouser_oc = object_class_by_name(TYPE_TEST_NOUSER_DEV);
+    const Property *props;
+    size_t n;
+
+    props = device_class_own_props(dev_oc, &n);
+    g_assert(props == test_dev_props);
+    g_assert_cmpuint(n, ==, 10);
+    g_assert_cmpuint(DEVICE_CLASS(dev_oc)->props_count, ==, 10);
+    props = device_class_own_props(sub_oc, &n);
+    g_assert(props == test_subdev_props);
+    g_assert_cmpuint(n, ==, 1);
+    /* a subclass that sets none only inherits its parent's */
+    g_assert_null(device_class_own_props(nouser_oc, &n));
+    g_assert_cmpuint(n, ==, 0);
+    {
+        DeviceState *dev = qdev_new(TYPE_TEST_SUBDEV);
+
+        assert_prop(dev, "fail", "false");      /* last of test-dev */
+        assert_prop(dev, "extra", "9 (0x9)");   /* only one of test-subdev */
+        object_unref(dev);
+    }
+}
 
 static void test_props_defaults_print(void)
 {
@@ -1236,6 +1264,7 @@ static void test_machine(void)
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/qdev/props/count", test_props_count);
     g_test_add_func("/qdev/props/defaults-print", test_props_defaults_print);
     g_test_add_func("/qdev/props/parse-ok", test_props_parse_ok);
     g_test_add_func("/qdev/props/parse-errors", test_props_parse_errors);

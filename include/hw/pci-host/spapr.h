@@ -22,8 +22,7 @@ typedef struct PCIBus PCIBus;
 typedef struct PCIDevice PCIDevice;
 
 #define TYPE_SPAPR_PCI_HOST_BRIDGE "spapr-pci-host-bridge"
-#define SPAPR_PCI_HOST_BRIDGE(obj) \
-    OBJECT_CHECK(SpaprPhbState, (obj), TYPE_SPAPR_PCI_HOST_BRIDGE)
+OBJECT_DECLARE_SIMPLE_TYPE(SpaprPhbState, SPAPR_PCI_HOST_BRIDGE)
 
 #define SPAPR_PCI_DMA_MAX_WINDOWS       2
 #define SPAPR_PCI_MAX_INDEX             30      /* 31 PHBs: index 0..30 */
@@ -43,7 +42,7 @@ typedef struct PCIDevice PCIDevice;
 #define SPAPR_PCI_PGSZ_DEFAULT          0x1211000ULL    /* 4K, 64K, 2M, 16M */
 #define SPAPR_PCI_MSI_WINDOW            0x40000000000ULL /* 4 TiB */
 
-typedef struct SpaprPhbState {
+struct SpaprPhbState {
     SysBusDevice parent_obj;
 
     /* Properties (QEMU 7.2 names and defaults). */
@@ -84,7 +83,7 @@ typedef struct SpaprPhbState {
 
     /* The machine whose registry (spapr->phbs) holds us while realized. */
     SpaprMachineState *spapr;
-} SpaprPhbState;
+};
 
 /* The PHB whose BUID is @buid, or NULL (also when @spapr is NULL). */
 SpaprPhbState *spapr_pci_find_phb(SpaprMachineState *spapr, uint64_t buid);

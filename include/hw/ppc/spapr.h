@@ -19,7 +19,7 @@ typedef uint64_t target_ulong;
 
 #define TYPE_SPAPR_MACHINE "pseries-machine"
 
-typedef struct SpaprMachineState SpaprMachineState;
+OBJECT_DECLARE_SIMPLE_TYPE(SpaprMachineState, SPAPR_MACHINE)
 typedef struct SpaprTceTable SpaprTceTable;
 
 /* Hypercall return codes (PAPR; the values the guest sees in r3). */
@@ -128,9 +128,6 @@ struct SpaprMachineState {
     /* -M pseries,dumpdtb=FILE: write the device tree at the first reset, exit. */
     char *dumpdtb;
 };
-
-#define SPAPR_MACHINE(obj) \
-    OBJECT_CHECK(SpaprMachineState, (obj), TYPE_SPAPR_MACHINE)
 
 /* The machine, or NULL before it is created (qtest verbs check it). */
 SpaprMachineState *spapr_machine(void);
