@@ -78,7 +78,7 @@ static uint64_t tce_for(uint64_t index)
 }
 
 /*
- * The dense walk QEMU's replay performs (spec §2.6): for every page of the
+ * The dense walk QEMU's replay performs: for every page of the
  * window, call the IOMMU class's translate hook through a function pointer
  * (bounds check, read the entry, build an IOMMUTLBEntry), and notify the
  * entries that have a permission.  Modelled here with the same per-entry

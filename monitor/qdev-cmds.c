@@ -79,9 +79,8 @@ static void qmp_device_add(JsonObject *args, JsonNode **ret, Error **errp)
         opts_append(opts, name, value);
     }
     trace_qmp_device_add(opts->str);
-    if (qdev_device_add_from_str(opts->str, errp)) {
-        *ret = json_node_init_object(json_node_alloc(), json_object_new());
-    }
+    /* The reply is "{}": *@ret stays NULL (see QmpCommandFunc). */
+    qdev_device_add_from_str(opts->str, errp);
 }
 
 static bool device_del(const char *id, Error **errp)
@@ -107,9 +106,8 @@ static void qmp_device_del(JsonObject *args, JsonNode **ret, Error **errp)
         !qmp_arg_str(args, "id", &id, errp)) {
         return;
     }
-    if (device_del(id, errp)) {
-        *ret = json_node_init_object(json_node_alloc(), json_object_new());
-    }
+    /* The reply is "{}": *@ret stays NULL (see QmpCommandFunc). */
+    device_del(id, errp);
 }
 
 static void device_deleted(DeviceState *dev, const char *path)

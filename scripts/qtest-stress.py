@@ -18,7 +18,10 @@ random.seed(seed)
 d=tempfile.mkdtemp(); qs=os.path.join(d,'q.sock'); ms=os.path.join(d,'m.sock')
 l1=socket.socket(socket.AF_UNIX); l1.bind(qs); l1.listen(1)
 l2=socket.socket(socket.AF_UNIX); l2.bind(ms); l2.listen(1)
-env=dict(os.environ, ASAN_OPTIONS='detect_leaks=1', UBSAN_OPTIONS='halt_on_error=1:abort_on_error=1')
+# G_SLICE/G_DEBUG: GLib allocates with malloc so that LeakSanitizer sees
+# leaked GLib allocations (the slice allocator hides them).
+env=dict(os.environ, ASAN_OPTIONS='detect_leaks=1', UBSAN_OPTIONS='halt_on_error=1:abort_on_error=1',
+         G_SLICE='always-malloc', G_DEBUG='gc-friendly')
 p=subprocess.Popen([binary,'-qtest','unix:'+qs,'-qtest-log','/dev/null','-chardev','socket,path='+ms+',id=char0','-mon','chardev=char0,mode=control','-display','none','-machine','pseries','-accel','qtest','-device','iommu-testdev,bus=pci.0,addr=2','-device','spapr-pci-host-bridge,index=1,id=phb1','-device','iommu-testdev,bus=phb1.0,addr=3'],env=env,stderr=subprocess.PIPE)
 q,_=l1.accept(); m,_=l2.accept()
 qf=q.makefile('rw'); mf=m.makefile('rw')
@@ -62,7 +65,8 @@ for i in range(n):
 p.terminate()
 _, err = p.communicate()
 err = err.decode(errors='replace')
-bad = p.returncode != 0 or 'ERROR: AddressSanitizer' in err or 'runtime error' in err
+bad = (p.returncode != 0 or 'ERROR: AddressSanitizer' in err or
+       'ERROR: LeakSanitizer' in err or 'runtime error' in err)
 print('seed %d: %d requests, exit status %d%s' % (seed, n, p.returncode,
       ', sanitizer report:\n' + err if bad else ''))
 sys.exit(1 if bad else 0)

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Entry point: parse the command line completely, then bring the machine up
- * in one readable order (DESIGN.md "Binary and command line").
+ * in one readable order (docs/devel/architecture.md, "Start-up order").
  *
  * Any bad option ends the process with one line on stderr and exit status 1
  * before the machine exists.  After start-up nothing the guest or the

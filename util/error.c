@@ -36,7 +36,7 @@ static void error_handle(Error **errp, Error *err)
         exit(1);
     }
     if (!errp) {
-        /* STYLE.md: never throw an error away; a NULL errp is a bug. */
+        /* Never throw an error away: a NULL errp is a bug (qapi/error.h). */
         error_report("error dropped by caller: %s", err->msg);
         error_free(err);
         return;

@@ -112,6 +112,14 @@ void machine_destroy(MachineState *ms)
     object_unparent(OBJECT(ms));
 }
 
+void machine_class_set_props_n(MachineClass *mc, const Property *props,
+                               size_t n)
+{
+    assert(n > 0);
+    mc->props = props;
+    mc->props_count = n;
+}
+
 /* Board properties: each machine class's own array, most derived first. */
 static void machine_initfn(Object *obj)
 {
@@ -122,14 +130,14 @@ static void machine_initfn(Object *obj)
     for (ObjectClass *oc = object_get_class(obj);
          oc && object_class_dynamic_cast(oc, TYPE_MACHINE);
          oc = object_class_get_parent(oc)) {
-        const Property *props = MACHINE_CLASS(oc)->props;
+        const MachineClass *mc = MACHINE_CLASS(oc);
 
-        if (!props || props == seen) {
+        if (!mc->props || mc->props == seen) {
             continue;
         }
-        seen = props;
-        for (const Property *p = props; p->name; p++) {
-            qdev_property_add_static(obj, p);
+        seen = mc->props;
+        for (size_t i = 0; i < mc->props_count; i++) {
+            qdev_property_add_static(obj, &mc->props[i]);
         }
     }
 }

@@ -260,10 +260,11 @@ bool qdev_device_help(const char *type, GString *out, Error **errp)
     for (ObjectClass *oc = OBJECT_CLASS(dc);
          oc && object_class_dynamic_cast(oc, TYPE_DEVICE);
          oc = object_class_get_parent(oc)) {
-        const Property *props = device_class_own_props(oc);
+        size_t n;
+        const Property *props = device_class_own_props(oc, &n);
 
-        for (const Property *p = props; p && p->name; p++) {
-            g_ptr_array_add(lines, prop_help_line(p));
+        for (size_t i = 0; i < n; i++) {
+            g_ptr_array_add(lines, prop_help_line(&props[i]));
         }
     }
     if (!lines->len) {
@@ -306,9 +307,9 @@ void qdev_device_list(GString *out)
 static void qbus_print(GString *out, BusState *bus, int indent);
 
 static void qdev_print_props(GString *out, DeviceState *dev,
-                             const Property *props, int indent)
+                             const Property *props, size_t n, int indent)
 {
-    for (const Property *p = props; p->name; p++) {
+    for (const Property *p = props; p < props + n; p++) {
         g_autofree char *value = object_property_print(OBJECT(dev), p->name);
 
         if (value) {
@@ -329,11 +330,10 @@ static void qdev_print(GString *out, DeviceState *dev, int indent)
     for (ObjectClass *oc = object_get_class(OBJECT(dev));
          oc && object_class_dynamic_cast(oc, TYPE_DEVICE);
          oc = object_class_get_parent(oc)) {
-        const Property *props = device_class_own_props(oc);
+        size_t n;
+        const Property *props = device_class_own_props(oc, &n);
 
-        if (props) {
-            qdev_print_props(out, dev, props, indent);
-        }
+        qdev_print_props(out, dev, props, n, indent);
     }
     bc = dev->parent_bus ? BUS_GET_CLASS(dev->parent_bus) : NULL;
     if (bc && bc->print_dev) {

@@ -415,20 +415,28 @@ void qdev_property_add_static(Object *obj, const Property *prop)
     }
 }
 
-void device_class_set_props(DeviceClass *dc, const Property *props)
+void device_class_set_props_n(DeviceClass *dc, const Property *props,
+                              size_t n)
 {
+    assert(n > 0);
+    for (size_t i = 0; i < n; i++) {
+        assert(props[i].name && props[i].info);
+    }
     dc->props = props;
+    dc->props_count = n;
 }
 
-const Property *device_class_own_props(ObjectClass *oc)
+const Property *device_class_own_props(ObjectClass *oc, size_t *n)
 {
     ObjectClass *parent = object_class_get_parent(oc);
     const Property *props = DEVICE_CLASS(oc)->props;
 
     if (parent && object_class_dynamic_cast(parent, TYPE_DEVICE) &&
         DEVICE_CLASS(parent)->props == props) {
+        *n = 0;
         return NULL;
     }
+    *n = DEVICE_CLASS(oc)->props_count;
     return props;
 }
 

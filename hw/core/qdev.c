@@ -157,13 +157,18 @@ void qdev_unrealize(DeviceState *dev)
     trace_qdev_unrealize(object_get_typename(OBJECT(dev)), dev_id(dev));
 }
 
+void device_class_set_legacy_reset(DeviceClass *dc, DeviceReset *dev_reset)
+{
+    dc->legacy_reset = dev_reset;
+}
+
 void device_cold_reset(DeviceState *dev)
 {
     DeviceClass *dc = DEVICE_GET_CLASS(dev);
 
     trace_qdev_reset(object_get_typename(OBJECT(dev)), dev_id(dev));
-    if (dc->reset) {
-        dc->reset(dev);
+    if (dc->legacy_reset) {
+        dc->legacy_reset(dev);
     }
     for (GList *b = dev->child_bus.head; b; b = b->next) {
         qbus_cold_reset(b->data);
@@ -219,10 +224,11 @@ static void device_initfn(Object *obj)
     for (ObjectClass *oc = object_get_class(obj);
          oc && object_class_dynamic_cast(oc, TYPE_DEVICE);
          oc = object_class_get_parent(oc)) {
-        const Property *props = device_class_own_props(oc);
+        size_t n;
+        const Property *props = device_class_own_props(oc, &n);
 
-        for (const Property *p = props; p && p->name; p++) {
-            qdev_property_add_static(obj, p);
+        for (size_t i = 0; i < n; i++) {
+            qdev_property_add_static(obj, &props[i]);
         }
     }
     qdev_prop_set_globals(dev);

@@ -202,7 +202,6 @@ static const Property pci_device_props[] = {
       .description = "Slot and optional function number, example: 06.0 "
                      "or 06" },
     DEFINE_PROP_BOOL("multifunction", PCIDevice, multifunction, false),
-    DEFINE_PROP_END_OF_LIST(),
 };
 
 /* ---- config space ---- */
@@ -722,7 +721,7 @@ static void pci_device_class_init(ObjectClass *oc, const void *data)
 
     dc->realize = pci_qdev_realize;
     dc->unrealize = pci_qdev_unrealize;
-    dc->reset = pci_device_reset;
+    device_class_set_legacy_reset(dc, pci_device_reset);
     dc->bus_type = TYPE_PCI_BUS;
     dc->hotpluggable = true;
     device_class_set_props(dc, pci_device_props);

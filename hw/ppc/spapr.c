@@ -163,7 +163,6 @@ static const Property spapr_machine_props[] = {
                                "default"),
     DEFINE_PROP_UINT32("vsmt", SpaprMachineState, vsmt, 0),
     DEFINE_PROP_STRING("dumpdtb", SpaprMachineState, dumpdtb),
-    DEFINE_PROP_END_OF_LIST(),
 };
 
 static void spapr_machine_class_init(ObjectClass *oc, const void *data)
@@ -174,7 +173,7 @@ static void spapr_machine_class_init(ObjectClass *oc, const void *data)
     mc->desc = "pSeries Logical Partition (PAPR compliant)";
     mc->is_default = true;
     mc->default_ram_size = 1ULL << 30;
-    mc->props = spapr_machine_props;
+    machine_class_set_props(mc, spapr_machine_props);
     mc->init = spapr_machine_init;
     mc->reset = spapr_machine_reset;
 }

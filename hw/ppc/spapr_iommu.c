@@ -193,7 +193,7 @@ static void spapr_tce_table_class_init(ObjectClass *oc, const void *data)
     DeviceClass *dc = DEVICE_CLASS(oc);
 
     dc->unrealize = spapr_tce_table_unrealize;
-    dc->reset = spapr_tce_table_reset;
+    device_class_set_legacy_reset(dc, spapr_tce_table_reset);
     dc->user_creatable = false;
     dc->desc = "sPAPR TCE table (guest-view IOMMU of one DMA window)";
 }

@@ -252,7 +252,7 @@ static void spapr_phb_teardown(SpaprPhbState *phb)
     phb->dtbusname = NULL;
 }
 
-/* PCI memory and I/O spaces and their windows in system memory (§5.2). */
+/* PCI memory and I/O spaces and their windows in system memory. */
 static void spapr_phb_init_pci_windows(SpaprPhbState *phb)
 {
     MemoryRegion *sysmem = get_system_memory();
@@ -284,11 +284,12 @@ static void spapr_phb_init_pci_windows(SpaprPhbState *phb)
 }
 
 /*
- * The DMA side (§5.3): root region, address space, MSI window, then one
- * TCE table per window with its root at offset 0.  The roots are added
- * after the MSI window: at equal priority the later region wins, so a
- * window that covers 4 TiB takes precedence over the MSI window there
- * (§2.9); elsewhere the empty roots let the MSI window show through.
+ * The DMA side (docs/user/ddw.md, "DMA address space"): root region,
+ * address space, MSI window, then one TCE table per window with its root
+ * at offset 0.  The roots are added after the MSI window: at equal
+ * priority the later region wins, so a window that covers 4 TiB takes
+ * precedence over the MSI window there; elsewhere the empty roots let the
+ * MSI window show through.
  */
 static bool spapr_phb_init_dma(SpaprPhbState *phb, SpaprMachineState *spapr,
                                Error **errp)
@@ -334,7 +335,7 @@ static void spapr_phb_realize(DeviceState *dev, Error **errp)
         return;
     }
 
-    /* Placement from the index alone (§5.2). */
+    /* Placement from the index alone (docs/user/ddw.md, "Placement"). */
     phb->buid = SPAPR_PCI_BASE_BUID + phb->index;
     phb->dtbusname = g_strdup_printf("pci@%" PRIx64, phb->buid);
     for (unsigned i = 0; i < SPAPR_PCI_DMA_MAX_WINDOWS; i++) {
@@ -375,9 +376,9 @@ static void spapr_phb_unrealize(DeviceState *dev)
 }
 
 /*
- * PHB reset (§5.4): the DMA reset, then a reset of the TCE tables (they
- * are QOM children, not on a bus); the devices on the root bus are reset
- * by device_cold_reset() after this returns.
+ * PHB reset (docs/user/ddw.md, "DMA reset"): the DMA reset, then a reset
+ * of the TCE tables (they are QOM children, not on a bus); the devices on
+ * the root bus are reset by device_cold_reset() after this returns.
  */
 static void spapr_phb_reset(DeviceState *dev)
 {
@@ -412,7 +413,6 @@ static const Property spapr_phb_props[] = {
     DEFINE_PROP_INT32("numa_node", SpaprPhbState, numa_node, -1),
     DEFINE_PROP_BOOL("pcie-extended-configuration-space", SpaprPhbState,
                      pcie_ecs, true),
-    DEFINE_PROP_END_OF_LIST(),
 };
 
 static void spapr_phb_class_init(ObjectClass *oc, const void *data)
@@ -422,7 +422,7 @@ static void spapr_phb_class_init(ObjectClass *oc, const void *data)
     dc->desc = "sPAPR PCI host bridge (PHB) with its DMA windows";
     dc->realize = spapr_phb_realize;
     dc->unrealize = spapr_phb_unrealize;
-    dc->reset = spapr_phb_reset;
+    device_class_set_legacy_reset(dc, spapr_phb_reset);
     dc->user_creatable = true;
     dc->hotpluggable = true;
     device_class_set_props(dc, spapr_phb_props);

@@ -20,11 +20,11 @@
 
 /*
  * MSIs a PE may use ("ibm,pe-total-#msi"): the size of the MSI range of
- * QEMU 7.2's interrupt controller, as observed (qemu72-observed.md §2).
+ * QEMU 7.2's interrupt controller, as observed (docs/user/device-tree.md).
  */
 #define SPAPR_PHB_PE_TOTAL_MSI  0xd00
 
-/* DRC index = type << 28 | id (qemu-behaviour.md §6.1). */
+/* DRC index = type << 28 | id (docs/user/device-tree.md). */
 #define SPAPR_DRC_TYPE_SHIFT_PHB    2
 #define SPAPR_DRC_TYPE_SHIFT_PCI    4
 
@@ -83,7 +83,7 @@ static int spapr_phb_dt_dma(SpaprPhbState *phb, void *fdt, int off)
     return fdt_setprop(fdt, off, "ibm,dma-window", window, sizeof(window));
 }
 
-/* The DDW advertisement (qemu-behaviour.md §4.7): only with ddw=on. */
+/* The DDW advertisement (docs/user/device-tree.md): only with ddw=on. */
 static int spapr_phb_dt_ddw(SpaprPhbState *phb, void *fdt, int off)
 {
     const fdt32_t applicable[] = {
@@ -209,7 +209,7 @@ static void spapr_pci_dt_name(const uint8_t *config, char *buf, size_t len)
 /*
  * The node of one PCI function, "<name>@<slot>[,<fn>]": reg (its config
  * space address), identity, DRC index, location code.  No DMA properties:
- * functions use their PHB's window (qemu-behaviour.md §5.5).
+ * functions use their PHB's window (docs/user/device-tree.md).
  */
 static int spapr_pci_dt_function(SpaprPhbState *phb, PCIDevice *d,
                                  void *fdt, int bus_off)

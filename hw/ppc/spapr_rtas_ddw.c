@@ -18,7 +18,7 @@
 #include "hw/pci-host/spapr.h"
 #include "trace.h"
 
-/* Largest block advertised by query: constants, as in QEMU (§4.2). */
+/* Largest block advertised by query: QEMU's constants (docs/user/ddw.md). */
 #define DDW_LARGEST_BLOCK_32        0x80000000U
 #define DDW_LARGEST_BLOCK_64_HI     0x00000020U
 #define DDW_LARGEST_BLOCK_64_LO     0x00000000U
@@ -29,7 +29,7 @@
  * 2^32 truncates to 0): window_shift - page_shift must stay below this. */
 #define DDW_MAX_ENTRIES_SHIFT       32
 
-/* LoPAPR page-size bits reported by query (qemu-behaviour.md §1.5). */
+/* LoPAPR page-size bits reported by query (docs/user/ddw.md, rule 4). */
 static const struct {
     unsigned shift;
     uint32_t lopapr_bit;
@@ -138,7 +138,7 @@ static SpaprTceTable *ddw_free_table(SpaprPhbState *phb)
  * Where the new window goes: dma_win_addr unless an enabled window already
  * starts there, else dma64_win_addr.  QEMU picks dma64_win_addr whenever
  * any window is enabled, which overlaps a lone DDW left after the default
- * window was removed (qemu-behaviour.md §10.11).
+ * window was removed (docs/user/ddw.md, difference 5).
  */
 static uint64_t ddw_bus_offset(SpaprPhbState *phb)
 {

@@ -20,16 +20,18 @@
 #define TYPE_MACHINE_SUFFIX "-machine"
 #define MACHINE_TYPE_NAME(machinename) (machinename TYPE_MACHINE_SUFFIX)
 
-typedef struct MachineState MachineState;
+OBJECT_DECLARE_TYPE(MachineState, MachineClass, MACHINE)
 
-typedef struct MachineClass {
+struct MachineClass {
     ObjectClass parent_class;
 
     const char *name;               /* "pseries", for -M */
     const char *desc;
     bool is_default;                /* picked when -M is absent */
     uint64_t default_ram_size;
-    const Property *props;          /* -M NAME,prop=val (own, not inherited) */
+    /* -M NAME,prop=val (own, not inherited): machine_class_set_props(). */
+    const Property *props;
+    size_t props_count;
 
     /* Build the board (RAM, buses, default devices); errors exit. */
     void (*init)(MachineState *ms);
@@ -38,7 +40,7 @@ typedef struct MachineClass {
     /* Claim @dev for the machine's own hotplug handler, or return NULL. */
     HotplugHandler *(*get_hotplug_handler)(MachineState *ms,
                                            DeviceState *dev);
-} MachineClass;
+};
 
 struct MachineState {
     Object parent_obj;
@@ -47,10 +49,15 @@ struct MachineState {
     void *fdt;                      /* device tree blob, board-owned */
 };
 
-#define MACHINE(obj) OBJECT_CHECK(MachineState, (obj), TYPE_MACHINE)
-#define MACHINE_CLASS(oc) OBJECT_CLASS_CHECK(MachineClass, (oc), TYPE_MACHINE)
-#define MACHINE_GET_CLASS(obj) \
-    OBJECT_GET_CLASS(MachineClass, (obj), TYPE_MACHINE)
+/*
+ * Hand the static array @props (board properties, -M NAME,prop=value) to
+ * @mc from class_init; the count comes from the array, as for
+ * device_class_set_props().
+ */
+#define machine_class_set_props(mc, props) \
+    machine_class_set_props_n((mc), (props), ARRAY_SIZE(props))
+void machine_class_set_props_n(MachineClass *mc, const Property *props,
+                               size_t n);
 
 /* The concrete machine class whose name is @name (or whose type is). */
 MachineClass *machine_find_class(const char *name);

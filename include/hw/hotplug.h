@@ -25,21 +25,21 @@ typedef struct DeviceState DeviceState;
 typedef void HotplugFn(HotplugHandler *hotplug_dev, DeviceState *plugged_dev,
                        Error **errp);
 
-typedef struct HotplugHandlerClass {
+typedef struct HotplugHandlerClass HotplugHandlerClass;
+
+struct HotplugHandlerClass {
     InterfaceClass parent;
 
     HotplugFn *pre_plug;            /* optional */
     HotplugFn *plug;                /* optional */
     HotplugFn *unplug_request;      /* optional: asynchronous unplug */
     HotplugFn *unplug;              /* optional */
-} HotplugHandlerClass;
+};
 
 #define HOTPLUG_HANDLER(obj) \
     INTERFACE_CHECK(HotplugHandler, (obj), TYPE_HOTPLUG_HANDLER)
-#define HOTPLUG_HANDLER_CLASS(oc) \
-    OBJECT_CLASS_CHECK(HotplugHandlerClass, (oc), TYPE_HOTPLUG_HANDLER)
-#define HOTPLUG_HANDLER_GET_CLASS(obj) \
-    OBJECT_GET_CLASS(HotplugHandlerClass, (obj), TYPE_HOTPLUG_HANDLER)
+DECLARE_CLASS_CHECKERS(HotplugHandlerClass, HOTPLUG_HANDLER,
+                       TYPE_HOTPLUG_HANDLER)
 
 /*
  * Call the handler's method if it has one (a missing method succeeds).

@@ -22,18 +22,21 @@
 #define TYPE_DEVICE "device"
 #define TYPE_BUS "bus"
 
-typedef struct BusState BusState;
+OBJECT_DECLARE_TYPE(DeviceState, DeviceClass, DEVICE)
+OBJECT_DECLARE_TYPE(BusState, BusClass, BUS)
 typedef struct Property Property;
 
 typedef void DeviceRealize(DeviceState *dev, Error **errp);
 typedef void DeviceUnrealize(DeviceState *dev);
 typedef void DeviceReset(DeviceState *dev);
 
-typedef struct DeviceClass {
+struct DeviceClass {
     ObjectClass parent_class;
 
     const char *desc;               /* for -device help */
-    const Property *props;          /* this class's own, END_OF_LIST ended */
+    /* This class's own properties: device_class_set_props(). */
+    const Property *props;
+    size_t props_count;
     bool user_creatable;            /* may be created by -device/device_add */
     bool hotpluggable;              /* may be added/removed while running */
     const char *bus_type;           /* the bus type it sits on, or NULL */
@@ -42,9 +45,12 @@ typedef struct DeviceClass {
     DeviceRealize *realize;
     /* Undo realize; cannot fail. */
     DeviceUnrealize *unrealize;
-    /* Back to power-on state (also called at machine reset). */
-    DeviceReset *reset;
-} DeviceClass;
+    /*
+     * Back to power-on state (also called at machine reset).  Set it with
+     * device_class_set_legacy_reset().
+     */
+    DeviceReset *legacy_reset;
+};
 
 struct DeviceState {
     Object parent_obj;
@@ -59,14 +65,14 @@ struct DeviceState {
     GQueue child_bus;               /* BusState *, in creation order */
 };
 
-typedef struct BusClass {
+struct BusClass {
     ObjectClass parent_class;
 
     /* Extra `info qtree` lines for @dev on this bus (e.g. PCI addr). */
     void (*print_dev)(BusState *bus, DeviceState *dev, int indent,
                       GString *out);
     int automatic_ids;              /* next "<type>.N" name */
-} BusClass;
+};
 
 struct BusState {
     Object obj;
@@ -79,13 +85,6 @@ struct BusState {
     GQueue children;                /* DeviceState *, newest first */
 };
 
-#define DEVICE(obj) OBJECT_CHECK(DeviceState, (obj), TYPE_DEVICE)
-#define DEVICE_CLASS(oc) OBJECT_CLASS_CHECK(DeviceClass, (oc), TYPE_DEVICE)
-#define DEVICE_GET_CLASS(obj) OBJECT_GET_CLASS(DeviceClass, (obj), TYPE_DEVICE)
-#define BUS(obj) OBJECT_CHECK(BusState, (obj), TYPE_BUS)
-#define BUS_CLASS(oc) OBJECT_CLASS_CHECK(BusClass, (oc), TYPE_BUS)
-#define BUS_GET_CLASS(obj) OBJECT_GET_CLASS(BusClass, (obj), TYPE_BUS)
-
 /*
  * Set by the integrator once machine init is over: from then on devices
  * are hot-plugged (dev->hotplugged, hotplug checks in device_add).
@@ -93,6 +92,14 @@ struct BusState {
 extern bool qdev_hotplug;
 
 /* ---- devices ---- */
+
+/*
+ * Give @dc the reset method @dev_reset (QEMU's name: "legacy" as opposed
+ * to the three-phase Resettable interface, which this tree does not have).
+ * Call from class_init; it replaces the parent class's method, so a
+ * subclass that needs its parent's reset calls it itself.
+ */
+void device_class_set_legacy_reset(DeviceClass *dc, DeviceReset *dev_reset);
 
 /* New device of concrete type @name (aborts on an unknown type). */
 DeviceState *qdev_new(const char *name);
@@ -108,7 +115,7 @@ bool qdev_realize(DeviceState *dev, BusState *bus, Error **errp);
 bool qdev_realize_and_unref(DeviceState *dev, BusState *bus, Error **errp);
 /* Unrealize @dev (devices on its buses first).  No-op if not realized. */
 void qdev_unrealize(DeviceState *dev);
-/* DeviceClass.reset of @dev, then every device on its buses, recursively. */
+/* The legacy reset of @dev, then every device on its buses, recursively. */
 void device_cold_reset(DeviceState *dev);
 /* device_cold_reset() of every device on @bus, in bus order. */
 void qbus_cold_reset(BusState *bus);

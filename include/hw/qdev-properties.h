@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * Static device properties: a field of the device state described by a
- * Property (name, type, offset, default).  A class lists its own in an
- * array ended by DEFINE_PROP_END_OF_LIST() and hands it over with
+ * Property (name, type, offset, default).  A class lists its own in a
+ * static array (no end marker) and hands it over with
  * device_class_set_props() from class_init; each instance gets one QOM
  * property per entry (subclass entries first), set to its default at
  * qdev_new() time.
@@ -106,16 +106,24 @@ extern const PropertyInfo qdev_prop_link;
     { .name = (_n), .info = &qdev_prop_link, \
       .offset = qdev_prop_offset(_s, _f, _ptr_type *), \
       .link_type = (_type) }
-#define DEFINE_PROP_END_OF_LIST() { .name = NULL }
 
-/* Hand @props (static storage) to @dc; call from class_init. */
-void device_class_set_props(DeviceClass *dc, const Property *props);
 /*
- * The Property array class @oc itself set (NULL when it only inherited
- * its parent's).  Walking a device class and its parents with this visits
- * each array once, most derived first: instance init, help and qtree do.
+ * Hand the static array @props to @dc from class_init; its length is taken
+ * from the array's type, so @props must be the array itself (not a
+ * pointer), with at least one entry.  As QEMU 9.2+: no end marker.
  */
-const Property *device_class_own_props(ObjectClass *oc);
+#define device_class_set_props(dc, props) \
+    device_class_set_props_n((dc), (props), ARRAY_SIZE(props))
+/* The same with an explicit count @n (> 0) of entries. */
+void device_class_set_props_n(DeviceClass *dc, const Property *props,
+                              size_t n);
+/*
+ * The Property array class @oc itself set, its length in *@n (NULL and 0
+ * when it only inherited its parent's).  Walking a device class and its
+ * parents with this visits each array once, most derived first: instance
+ * init, help and qtree do.
+ */
+const Property *device_class_own_props(ObjectClass *oc, size_t *n);
 
 /*
  * Add one QOM property for @prop to @obj (any object with the field at

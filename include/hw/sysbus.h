@@ -12,12 +12,11 @@
 #define TYPE_SYSTEM_BUS "System"
 #define TYPE_SYS_BUS_DEVICE "sys-bus-device"
 
-typedef struct SysBusDevice {
-    DeviceState parent_obj;
-} SysBusDevice;
+OBJECT_DECLARE_SIMPLE_TYPE(SysBusDevice, SYS_BUS_DEVICE)
 
-#define SYS_BUS_DEVICE(obj) \
-    OBJECT_CHECK(SysBusDevice, (obj), TYPE_SYS_BUS_DEVICE)
+struct SysBusDevice {
+    DeviceState parent_obj;
+};
 
 /*
  * The main system bus, created on first use.  It is its own (method-less)

@@ -12,7 +12,7 @@
  *
  * QMP lives in monitor/qmp.c (include/monitor/qmp.h), HMP in monitor/hmp.c
  * (include/monitor/hmp.h).  Single-threaded: everything runs on the main
- * loop (DESIGN.md decision 11).
+ * loop (Decision 9 of docs/devel/architecture.md).
  */
 #ifndef MONITOR_MONITOR_H
 #define MONITOR_MONITOR_H

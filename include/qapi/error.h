@@ -2,7 +2,7 @@
 /*
  * Error reporting for operator-reachable paths.
  *
- * Convention (STYLE.md): a function that can fail for reasons a user should
+ * Convention: a function that can fail for reasons a user should
  * read takes "Error **errp" as its last parameter, returns bool (true on
  * success) or a pointer (NULL on failure), and sets exactly one error on
  * every failure path.  A caller that wants to handle the error passes the

@@ -28,6 +28,14 @@ typedef uint64_t hwaddr;
 #define HWADDR_PRIx PRIx64
 
 #define QEMU_BUILD_BUG_ON(x) _Static_assert(!(x), #x)
+/* 0 in an expression, or a compile error when @x is true. */
+#define QEMU_BUILD_BUG_ON_ZERO(x) (sizeof(struct { int : (x) ? -1 : 1; }) * 0)
+
+/* Number of elements of the array @x; a pointer does not compile. */
+#define ARRAY_SIZE(x)                                                   \
+    (sizeof(x) / sizeof((x)[0]) +                                       \
+     QEMU_BUILD_BUG_ON_ZERO(__builtin_types_compatible_p(__typeof__(x), \
+                                                         __typeof__(&(x)[0]))))
 
 #ifndef container_of
 #define container_of(ptr, type, member) \

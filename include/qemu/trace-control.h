@@ -6,7 +6,8 @@
  * turns them into inline trace_<name>() functions that test a per-event flag
  * and call trace_event_emit() when it is set.  Output goes to stderr as
  * "<pid>@<seconds>.<microseconds>:<event> <formatted arguments>", one line
- * per event.  Single-threaded (DESIGN.md decision 11): no locking.
+ * per event.  Single-threaded (Decision 9 of docs/devel/architecture.md):
+ * no locking.
  */
 #ifndef QEMU_TRACE_CONTROL_H
 #define QEMU_TRACE_CONTROL_H

@@ -209,6 +209,60 @@ Object *object_dynamic_cast_assert(Object *obj, const char *typename,
     ((interface *)object_dynamic_cast_assert(OBJECT((obj)), (name), \
                                              __FILE__, __LINE__, __func__))
 
+/*
+ * Declaring a type in its header (QEMU's helpers, same names and results).
+ * With "#define TYPE_FOO_BAR "foo-bar"" in scope:
+ *
+ *   OBJECT_DECLARE_SIMPLE_TYPE(FooBar, FOO_BAR)
+ *     typedef struct FooBar FooBar; g_autoptr(FooBar) (drops a reference);
+ *     FooBar *FOO_BAR(const void *obj), a checked cast.  For a type whose
+ *     class adds nothing (its TypeInfo leaves class_size 0).
+ *   OBJECT_DECLARE_TYPE(FooBar, FooBarClass, FOO_BAR)
+ *     the same plus typedef struct FooBarClass FooBarClass and the checked
+ *     class casts FOO_BAR_CLASS(const void *klass) and
+ *     FOO_BAR_GET_CLASS(const void *obj).
+ *
+ * Then define "struct FooBar { ParentState parent_obj; ... };" (and
+ * "struct FooBarClass { ParentClass parent_class; ... };").  The casts are
+ * inline functions: arguments are evaluated once and type-checked as
+ * pointers.  The DECLARE_* pieces serve types whose typedefs live
+ * elsewhere (interfaces: INTERFACE_CHECK plus DECLARE_CLASS_CHECKERS).
+ */
+#define DECLARE_INSTANCE_CHECKER(InstanceType, OBJ_NAME, TYPENAME)          \
+    static inline G_GNUC_UNUSED InstanceType *OBJ_NAME(const void *obj)     \
+    {                                                                       \
+        return OBJECT_CHECK(InstanceType, obj, TYPENAME);                   \
+    }
+
+#define DECLARE_CLASS_CHECKERS(ClassType, OBJ_NAME, TYPENAME)               \
+    static inline G_GNUC_UNUSED ClassType *                                 \
+    OBJ_NAME##_GET_CLASS(const void *obj)                                   \
+    {                                                                       \
+        return OBJECT_GET_CLASS(ClassType, obj, TYPENAME);                  \
+    }                                                                       \
+    static inline G_GNUC_UNUSED ClassType *                                 \
+    OBJ_NAME##_CLASS(const void *klass)                                     \
+    {                                                                       \
+        return OBJECT_CLASS_CHECK(ClassType, klass, TYPENAME);              \
+    }
+
+#define DECLARE_OBJ_CHECKERS(InstanceType, ClassType, OBJ_NAME, TYPENAME)   \
+    DECLARE_INSTANCE_CHECKER(InstanceType, OBJ_NAME, TYPENAME)              \
+    DECLARE_CLASS_CHECKERS(ClassType, OBJ_NAME, TYPENAME)
+
+#define OBJECT_DECLARE_TYPE(InstanceType, ClassType, MODULE_OBJ_NAME)       \
+    typedef struct InstanceType InstanceType;                               \
+    typedef struct ClassType ClassType;                                     \
+    G_DEFINE_AUTOPTR_CLEANUP_FUNC(InstanceType, object_unref)               \
+    DECLARE_OBJ_CHECKERS(InstanceType, ClassType, MODULE_OBJ_NAME,          \
+                         TYPE_##MODULE_OBJ_NAME)
+
+#define OBJECT_DECLARE_SIMPLE_TYPE(InstanceType, MODULE_OBJ_NAME)           \
+    typedef struct InstanceType InstanceType;                               \
+    G_DEFINE_AUTOPTR_CLEANUP_FUNC(InstanceType, object_unref)               \
+    DECLARE_INSTANCE_CHECKER(InstanceType, MODULE_OBJ_NAME,                 \
+                             TYPE_##MODULE_OBJ_NAME)
+
 /* ---- properties ---- */
 
 /*

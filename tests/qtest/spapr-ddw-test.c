@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * Dynamic DMA Windows through RTAS: the two scenarios recorded from QEMU 7.2
- * (shared/spec/qemu72-observed.md §1.3, §1.4) replayed step by step with
- * their exact return cells, the create matrix (§1.1), the PHB variants
- * (§1.2), and the cases where QEMU crashes (docs/user/ddw.md).
+ * Dynamic DMA Windows through RTAS: two scenarios recorded from QEMU 7.2
+ * (the default PHB's life cycle, wrong nargs/nret) replayed step by step
+ * with their exact return cells, the create matrix, the PHB variants, and
+ * the cases where QEMU crashes.  The rules: docs/user/ddw.md.
  */
 
 #include "qemu/osdep.h"
@@ -217,7 +217,7 @@ static void replay(QTestState *s, const Step *steps, size_t n)
 #define Q   "0x1000 0x8000000 0x20000000"
 #define W_DEF       "800000020000000:[80000000@0x0+0x40000000]"
 
-/* §1.3: default PHB life cycle, including removal of the default window. */
+/* Recorded: default PHB life cycle, including removal of the default window. */
 static const Step lifecycle[] = {
     /* 00 */ { "query", Q, 5, "00000000 00000001 80000000 00000107 00000000" },
     /* 01 */ { "query", Q, 6, "00000000 00000001 00000020 00000000 00000107 00000000" },
@@ -268,7 +268,7 @@ static const Step lifecycle[] = {
     /* 31 */ { "query", Q, 6, "00000000 00000001 00000020 00000000 00000107 00000000" },
 };
 
-/* §1.4: wrong nargs / nret for every call; only rets[0] is written. */
+/* Recorded: wrong nargs / nret for every call; only rets[0] is written. */
 static const Step wrong_cells[] = {
     /* 00 */ { "query", "0x1000 0x8000000", 5, "fffffffd deadbeef deadbeef deadbeef deadbeef" },
     /* 01 */ { "query", Q " 0x0", 5, "fffffffd deadbeef deadbeef deadbeef deadbeef" },
@@ -310,7 +310,7 @@ static void test_wrong_cells(void)
     qtest_quit(s);
 }
 
-/* ---- create matrix (§1.1) and the truncation case ---------------------- */
+/* ---- create matrix and the truncation case ----------------------------- */
 
 static void test_create_matrix(void)
 {
@@ -352,7 +352,7 @@ static void test_create_matrix(void)
         } else {
             assert_windows(s, 0, W_DEF);
             assert_table_disabled(s, 0x80000001);
-            /* §1.1: nothing to remove after a failed create. */
+            /* Nothing to remove after a failed create. */
             g_assert_cmphex(remove_window(s, 0x80000001), ==,
                             STATUS_PARAM_ERROR);
         }
@@ -477,7 +477,7 @@ static void test_bad_buid(void)
     qtest_quit(s);
 }
 
-/* ---- PHB variants (§1.2) ----------------------------------------------- */
+/* ---- PHB variants -------------------------------------------------------- */
 
 static void test_ddw_off(void)
 {

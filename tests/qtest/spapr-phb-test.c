@@ -184,7 +184,7 @@ static void test_placement(void)
     qtest_quit(s);
 }
 
-/* A DDW shows in the layout of §4: tce-iommu under its root. */
+/* A DDW in the docs/user/ddw.md layout: tce-iommu under its root. */
 static void test_mtree_after_create(void)
 {
     QTestState *s = qtest_init("-M pseries -nodefaults");

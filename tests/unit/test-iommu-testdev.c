@@ -23,12 +23,12 @@
 #define RAM_SIZE        0x10000
 #define BAR_ADDR        0x80000000ULL
 
-typedef struct TestItdHost {
+OBJECT_DECLARE_SIMPLE_TYPE(TestItdHost, TEST_ITD_HOST)
+
+struct TestItdHost {
     DeviceState parent_obj;
     MemoryRegion memspace;
-} TestItdHost;
-
-#define TEST_ITD_HOST(obj) OBJECT_CHECK(TestItdHost, (obj), TYPE_TEST_ITD_HOST)
+};
 
 static void test_itd_host_init(Object *obj)
 {

@@ -23,13 +23,16 @@
 #define BAR1_SIZE       0x10
 #define BAR2_SIZE       0x100000
 
-typedef struct TestPciHost {
+OBJECT_DECLARE_SIMPLE_TYPE(TestPciHost, TEST_PCI_HOST)
+OBJECT_DECLARE_SIMPLE_TYPE(TestPciDev, TEST_PCI_DEV)
+
+struct TestPciHost {
     DeviceState parent_obj;
     MemoryRegion memspace;
     MemoryRegion iospace;
-} TestPciHost;
+};
 
-typedef struct TestPciDev {
+struct TestPciDev {
     PCIDevice parent_obj;
     bool fail;
     MemoryRegion bar0;
@@ -39,10 +42,7 @@ typedef struct TestPciDev {
     uint32_t cfg_write_addr;
     uint32_t cfg_write_val;
     unsigned resets;
-} TestPciDev;
-
-#define TEST_PCI_HOST(obj) OBJECT_CHECK(TestPciHost, (obj), TYPE_TEST_PCI_HOST)
-#define TEST_PCI_DEV(obj) OBJECT_CHECK(TestPciDev, (obj), TYPE_TEST_PCI_DEV)
+};
 
 /* ---- test-pci-host ---- */
 
@@ -123,7 +123,6 @@ static void test_dev_finalize(Object *obj)
 
 static const Property test_dev_props[] = {
     DEFINE_PROP_BOOL("fail", TestPciDev, fail, false),
-    DEFINE_PROP_END_OF_LIST(),
 };
 
 static void test_dev_class_init(ObjectClass *oc, const void *data)

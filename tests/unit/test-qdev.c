@@ -5,6 +5,9 @@
 #include "hw/boards.h"
 #include "hw/qdev-properties.h"
 #include "hw/sysbus.h"
+#include <json-glib/json-glib.h>
+#include "monitor/monitor.h"
+#include "monitor/qmp.h"
 
 /*
  * Test types:
@@ -26,19 +29,23 @@
 #define TYPE_TEST_NOUSER_DEV "test-nouser-dev"
 #define TYPE_TEST_NOHOTPLUG_DEV "test-nohotplug-dev"
 
-typedef struct TestMachine {
+OBJECT_DECLARE_SIMPLE_TYPE(TestMachine, TEST_MACHINE)
+OBJECT_DECLARE_SIMPLE_TYPE(TestHost, TEST_HOST)
+OBJECT_DECLARE_SIMPLE_TYPE(TestDev, TEST_DEV)
+
+struct TestMachine {
     MachineState parent_obj;
     bool board_flag;
-} TestMachine;
+};
 
-typedef struct TestHost {
+struct TestHost {
     SysBusDevice parent_obj;
     char *busname;
     bool hotplug;
     BusState *bus;
-} TestHost;
+};
 
-typedef struct TestDev {
+struct TestDev {
     DeviceState parent_obj;
     bool flag;
     uint8_t u8;
@@ -48,13 +55,10 @@ typedef struct TestDev {
     int32_t i32;
     uint64_t sz;
     char *label;
-    struct TestDev *peer;
+    TestDev *peer;
     bool fail;
     uint32_t extra;
-} TestDev;
-
-#define TEST_HOST(obj) OBJECT_CHECK(TestHost, (obj), TYPE_TEST_HOST)
-#define TEST_DEV(obj) OBJECT_CHECK(TestDev, (obj), TYPE_TEST_DEV)
+};
 
 /* What the handlers and devices did, e.g. "pre_plug:d0 realize:d0 plug:d0". */
 static GString *log_buf;
@@ -109,12 +113,10 @@ static const Property test_dev_props[] = {
     DEFINE_PROP_STRING("label", TestDev, label),
     DEFINE_PROP_LINK("peer", TestDev, peer, TYPE_TEST_DEV, TestDev),
     DEFINE_PROP_BOOL("fail", TestDev, fail, false),
-    DEFINE_PROP_END_OF_LIST(),
 };
 
 static const Property test_subdev_props[] = {
     DEFINE_PROP_UINT32("extra", TestDev, extra, 9),
-    DEFINE_PROP_END_OF_LIST(),
 };
 
 static void test_dev_class_init(ObjectClass *oc, const void *data)
@@ -123,7 +125,7 @@ static void test_dev_class_init(ObjectClass *oc, const void *data)
 
     dc->realize = test_dev_realize;
     dc->unrealize = test_dev_unrealize;
-    dc->reset = test_dev_reset;
+    device_class_set_legacy_reset(dc, test_dev_reset);
     dc->bus_type = TYPE_TEST_BUS;
     dc->desc = "Test device";
     device_class_set_props(dc, test_dev_props);
@@ -196,7 +198,6 @@ static void host_unplug(HotplugHandler *h, DeviceState *dev, Error **errp)
 static const Property test_host_props[] = {
     DEFINE_PROP_STRING_DEFAULT("busname", TestHost, busname, "tbus.0"),
     DEFINE_PROP_BOOL("hotplug", TestHost, hotplug, true),
-    DEFINE_PROP_END_OF_LIST(),
 };
 
 static void test_host_class_init(ObjectClass *oc, const void *data)
@@ -205,7 +206,7 @@ static void test_host_class_init(ObjectClass *oc, const void *data)
     HotplugHandlerClass *hc = HOTPLUG_HANDLER_CLASS(oc);
 
     dc->realize = host_realize;
-    dc->reset = host_reset;
+    device_class_set_legacy_reset(dc, host_reset);
     dc->user_creatable = true;
     dc->hotpluggable = true;
     device_class_set_props(dc, test_host_props);
@@ -224,7 +225,6 @@ static void test_host_sync_class_init(ObjectClass *oc, const void *data)
 
 static const Property test_machine_props[] = {
     DEFINE_PROP_BOOL("board-flag", TestMachine, board_flag, false),
-    DEFINE_PROP_END_OF_LIST(),
 };
 
 static void test_machine_init(MachineState *ms)
@@ -257,7 +257,7 @@ static void test_machine_class_init(ObjectClass *oc, const void *data)
     mc->desc = "Test board";
     mc->is_default = false;
     mc->default_ram_size = 256ULL << 20;
-    mc->props = test_machine_props;
+    machine_class_set_props(mc, test_machine_props);
     mc->init = test_machine_init;
 }
 
@@ -380,6 +380,37 @@ static char *parse_error(const char *name, const char *value)
 }
 
 /* ---- properties ---- */
+
+/*
+ * device_class_set_props() takes the count from the array (no end marker):
+ * each class's own entries, the last one included, become properties.
+ */
+static void test_props_count(void)
+{
+    ObjectClass *dev_oc = object_class_by_name(TYPE_TEST_DEV);
+    ObjectClass *sub_oc = object_class_by_name(TYPE_TEST_SUBDEV);
+    ObjectClass *nouser_oc = object_class_by_name(TYPE_TEST_NOUSER_DEV);
+    const Property *props;
+    size_t n;
+
+    props = device_class_own_props(dev_oc, &n);
+    g_assert(props == test_dev_props);
+    g_assert_cmpuint(n, ==, 10);
+    g_assert_cmpuint(DEVICE_CLASS(dev_oc)->props_count, ==, 10);
+    props = device_class_own_props(sub_oc, &n);
+    g_assert(props == test_subdev_props);
+    g_assert_cmpuint(n, ==, 1);
+    /* a subclass that sets none only inherits its parent's */
+    g_assert_null(device_class_own_props(nouser_oc, &n));
+    g_assert_cmpuint(n, ==, 0);
+    {
+        DeviceState *dev = qdev_new(TYPE_TEST_SUBDEV);
+
+        assert_prop(dev, "fail", "false");      /* last of test-dev */
+        assert_prop(dev, "extra", "9 (0x9)");   /* only one of test-subdev */
+        object_unref(dev);
+    }
+}
 
 static void test_props_defaults_print(void)
 {
@@ -1046,6 +1077,59 @@ static void test_hotplug_machine_handler(void)
     teardown();
 }
 
+/* ---- QMP device_add / device_del ---- */
+
+/* Run QMP @cmd with @args (JSON text); return the reply as JSON, "{}" if empty. */
+static char *qmp_call(const char *cmd, const char *args)
+{
+    g_autoptr(JsonNode) node = json_from_string(args, NULL);
+    JsonNode *ret = NULL;
+    char *json;
+
+    g_assert_nonnull(node);
+    g_assert_true(qmp_command_call(cmd, json_node_get_object(node), &ret,
+                                   &error_abort));
+    if (!ret) {
+        return g_strdup("{}");
+    }
+    json = qmp_to_json(ret);
+    json_node_unref(ret);
+    return json;
+}
+
+/*
+ * Cycles of device_add / device_del through QMP.  Each reply is "{}"; the
+ * sanitizer build (LSan, GLib without its slice allocator) fails this test
+ * if a reply object is leaked, as every successful call used to.
+ */
+static void test_qmp_device_add_del(void)
+{
+    setup(TYPE_TEST_HOST_SYNC, NULL);
+    monitor_qdev_cmds_init();
+    qdev_hotplug = true;
+    for (int i = 0; i < 3; i++) {
+        g_autofree char *add = NULL;
+        g_autofree char *del = NULL;
+
+        add = qmp_call("device_add", "{\"driver\": \"test-dev\", "
+                       "\"id\": \"q0\", \"u32\": 7}");
+        g_assert_cmpstr(add, ==, "{}");
+        g_assert_nonnull(qdev_find_by_id("q0"));
+        assert_prop(qdev_find_by_id("q0"), "u32", "7 (0x7)");
+        del = qmp_call("device_del", "{\"id\": \"q0\"}");
+        g_assert_cmpstr(del, ==, "{}");
+        g_assert_null(qdev_find_by_id("q0"));
+    }
+    g_assert_cmpstr(log_take(), ==,
+                    "pre_plug:q0 realize:q0 reset:q0 plug:q0 "
+                    "unplug:q0 unrealize:q0 "
+                    "pre_plug:q0 realize:q0 reset:q0 plug:q0 "
+                    "unplug:q0 unrealize:q0 "
+                    "pre_plug:q0 realize:q0 reset:q0 plug:q0 "
+                    "unplug:q0 unrealize:q0");
+    teardown();
+}
+
 /* ---- reset ---- */
 
 static void test_cold_reset_order(void)
@@ -1180,6 +1264,7 @@ static void test_machine(void)
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/qdev/props/count", test_props_count);
     g_test_add_func("/qdev/props/defaults-print", test_props_defaults_print);
     g_test_add_func("/qdev/props/parse-ok", test_props_parse_ok);
     g_test_add_func("/qdev/props/parse-errors", test_props_parse_errors);
@@ -1207,6 +1292,7 @@ int main(int argc, char **argv)
                     test_unplug_host_with_children);
     g_test_add_func("/qdev/hotplug/machine-handler",
                     test_hotplug_machine_handler);
+    g_test_add_func("/qdev/qmp/device-add-del", test_qmp_device_add_del);
     g_test_add_func("/qdev/reset/order", test_cold_reset_order);
     g_test_add_func("/qdev/print/qtree", test_qtree);
     g_test_add_func("/qdev/print/qom-tree", test_qom_tree);

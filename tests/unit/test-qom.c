@@ -16,40 +16,36 @@
 #define TYPE_TEST_CAT "test-cat"
 #define TYPE_TEST_PETTABLE "test-pettable"
 
-typedef struct TestAnimal {
+OBJECT_DECLARE_TYPE(TestAnimal, TestAnimalClass, TEST_ANIMAL)
+OBJECT_DECLARE_SIMPLE_TYPE(TestDog, TEST_DOG)
+
+struct TestAnimal {
     Object parent_obj;
     int legs;
     char *name;
-} TestAnimal;
+};
 
-typedef struct TestAnimalClass {
+struct TestAnimalClass {
     ObjectClass parent_class;
     const char *(*sound)(TestAnimal *a);
-} TestAnimalClass;
+};
 
-typedef struct TestDog {
+struct TestDog {
     TestAnimal parent_obj;
     bool good;
-} TestDog;
+};
 
+/* An interface: the instance type is opaque, only the class is declared. */
 typedef struct TestPettable TestPettable;
-typedef struct TestPettableClass {
+typedef struct TestPettableClass TestPettableClass;
+struct TestPettableClass {
     InterfaceClass parent;
     int (*pet)(TestPettable *p);
-} TestPettableClass;
+};
 
-#define TEST_ANIMAL(obj) OBJECT_CHECK(TestAnimal, (obj), TYPE_TEST_ANIMAL)
-#define TEST_ANIMAL_CLASS(oc) \
-    OBJECT_CLASS_CHECK(TestAnimalClass, (oc), TYPE_TEST_ANIMAL)
-#define TEST_ANIMAL_GET_CLASS(obj) \
-    OBJECT_GET_CLASS(TestAnimalClass, (obj), TYPE_TEST_ANIMAL)
-#define TEST_DOG(obj) OBJECT_CHECK(TestDog, (obj), TYPE_TEST_DOG)
 #define TEST_PETTABLE(obj) \
     INTERFACE_CHECK(TestPettable, (obj), TYPE_TEST_PETTABLE)
-#define TEST_PETTABLE_CLASS(oc) \
-    OBJECT_CLASS_CHECK(TestPettableClass, (oc), TYPE_TEST_PETTABLE)
-#define TEST_PETTABLE_GET_CLASS(obj) \
-    OBJECT_GET_CLASS(TestPettableClass, (obj), TYPE_TEST_PETTABLE)
+DECLARE_CLASS_CHECKERS(TestPettableClass, TEST_PETTABLE, TYPE_TEST_PETTABLE)
 
 /* Records init/finalize calls in order, e.g. "i:animal i:dog f:dog f:animal". */
 static GString *events;
@@ -296,6 +292,28 @@ static void test_interface_cast(void)
     object_unref(puppy);
     object_unref(cat);
     object_unref(box);
+}
+
+/* What OBJECT_DECLARE_TYPE / OBJECT_DECLARE_SIMPLE_TYPE provide. */
+static void test_declare_type(void)
+{
+    events = g_string_new(NULL);
+    {
+        g_autoptr(TestDog) dog = TEST_DOG(object_new(TYPE_TEST_PUPPY));
+        const Object *cobj = OBJECT(dog);
+
+        /* the casts take const pointers and return the same object */
+        g_assert(TEST_ANIMAL(cobj) == &dog->parent_obj);
+        g_assert(TEST_ANIMAL_GET_CLASS(cobj) ==
+                 TEST_ANIMAL_CLASS(object_get_class(OBJECT(dog))));
+        g_assert_cmpstr(TEST_ANIMAL_GET_CLASS(dog)->sound(TEST_ANIMAL(dog)),
+                        ==, "woof");
+        g_string_truncate(events, 0);
+    }
+    /* g_autoptr dropped the only reference */
+    g_assert_cmpstr(events->str, ==, "f:puppy f:dog f:animal");
+    g_string_free(events, true);
+    events = NULL;
 }
 
 static void test_checked_cast_aborts(void)
@@ -712,6 +730,7 @@ int main(int argc, char **argv)
     g_test_add_func("/qom/object/abstract-aborts", test_abstract_new_aborts);
     g_test_add_func("/qom/cast/dynamic", test_dynamic_cast);
     g_test_add_func("/qom/cast/interface", test_interface_cast);
+    g_test_add_func("/qom/cast/declare-type", test_declare_type);
     g_test_add_func("/qom/cast/checked-aborts", test_checked_cast_aborts);
     g_test_add_func("/qom/cast/checked-class-aborts",
                     test_checked_class_cast_aborts);

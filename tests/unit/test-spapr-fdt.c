@@ -10,7 +10,7 @@
 
 #define TEST_FDT_SIZE (64 * 1024)
 
-/* A PHB as realize places it (qemu-behaviour.md §5.1, §5.2), by hand. */
+/* A PHB as realize places it (docs/user/ddw.md, "Placement"), by hand. */
 static void phb_fill(SpaprPhbState *phb, uint32_t index)
 {
     memset(phb, 0, sizeof(*phb));
@@ -341,12 +341,13 @@ static void test_phb_children(void)
     g_assert_cmpint(len, ==, 3);
     g_free(fdt);
 
-    qdev_unrealize(nic);
-    object_unref(nic);
-    qdev_unrealize(other);
-    object_unref(other);
-    qdev_unrealize(nic26);
-    object_unref(nic26);
+    /* The bus and its devices hold each other: break the pairs. */
+    for (DeviceState **d = (DeviceState *[]){ nic, other, nic26, NULL }; *d;
+         d++) {
+        qdev_unrealize(*d);
+        qdev_set_parent_bus(*d, NULL);
+        object_unref(*d);
+    }
     object_unref(phb.bus);
     memory_region_finalize(&io);
     memory_region_finalize(&mem);

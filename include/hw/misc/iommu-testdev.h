@@ -60,7 +60,9 @@
 #define IOMMU_TESTDEV_STATUS_BAD_COMMAND    6   /* unknown command */
 #define IOMMU_TESTDEV_STATUS_DEVICE_ERROR   7   /* MEMTX_ERROR */
 
-typedef struct IommuTestDevState {
+OBJECT_DECLARE_SIMPLE_TYPE(IommuTestDevState, IOMMU_TESTDEV)
+
+struct IommuTestDevState {
     PCIDevice parent_obj;
 
     MemoryRegion bar;           /* container: regs + buf */
@@ -74,9 +76,6 @@ typedef struct IommuTestDevState {
     uint32_t dma_result;        /* MemTxResult */
     bool dma_running;           /* a DMA is in progress (re-entry guard) */
     uint8_t buf[IOMMU_TESTDEV_BUF_SIZE];
-} IommuTestDevState;
-
-#define IOMMU_TESTDEV(obj) \
-    OBJECT_CHECK(IommuTestDevState, (obj), TYPE_IOMMU_TESTDEV)
+};
 
 #endif /* HW_MISC_IOMMU_TESTDEV_H */

@@ -3,8 +3,8 @@
  * The sPAPR PCI host bridge (PHB): one PCI root bus, its MMIO/IO windows in
  * system memory, and its DMA address space "pci@<buid>.iommu-root" that
  * holds the TCE tables of its DMA windows (default window + DDW) and the
- * MSI window.  Facts: shared/spec/qemu-behaviour.md §5,
- * shared/spec/qemu72-observed.md.
+ * MSI window.  Placement, DMA address space and reset: docs/user/ddw.md;
+ * the device-tree node: docs/user/device-tree.md.
  *
  * Every device on the PHB shares one DMA address space (the whole PHB is one
  * PE): hence one VFIO container per PHB later.
@@ -22,13 +22,12 @@ typedef struct PCIBus PCIBus;
 typedef struct PCIDevice PCIDevice;
 
 #define TYPE_SPAPR_PCI_HOST_BRIDGE "spapr-pci-host-bridge"
-#define SPAPR_PCI_HOST_BRIDGE(obj) \
-    OBJECT_CHECK(SpaprPhbState, (obj), TYPE_SPAPR_PCI_HOST_BRIDGE)
+OBJECT_DECLARE_SIMPLE_TYPE(SpaprPhbState, SPAPR_PCI_HOST_BRIDGE)
 
 #define SPAPR_PCI_DMA_MAX_WINDOWS       2
 #define SPAPR_PCI_MAX_INDEX             30      /* 31 PHBs: index 0..30 */
 
-/* Placement (qemu-behaviour.md §5.2). */
+/* Placement (docs/user/ddw.md, "Placement"). */
 #define SPAPR_PCI_BASE_BUID             0x800000020000000ULL
 #define SPAPR_PCI_BASE                  (1ULL << 45)    /* 32 TiB */
 #define SPAPR_PCI_LIMIT                 (1ULL << 46)
@@ -43,7 +42,7 @@ typedef struct PCIDevice PCIDevice;
 #define SPAPR_PCI_PGSZ_DEFAULT          0x1211000ULL    /* 4K, 64K, 2M, 16M */
 #define SPAPR_PCI_MSI_WINDOW            0x40000000000ULL /* 4 TiB */
 
-typedef struct SpaprPhbState {
+struct SpaprPhbState {
     SysBusDevice parent_obj;
 
     /* Properties (QEMU 7.2 names and defaults). */
@@ -60,7 +59,7 @@ typedef struct SpaprPhbState {
     int32_t numa_node;          /* "numa_node" (-1: none) */
     bool pcie_ecs;              /* "pcie-extended-configuration-space" */
 
-    /* Derived at realize from index (§5.2). */
+    /* Derived at realize from index. */
     uint64_t buid;
     char *dtbusname;            /* "pci@800000020000000" */
     uint32_t dma_liobn[SPAPR_PCI_DMA_MAX_WINDOWS];
@@ -84,7 +83,7 @@ typedef struct SpaprPhbState {
 
     /* The machine whose registry (spapr->phbs) holds us while realized. */
     SpaprMachineState *spapr;
-} SpaprPhbState;
+};
 
 /* The PHB whose BUID is @buid, or NULL (also when @spapr is NULL). */
 SpaprPhbState *spapr_pci_find_phb(SpaprMachineState *spapr, uint64_t buid);
@@ -111,7 +110,7 @@ SpaprPhbState *spapr_phb_create_default(SpaprMachineState *spapr,
                                         Error **errp);
 
 /*
- * DMA reset (§5.4): disable every window, enable dma_liobn[0] at
+ * DMA reset (docs/user/ddw.md): disable every window, enable dma_liobn[0] at
  * dma_win_addr with dma_win_size >> 12 entries of 4 KiB, set def_win.
  * Used by PHB reset, ibm,reset-pe-dma-window and the remove-window rule.
  */

@@ -42,9 +42,8 @@
 #define TYPE_PCI_BUS "PCI"
 #define TYPE_PCI_DEVICE "pci-device"
 
-typedef struct PCIBus PCIBus;
-typedef struct PCIDevice PCIDevice;
-typedef struct PCIDeviceClass PCIDeviceClass;
+OBJECT_DECLARE_SIMPLE_TYPE(PCIBus, PCI_BUS)
+OBJECT_DECLARE_TYPE(PCIDevice, PCIDeviceClass, PCI_DEVICE)
 
 typedef uint64_t pcibus_t;
 
@@ -81,8 +80,6 @@ struct PCIBus {
     PCIIOMMUFunc *iommu_fn;             /* NULL: address_space_memory */
     void *iommu_opaque;
 };
-
-#define PCI_BUS(obj) OBJECT_CHECK(PCIBus, (obj), TYPE_PCI_BUS)
 
 /*
  * pci_root_bus_new: create the root bus of a host bridge, a child of
@@ -184,12 +181,6 @@ struct PCIDeviceClass {
     uint16_t subsystem_vendor_id;   /* 0: none */
     uint16_t subsystem_id;
 };
-
-#define PCI_DEVICE(obj) OBJECT_CHECK(PCIDevice, (obj), TYPE_PCI_DEVICE)
-#define PCI_DEVICE_CLASS(oc) \
-    OBJECT_CLASS_CHECK(PCIDeviceClass, (oc), TYPE_PCI_DEVICE)
-#define PCI_DEVICE_GET_CLASS(obj) \
-    OBJECT_GET_CLASS(PCIDeviceClass, (obj), TYPE_PCI_DEVICE)
 
 /* The bus @dev sits on (NULL before realize). */
 PCIBus *pci_get_bus(const PCIDevice *dev);

@@ -19,7 +19,7 @@ typedef uint64_t target_ulong;
 
 #define TYPE_SPAPR_MACHINE "pseries-machine"
 
-typedef struct SpaprMachineState SpaprMachineState;
+OBJECT_DECLARE_SIMPLE_TYPE(SpaprMachineState, SPAPR_MACHINE)
 typedef struct SpaprTceTable SpaprTceTable;
 
 /* Hypercall return codes (PAPR; the values the guest sees in r3). */
@@ -103,7 +103,7 @@ struct SpaprMachineState {
     } rtas_table[RTAS_TOKEN_MAX - RTAS_TOKEN_BASE];
     /* RTAS name -> token, for the qtest "rtas NAME" verb. */
     GHashTable *rtas_by_name;
-    /* LIOBN -> SpaprTceTable*, owned by the machine (DESIGN.md). */
+    /* LIOBN -> SpaprTceTable*, owned by the machine. */
     GHashTable *tce_tables;
     /*
      * BUID (uint64_t *) -> SpaprPhbState*: the realized PCI host bridges,
@@ -128,9 +128,6 @@ struct SpaprMachineState {
     /* -M pseries,dumpdtb=FILE: write the device tree at the first reset, exit. */
     char *dumpdtb;
 };
-
-#define SPAPR_MACHINE(obj) \
-    OBJECT_CHECK(SpaprMachineState, (obj), TYPE_SPAPR_MACHINE)
 
 /* The machine, or NULL before it is created (qtest verbs check it). */
 SpaprMachineState *spapr_machine(void);
@@ -232,7 +229,7 @@ void spapr_fdt_monitor_init(void);
 /*
  * Add the node pci@<buid> of @phb (and one node per PCI function on its
  * root bus) under node @parent_off, with the cell layouts of
- * qemu72-observed.md §2.  Returns the new node's offset or a negative
+ * docs/user/device-tree.md.  Returns the new node's offset or a negative
  * libfdt error, in which case the tree is left as it was.  Reads only the
  * PHB's properties and placement fields (not its windows' state).
  * spapr_phb_dt_populate() (include/hw/pci-host/spapr.h) is the Error

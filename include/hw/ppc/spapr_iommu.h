@@ -33,8 +33,7 @@
 #include "hw/ppc/spapr_tce_storage.h"
 
 #define TYPE_SPAPR_TCE_TABLE "spapr-tce-table"
-#define SPAPR_TCE_TABLE(obj) \
-    OBJECT_CHECK(SpaprTceTable, (obj), TYPE_SPAPR_TCE_TABLE)
+OBJECT_DECLARE_SIMPLE_TYPE(SpaprTceTable, SPAPR_TCE_TABLE)
 
 #define SPAPR_TCE_PAGE_SHIFT    12
 #define SPAPR_TCE_PAGE_SIZE     (1ULL << SPAPR_TCE_PAGE_SHIFT)
