@@ -16,9 +16,7 @@ pattern='DESIGN\.md|STYLE\.md|kernel-interfaces|qemu-behaviour|qemu72-observed|v
 # must still cite (so the list cannot go stale); delete a name once its fix
 # is merged.
 pending="
-hw/ppc/spapr_iommu.c
 include/hw/ppc/spapr_tce_storage.h
-docs/user/tce-hypercalls.md
 docs/benchmarks.md
 "
 

@@ -163,6 +163,8 @@ static const Property spapr_machine_props[] = {
                                "default"),
     DEFINE_PROP_UINT32("vsmt", SpaprMachineState, vsmt, 0),
     DEFINE_PROP_STRING("dumpdtb", SpaprMachineState, dumpdtb),
+    DEFINE_PROP_SIZE("tce-storage-limit", SpaprMachineState, tce_budget.limit,
+                     SPAPR_TCE_STORAGE_LIMIT_DEFAULT),
 };
 
 static void spapr_machine_class_init(ObjectClass *oc, const void *data)

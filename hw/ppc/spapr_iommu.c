@@ -16,9 +16,168 @@
 
 #define TCE_PERM(tce)   ((IOMMUAccessFlags)((tce) & SPAPR_TCE_PERM_MASK))
 
+/* The storage limit the machine's tables share. */
+static SpaprTceBudget *spapr_tce_budget(SpaprTceTable *tcet)
+{
+    return tcet->spapr ? &tcet->spapr->tce_budget : NULL;
+}
+
 static uint64_t tce_page_mask(const SpaprTceTable *tcet)
 {
     return (1ULL << tcet->page_shift) - 1;
+}
+
+/* ---- Events as aligned power-of-two blocks ------------------------- */
+
+/*
+ * How a call keeps the guest view and every consumer in sync (the contract
+ * is in include/hw/ppc/spapr_iommu.h and docs/user/tce-hypercalls.md):
+ *
+ *   - entries are applied in index order; an entry that a consumer fails to
+ *     map is cleared in the table and in every consumer, the call stops
+ *     there (later entries untouched) and returns H_HARDWARE, as Linux's
+ *     in-kernel handler does (docs/specs/linux-interfaces.md §2.3);
+ *   - a consumer that fails where it is told to forget a mapping (an UNMAP,
+ *     or the end of a batch, where a consumer may flush merged runs) can no
+ *     longer be trusted: after the call it is resynchronised, i.e. told to
+ *     unmap the whole window and given a replay of the table.  A failed
+ *     resynchronisation is reported (error_report, trace, and the table's
+ *     resync-failures counter) and the call still returns H_HARDWARE.
+ */
+typedef enum TcePhase {
+    TCE_PHASE_MAP,      /* a failure clears the entry being mapped */
+    TCE_PHASE_FORGET,   /* a failure makes the consumer resynchronise */
+} TcePhase;
+
+typedef struct TceCall {
+    SpaprTceTable *tcet;
+    bool notify;            /* consumers are registered */
+    bool batch;             /* a batch is open on the region */
+    TcePhase phase;
+    int err;                /* first consumer error of the call */
+    GPtrArray *resync;      /* consumers to resynchronise after the call */
+} TceCall;
+
+typedef int (*TceEventFn)(SpaprTceTable *tcet, const IOMMUTLBEvent *ev,
+                          void *opaque);
+
+static void spapr_tce_call_failed(IOMMUNotifier *n, int err, void *opaque)
+{
+    TceCall *c = opaque;
+
+    if (!c->err) {
+        c->err = err;
+    }
+    if (c->phase == TCE_PHASE_FORGET) {
+        if (!c->resync) {
+            c->resync = g_ptr_array_new();
+        }
+        if (!g_ptr_array_find(c->resync, n, NULL)) {
+            g_ptr_array_add(c->resync, n);
+        }
+    }
+}
+
+/* Event sink: every consumer, failures recorded in the call. */
+static int spapr_tce_notify_all(SpaprTceTable *tcet, const IOMMUTLBEvent *ev,
+                                void *opaque)
+{
+    return memory_region_notify_iommu_report(&tcet->iommu, 0, ev,
+                                             spapr_tce_call_failed, opaque);
+}
+
+/* Event sink: one consumer (replay, resynchronisation). */
+static int spapr_tce_notify_one(SpaprTceTable *tcet, const IOMMUTLBEvent *ev,
+                                void *opaque)
+{
+    return memory_region_notify_iommu_one(opaque, ev);
+}
+
+/*
+ * Largest order k such that 2^k entries fit in @left and both @align_a and
+ * @align_b (page numbers) are multiples of 2^k.
+ */
+static unsigned tce_block_order(uint64_t align_a, uint64_t align_b,
+                                uint64_t left)
+{
+    uint64_t align = align_a | align_b;
+    unsigned order = 63 - __builtin_clzll(left);
+
+    if (align) {
+        order = MIN(order, (unsigned)__builtin_ctzll(align));
+    }
+    return order;
+}
+
+/* addr_mask of a block of 2^@order entries (2^64 - 1 for all of it). */
+static uint64_t tce_block_mask(const SpaprTceTable *tcet, unsigned order)
+{
+    unsigned shift = tcet->page_shift + order;
+
+    return shift >= 64 ? UINT64_MAX : (1ULL << shift) - 1;
+}
+
+/*
+ * MAP a run of valid entries as aligned power-of-two blocks: a run whose
+ * addresses advance with the index is cut into the largest blocks aligned
+ * both in IOVA and in guest physical address, so a direct map costs
+ * O(log) events; entries of a run of one repeated value each map the same
+ * page and are delivered one by one.  Stops at the first error of @fn.
+ */
+static int spapr_tce_map_run(SpaprTceTable *tcet, const SpaprTceRun *run,
+                             TceEventFn fn, void *opaque)
+{
+    uint64_t gpa_pfn = run->tce >> tcet->page_shift;
+    IOMMUTLBEvent ev = { .type = IOMMU_NOTIFIER_MAP };
+    uint64_t done = 0;
+
+    while (done < run->count) {
+        uint64_t index = run->index + done;
+        uint64_t pfn = run->advance ? gpa_pfn + done : gpa_pfn;
+        unsigned order = run->advance ?
+            tce_block_order(index, pfn, run->count - done) : 0;
+        int ret;
+
+        ev.entry = (IOMMUTLBEntry) {
+            .target_as = &address_space_memory,
+            .iova = index << tcet->page_shift,
+            .translated_addr = pfn << tcet->page_shift,
+            .addr_mask = tce_block_mask(tcet, order),
+            .perm = TCE_PERM(run->tce),
+        };
+        ret = fn(tcet, &ev, opaque);
+        if (ret) {
+            return ret;
+        }
+        done += 1ULL << order;
+    }
+    return 0;
+}
+
+/* UNMAP entries [index, index + count) as aligned power-of-two blocks. */
+static int spapr_tce_unmap_span(SpaprTceTable *tcet, uint64_t index,
+                                uint64_t count, TceEventFn fn, void *opaque)
+{
+    IOMMUTLBEvent ev = { .type = IOMMU_NOTIFIER_UNMAP };
+
+    while (count) {
+        unsigned order = tce_block_order(index, 0, count);
+        int ret;
+
+        ev.entry = (IOMMUTLBEntry) {
+            .target_as = &address_space_memory,
+            .iova = index << tcet->page_shift,
+            .addr_mask = tce_block_mask(tcet, order),
+            .perm = IOMMU_NONE,
+        };
+        ret = fn(tcet, &ev, opaque);
+        if (ret) {
+            return ret;
+        }
+        index += 1ULL << order;
+        count -= 1ULL << order;
+    }
+    return 0;
 }
 
 /* ---- IOMMU region ------------------------------------------------------ */
@@ -70,35 +229,29 @@ static IOMMUTLBEntry spapr_tce_translate(IOMMUMemoryRegion *iommu, hwaddr addr,
 typedef struct TceReplay {
     SpaprTceTable *tcet;
     IOMMUNotifier *n;
-    int err;
 } TceReplay;
 
-static int spapr_tce_replay_one(void *opaque, uint64_t index, uint64_t tce)
+static int spapr_tce_replay_run(void *opaque, const SpaprTceRun *run)
 {
     TceReplay *r = opaque;
-    IOMMUTLBEvent ev = {
-        .type = IOMMU_NOTIFIER_MAP,
-        .entry = spapr_tce_entry(r->tcet, index, tce, TCE_PERM(tce)),
-    };
-    int ret = memory_region_notify_iommu_one(r->n, &ev);
 
-    if (ret < 0) {
-        r->err = ret;
-        return ret;                 /* stops the walk */
-    }
-    return 0;
+    return spapr_tce_map_run(r->tcet, run, spapr_tce_notify_one, r->n);
 }
 
 /*
- * Replay visits the valid entries only: O(valid entries), whatever the
- * window size.  A window that was just created is empty, so its replay costs
- * nothing and needs no "skip replay" flag.  MAP events only.
+ * Replay visits the valid runs only: O(runs in use), whatever the window
+ * size, and a run whose addresses advance with the index goes out as
+ * aligned power-of-two blocks.  A window that was just created is empty,
+ * so its replay costs nothing and needs no "skip replay" flag.  MAP events
+ * only; the first notifier error stops the walk and is returned
+ * (memory_region_iommu_replay() brackets this in one batch for @n).
  */
 static int spapr_tce_replay(IOMMUMemoryRegion *iommu, IOMMUNotifier *n)
 {
     SpaprTceTable *tcet = container_of(iommu, SpaprTceTable, iommu);
     TceReplay r = { .tcet = tcet, .n = n };
     uint64_t first, last;
+    int ret;
 
     if (!spapr_tce_table_enabled(tcet)) {
         return 0;
@@ -110,18 +263,17 @@ static int spapr_tce_replay(IOMMUMemoryRegion *iommu, IOMMUNotifier *n)
     last = MIN(n->end >> tcet->page_shift, (uint64_t)tcet->nb_table - 1);
     trace_spapr_tce_replay(tcet->liobn,
                            spapr_tce_storage_count_valid(tcet->storage));
-    /* memory_region_iommu_replay() brackets this in one batch for @n;
-     * the first notifier error stops the walk (memory.h: replay contract). */
-    spapr_tce_storage_for_each_valid(tcet->storage, first, last,
-                                     spapr_tce_replay_one, &r);
-    if (r.err) {
-        trace_spapr_tce_replay_failed(tcet->liobn, r.err);
+    ret = spapr_tce_storage_for_each_run(tcet->storage, first, last,
+                                         SPAPR_TCE_WALK_VALID,
+                                         spapr_tce_replay_run, &r);
+    if (ret) {
+        trace_spapr_tce_replay_failed(tcet->liobn, ret);
     }
-    return r.err;
+    return ret;
 }
 
 /*
- * need_vfio follows notifier registration (DESIGN.md decision 4): the first
+ * need_vfio follows notifier registration, as in QEMU: the first
  * notifier sets it, removing the last clears it.  Device-IOTLB invalidation
  * is not something a TCE table can provide.
  */
@@ -265,6 +417,7 @@ bool spapr_tce_table_enable(SpaprTceTable *tcet, uint32_t page_shift,
                             uint64_t bus_offset, uint32_t nb_table,
                             Error **errp)
 {
+    MemoryRegion *iommu_mr = MEMORY_REGION_OF_IOMMU(&tcet->iommu);
     uint64_t size;
 
     if (spapr_tce_table_enabled(tcet)) {
@@ -288,27 +441,44 @@ bool spapr_tce_table_enable(SpaprTceTable *tcet, uint32_t page_shift,
         return false;
     }
 
-    tcet->storage = spapr_tce_storage_new_user(nb_table);
+    tcet->storage = spapr_tce_storage_new_user(nb_table, page_shift,
+                                               spapr_tce_budget(tcet));
     tcet->page_shift = page_shift;
     tcet->bus_offset = bus_offset;
     tcet->nb_table = nb_table;
     trace_spapr_tce_table_enable(tcet->liobn, bus_offset, page_shift, nb_table);
+    /*
+     * One transaction: listeners see one region_add.  The memory API makes
+     * a re-added IOMMU region look new even when the geometry is the same
+     * (include/exec/memory.h), so a disable + enable inside an outer
+     * transaction is still a region_del + region_add for consumers.
+     */
+    memory_region_transaction_begin();
     /* size + 1 may be 2^64 for a window covering everything: UINT64_MAX. */
-    memory_region_set_size(MEMORY_REGION_OF_IOMMU(&tcet->iommu),
-                           size == UINT64_MAX ? UINT64_MAX : size + 1);
-    memory_region_add_subregion(&tcet->root, bus_offset,
-                                MEMORY_REGION_OF_IOMMU(&tcet->iommu));
+    memory_region_set_size(iommu_mr, size == UINT64_MAX ? UINT64_MAX : size + 1);
+    memory_region_add_subregion(&tcet->root, bus_offset, iommu_mr);
+    memory_region_transaction_commit();
     return true;
 }
 
+/*
+ * Consumers learn that every mapping of the window is gone from the
+ * region_del of this transaction (a VFIO listener unmaps the whole section),
+ * not from per-entry UNMAP events: a kernel-owned table could only be read
+ * back by faulting in every page of it.
+ */
 void spapr_tce_table_disable(SpaprTceTable *tcet)
 {
+    MemoryRegion *iommu_mr = MEMORY_REGION_OF_IOMMU(&tcet->iommu);
+
     if (!spapr_tce_table_enabled(tcet)) {
         return;
     }
     trace_spapr_tce_table_disable(tcet->liobn);
-    memory_region_del_subregion(&tcet->root, MEMORY_REGION_OF_IOMMU(&tcet->iommu));
-    memory_region_set_size(MEMORY_REGION_OF_IOMMU(&tcet->iommu), 0);
+    memory_region_transaction_begin();
+    memory_region_del_subregion(&tcet->root, iommu_mr);
+    memory_region_set_size(iommu_mr, 0);
+    memory_region_transaction_commit();
     spapr_tce_storage_destroy(tcet->storage);
     tcet->storage = NULL;
     tcet->nb_table = 0;
@@ -316,13 +486,25 @@ void spapr_tce_table_disable(SpaprTceTable *tcet)
     tcet->bus_offset = 0;
 }
 
-void spapr_tce_table_set_storage(SpaprTceTable *tcet, SpaprTceStorage *storage)
+bool spapr_tce_table_set_storage(SpaprTceTable *tcet, SpaprTceStorage *storage,
+                                 Error **errp)
 {
+    int ret;
+
     assert(spapr_tce_table_enabled(tcet));
-    spapr_tce_storage_move(storage, tcet->storage);
+    ret = spapr_tce_storage_move(storage, tcet->storage);
+    if (ret < 0) {
+        error_setg_errno(errp, -ret, "TCE table 0x%x: cannot move %" PRIu64
+                         " valid entries to %s storage", tcet->liobn,
+                         spapr_tce_storage_count_valid(tcet->storage),
+                         spapr_tce_storage_kind(storage));
+        spapr_tce_storage_destroy(storage);
+        return false;
+    }
     trace_spapr_tce_set_storage(tcet->liobn, spapr_tce_storage_kind(storage));
     spapr_tce_storage_destroy(tcet->storage);
     tcet->storage = storage;
+    return true;
 }
 
 MemoryRegion *spapr_tce_get_iommu(SpaprTceTable *tcet)
@@ -332,100 +514,245 @@ MemoryRegion *spapr_tce_get_iommu(SpaprTceTable *tcet)
 
 /* ---- Updates and their notifications ---------------------------------- */
 
-/*
- * Store @tce at @index and tell the notifiers: UNMAP of the old translation
- * if it was valid, then MAP of the new one if it is valid.  Returns the
- * first notifier error (0 if none).
- */
-static int spapr_tce_update(SpaprTceTable *tcet, uint64_t index, uint64_t tce)
+/* Adjacent valid runs merged into spans, each unmapped once. */
+typedef struct TceSpan {
+    SpaprTceTable *tcet;
+    uint64_t index;
+    uint64_t count;
+    TceEventFn fn;
+    void *opaque;
+} TceSpan;
+
+static int spapr_tce_span_flush(TceSpan *s)
 {
-    uint64_t old = spapr_tce_storage_set(tcet->storage, index, tce);
+    int ret = 0;
+
+    if (s->count) {
+        ret = spapr_tce_unmap_span(s->tcet, s->index, s->count, s->fn,
+                                   s->opaque);
+        s->count = 0;
+    }
+    return ret;
+}
+
+static int spapr_tce_span_add(void *opaque, const SpaprTceRun *run)
+{
+    TceSpan *s = opaque;
+    int ret;
+
+    if (s->count && s->index + s->count == run->index) {
+        s->count += run->count;
+        return 0;
+    }
+    ret = spapr_tce_span_flush(s);
+    s->index = run->index;
+    s->count = run->count;
+    return ret;
+}
+
+/*
+ * UNMAP every valid entry of [first, first + n) to every consumer, merged
+ * into spans: O(runs in use), whatever @n.  Failures are recorded in @c
+ * (phase FORGET: the consumer will be resynchronised); all spans are sent.
+ */
+static void spapr_tce_unmap_valid(TceCall *c, uint64_t first, uint64_t n)
+{
+    TceSpan s = {
+        .tcet = c->tcet,
+        .fn = spapr_tce_notify_all,
+        .opaque = c,
+    };
+
+    c->phase = TCE_PHASE_FORGET;
+    spapr_tce_storage_for_each_run(c->tcet->storage, first, first + n - 1,
+                                   SPAPR_TCE_WALK_VALID, spapr_tce_span_add,
+                                   &s);
+    spapr_tce_span_flush(&s);
+}
+
+static IOMMUTLBEvent spapr_tce_event(SpaprTceTable *tcet, uint64_t index,
+                                     uint64_t tce, IOMMUNotifierFlag type)
+{
+    IOMMUTLBEvent ev = {
+        .type = type,
+        .entry = spapr_tce_entry(tcet, index, tce,
+                                 type == IOMMU_NOTIFIER_MAP ? TCE_PERM(tce)
+                                                            : IOMMU_NONE),
+    };
+
+    if (type == IOMMU_NOTIFIER_UNMAP) {
+        ev.entry.translated_addr = 0;
+    }
+    return ev;
+}
+
+/*
+ * Tell consumers that entry @index changed from @old to @tce.  Returns
+ * false, with the entry cleared in the table and in every consumer, when a
+ * consumer failed: the call stops there.
+ */
+static bool spapr_tce_notify_change(TceCall *c, uint64_t index, uint64_t old,
+                                    uint64_t tce)
+{
+    SpaprTceTable *tcet = c->tcet;
     IOMMUTLBEvent ev;
-    int err = 0;
+
+    if (TCE_PERM(old) != IOMMU_NONE) {
+        ev = spapr_tce_event(tcet, index, old, IOMMU_NOTIFIER_UNMAP);
+        c->phase = TCE_PHASE_FORGET;
+        if (spapr_tce_notify_all(tcet, &ev, c)) {
+            /* Nobody was told about @tce; the failing consumer resyncs. */
+            goto failed;
+        }
+    }
+    if (TCE_PERM(tce) != IOMMU_NONE) {
+        ev = spapr_tce_event(tcet, index, tce, IOMMU_NOTIFIER_MAP);
+        c->phase = TCE_PHASE_MAP;
+        if (spapr_tce_notify_all(tcet, &ev, c)) {
+            /* Clear it in every consumer, the failing one included. */
+            ev = spapr_tce_event(tcet, index, tce, IOMMU_NOTIFIER_UNMAP);
+            c->phase = TCE_PHASE_FORGET;
+            spapr_tce_notify_all(tcet, &ev, c);
+            goto failed;
+        }
+    }
+    return true;
+
+failed:
+    trace_spapr_tce_consumer_failed(tcet->liobn, index, c->err);
+    return false;
+}
+
+/*
+ * Store @tce at @index, then tell consumers.  Returns false when the call
+ * must stop at this entry: a consumer failed (the entry is now 0
+ * everywhere), or the host could not allocate (the entry kept its old
+ * value everywhere).
+ */
+static bool spapr_tce_update(TceCall *c, uint64_t index, uint64_t tce)
+{
+    SpaprTceStorage *storage = c->tcet->storage;
+    uint64_t old = spapr_tce_storage_get(storage, index);
     int ret;
 
     if (old == tce) {
-        return 0;
+        return true;
     }
-    if (TCE_PERM(old) != IOMMU_NONE) {
-        ev.type = IOMMU_NOTIFIER_UNMAP;
-        ev.entry = spapr_tce_entry(tcet, index, old, IOMMU_NONE);
-        err = memory_region_notify_iommu(&tcet->iommu, 0, ev);
+    ret = spapr_tce_storage_set(storage, index, tce);
+    if (ret < 0) {
+        trace_spapr_tce_no_memory(c->tcet->liobn, index, ret);
+        c->err = c->err ? c->err : ret;
+        return false;
     }
-    if (TCE_PERM(tce) != IOMMU_NONE) {
-        ev.type = IOMMU_NOTIFIER_MAP;
-        ev.entry = spapr_tce_entry(tcet, index, tce, TCE_PERM(tce));
-        ret = memory_region_notify_iommu(&tcet->iommu, 0, ev);
-        err = err ? err : ret;
+    if (!c->notify || spapr_tce_notify_change(c, index, old, tce)) {
+        return true;
     }
-    return err;
-}
-
-typedef struct TceClear {
-    SpaprTceTable *tcet;
-    GArray *indexes;
-} TceClear;
-
-static int spapr_tce_collect(void *opaque, uint64_t index, uint64_t tce)
-{
-    TceClear *c = opaque;
-
-    g_array_append_val(c->indexes, index);
-    return 0;
+    spapr_tce_storage_set(storage, index, 0);       /* never fails */
+    return false;
 }
 
 /*
- * Clear entries [first, first + n) that are not zero: O(entries in use).
- * Used by reset, by H_STUFF_TCE with a zero value, and to bring the guest
- * view and the consumers back in line after a consumer failed.
+ * Tell @n that the whole window is gone, then replay the table to it: how a
+ * consumer that failed to forget a mapping gets back in sync.
  */
-static int spapr_tce_clear_range(SpaprTceTable *tcet, uint64_t first,
-                                 uint64_t n)
+static void spapr_tce_resync(SpaprTceTable *tcet, IOMMUNotifier *n)
 {
-    TceClear c = {
-        .tcet = tcet,
-        .indexes = g_array_new(FALSE, FALSE, sizeof(uint64_t)),
-    };
-    int err = 0;
+    Error *err = NULL;
+    int ret;
 
-    spapr_tce_storage_for_each_nonzero(tcet->storage, first, first + n - 1,
-                           spapr_tce_collect, &c);
-    for (guint i = 0; i < c.indexes->len; i++) {
-        int ret = spapr_tce_update(tcet, g_array_index(c.indexes, uint64_t, i), 0);
-
-        err = err ? err : ret;
+    trace_spapr_tce_resync(tcet->liobn);
+    ret = spapr_tce_unmap_span(tcet, 0, tcet->nb_table, spapr_tce_notify_one,
+                               n);
+    if (ret) {
+        error_setg_errno(&err, -ret, "unmapping the window failed");
+    } else if (memory_region_iommu_replay(&tcet->iommu, n, &err)) {
+        return;
     }
-    g_array_free(c.indexes, TRUE);
-    return err;
+    tcet->resync_failures++;
+    trace_spapr_tce_resync_failed(tcet->liobn, ret);
+    error_prepend(&err, "spapr-tce-table 0x%x: a DMA consumer is out of sync "
+                  "with the table: ", tcet->liobn);
+    error_report_err(err);
+}
+
+static void spapr_tce_resync_all_cb(IOMMUNotifier *n, int err, void *opaque)
+{
+    spapr_tce_call_failed(n, err, opaque);
+}
+
+/*
+ * Start a call: the batch opens (when consumers exist and @batch).  A batch
+ * that a consumer cannot open is closed again and the call refused before
+ * any change (false, H_HARDWARE for the guest).
+ */
+static bool spapr_tce_call_begin(TceCall *c, SpaprTceTable *tcet, bool batch)
+{
+    *c = (TceCall) {
+        .tcet = tcet,
+        .notify = memory_region_iommu_has_notifiers(&tcet->iommu),
+    };
+    if (!c->notify || !batch) {
+        return true;
+    }
+    c->batch = true;
+    c->err = memory_region_iommu_batch_begin(&tcet->iommu);
+    if (c->err) {
+        trace_spapr_tce_batch_failed(tcet->liobn, c->err);
+    }
+    return c->err == 0;
+}
+
+/* End a call: close the batch, resynchronise, free; the H_* result. */
+static target_ulong spapr_tce_call_end(TceCall *c)
+{
+    SpaprTceTable *tcet = c->tcet;
+
+    if (c->batch) {
+        c->phase = TCE_PHASE_FORGET;
+        if (memory_region_iommu_batch_commit_report(&tcet->iommu,
+                                                    spapr_tce_resync_all_cb,
+                                                    c)) {
+            trace_spapr_tce_batch_failed(tcet->liobn, c->err);
+        }
+    }
+    if (c->resync) {
+        for (guint i = 0; i < c->resync->len; i++) {
+            spapr_tce_resync(tcet, g_ptr_array_index(c->resync, i));
+        }
+        g_ptr_array_free(c->resync, TRUE);
+    }
+    return c->err ? H_HARDWARE : H_SUCCESS;
+}
+
+/* Every consumer resynchronises at the end of @c. */
+static void spapr_tce_call_resync_all(TceCall *c)
+{
+    IOMMUNotifier *n;
+
+    c->phase = TCE_PHASE_FORGET;
+    IOMMU_NOTIFIER_FOREACH(n, &c->tcet->iommu) {
+        spapr_tce_call_failed(n, c->err ? c->err : -EIO, c);
+    }
 }
 
 void spapr_tce_table_clear(SpaprTceTable *tcet)
 {
+    TceCall c;
+
     if (!spapr_tce_table_enabled(tcet)) {
         return;
     }
     trace_spapr_tce_table_clear(tcet->liobn,
                                 spapr_tce_storage_count_valid(tcet->storage));
-    memory_region_iommu_batch_begin(&tcet->iommu);
-    spapr_tce_clear_range(tcet, 0, tcet->nb_table);
-    memory_region_iommu_batch_commit(&tcet->iommu);
-}
-
-/*
- * A notifier (a host IOMMU consumer) failed to apply part of a call: clear
- * the whole range of the call in the guest view and in every consumer, so
- * that both agree that it maps nothing, and report H_HARDWARE.  The guest
- * must redo the call (as after a partial failure in the kernel's fast path).
- */
-static target_ulong spapr_tce_consumer_failed(SpaprTceTable *tcet,
-                                              uint64_t index, uint64_t n,
-                                              int err)
-{
-    trace_spapr_tce_consumer_failed(tcet->liobn, index, n, err);
-    memory_region_iommu_batch_begin(&tcet->iommu);
-    spapr_tce_clear_range(tcet, index, n);
-    memory_region_iommu_batch_commit(&tcet->iommu);
-    return H_HARDWARE;
+    /* A reset cannot be refused: a consumer whose batch fails resyncs. */
+    if (!spapr_tce_call_begin(&c, tcet, true)) {
+        spapr_tce_call_resync_all(&c);
+    }
+    if (c.notify) {
+        spapr_tce_unmap_valid(&c, 0, tcet->nb_table);
+    }
+    spapr_tce_storage_clear_all(tcet->storage);
+    spapr_tce_call_end(&c);
 }
 
 /* ---- Hypercalls: validate everything, then commit ---------------------- */
@@ -465,10 +792,11 @@ static target_ulong spapr_tce_check_ioba(SpaprMachineState *spapr,
 
 /*
  * A TCE that grants access must point at a page of guest RAM.  QEMU does not
- * check this; Linux's fast path refuses such a TCE (kernel-interfaces.md
- * §3.5).  Here the guest gets H_PARAMETER, so that no consumer is ever asked
- * to map memory the guest does not own.  A TCE without permission bits
- * clears the entry and is always accepted, whatever its address bits.
+ * check this; Linux's in-kernel handler refuses such a TCE
+ * (docs/specs/linux-interfaces.md §2.2).  Here the guest gets H_PARAMETER, so
+ * that no consumer is ever asked to map memory the guest does not own.  A
+ * TCE without permission bits maps nothing and is always accepted, whatever
+ * its address bits.
  */
 static target_ulong spapr_tce_check_tce(SpaprTceTable *tcet, uint64_t tce)
 {
@@ -484,6 +812,21 @@ static target_ulong spapr_tce_check_tce(SpaprTceTable *tcet, uint64_t tce)
     return H_SUCCESS;
 }
 
+/*
+ * The machine's TCE storage limit: @nr_writes non-zero stores into @tcet
+ * must fit, or the call is refused with H_NO_MEM before anything changes.
+ * Storing 0 never needs room: a guest can always unmap.
+ */
+static target_ulong spapr_tce_check_room(SpaprTceTable *tcet,
+                                         uint64_t nr_writes)
+{
+    if (!spapr_tce_storage_can_write(tcet->storage, nr_writes)) {
+        trace_spapr_tce_limit(tcet->liobn, nr_writes);
+        return H_NO_MEM;
+    }
+    return H_SUCCESS;
+}
+
 /* H_PUT_TCE(liobn, ioba, tce) */
 static target_ulong h_put_tce(SpaprMachineState *spapr, target_ulong opcode,
                               target_ulong *args)
@@ -491,18 +834,22 @@ static target_ulong h_put_tce(SpaprMachineState *spapr, target_ulong opcode,
     SpaprTceTable *tcet;
     uint64_t index;
     target_ulong ret;
-    int err;
+    TceCall c;
 
     ret = spapr_tce_check_ioba(spapr, args[0], args[1], 1, &tcet, &index);
     if (ret == H_SUCCESS) {
         ret = spapr_tce_check_tce(tcet, args[2]);
     }
+    if (ret == H_SUCCESS && args[2]) {
+        ret = spapr_tce_check_room(tcet, 1);
+    }
     if (ret != H_SUCCESS) {
         return ret;
     }
     trace_spapr_tce_put(tcet->liobn, index, args[2]);
-    err = spapr_tce_update(tcet, index, args[2]);
-    return err ? spapr_tce_consumer_failed(tcet, index, 1, err) : H_SUCCESS;
+    spapr_tce_call_begin(&c, tcet, false);
+    spapr_tce_update(&c, index, args[2]);
+    return spapr_tce_call_end(&c);
 }
 
 /* H_GET_TCE(liobn, ioba) -> tce in r4 */
@@ -533,10 +880,11 @@ static target_ulong h_put_tce_indirect(SpaprMachineState *spapr,
     target_ulong tce_list = args[2];
     uint64_t npages = args[3];
     uint64_t tces[SPAPR_TCE_INDIRECT_MAX];
+    uint64_t stores = 0;
     SpaprTceTable *tcet;
     uint64_t index;
     target_ulong ret;
-    int err = 0;
+    TceCall c;
 
     if (npages == 0 || npages > SPAPR_TCE_INDIRECT_MAX ||
         (tce_list & SPAPR_TCE_PAGE_MASK)) {
@@ -559,25 +907,62 @@ static target_ulong h_put_tce_indirect(SpaprMachineState *spapr,
         if (ret != H_SUCCESS) {
             return ret;
         }
+        stores += tces[i] != 0;
+    }
+    ret = spapr_tce_check_room(tcet, stores);
+    if (ret != H_SUCCESS) {
+        return ret;
     }
 
     trace_spapr_tce_put_indirect(tcet->liobn, index, npages);
-    memory_region_iommu_batch_begin(&tcet->iommu);
-    for (uint64_t i = 0; i < npages; i++) {
-        int r = spapr_tce_update(tcet, index + i, tces[i]);
-
-        err = err ? err : r;
+    if (spapr_tce_call_begin(&c, tcet, true)) {
+        for (uint64_t i = 0; i < npages; i++) {
+            if (!spapr_tce_update(&c, index + i, tces[i])) {
+                break;
+            }
+        }
     }
-    ret = memory_region_iommu_batch_commit(&tcet->iommu);
-    err = err ? err : (int)ret;
-    return err ? spapr_tce_consumer_failed(tcet, index, npages, err)
-               : H_SUCCESS;
+    return spapr_tce_call_end(&c);
+}
+
+/*
+ * H_STUFF_TCE with consumers and a value that maps something: each entry
+ * maps the same page, so consumers get one MAP per entry (bounded by what
+ * the host IOMMU accepts: its failure stops the call).  Events first, then
+ * one fill of the entries done: a per-entry store would be bounded by the
+ * machine's storage limit per entry, not per run.
+ */
+static void spapr_tce_stuff_notify(TceCall *c, uint64_t index, uint64_t npages,
+                                   uint64_t tce)
+{
+    SpaprTceTable *tcet = c->tcet;
+    uint64_t done;
+
+    for (done = 0; done < npages; done++) {
+        uint64_t old = spapr_tce_storage_get(tcet->storage, index + done);
+
+        if (old != tce && !spapr_tce_notify_change(c, index + done, old, tce)) {
+            break;
+        }
+    }
+    if (done && spapr_tce_storage_fill(tcet->storage, index, done, tce,
+                                       false) < 0) {
+        /* Consumers were told about entries the table could not take. */
+        trace_spapr_tce_no_memory(tcet->liobn, index, -ENOMEM);
+        c->err = c->err ? c->err : -ENOMEM;
+        spapr_tce_call_resync_all(c);
+        return;
+    }
+    if (done < npages) {
+        spapr_tce_storage_clear(tcet->storage, index + done, 1);
+    }
 }
 
 /*
  * H_STUFF_TCE(liobn, ioba, tce_value, npages): the same TCE in npages
- * entries.  Clearing (no permission bits, typically 0) costs O(entries in
- * use in the range), not O(npages).
+ * entries.  Without consumers it is one storage fill, whatever npages.
+ * A value without permission bits (typically 0) unmaps what the range
+ * maps, O(runs in use in the range).
  */
 static target_ulong h_stuff_tce(SpaprMachineState *spapr, target_ulong opcode,
                                 target_ulong *args)
@@ -587,7 +972,7 @@ static target_ulong h_stuff_tce(SpaprMachineState *spapr, target_ulong opcode,
     SpaprTceTable *tcet;
     uint64_t index;
     target_ulong ret;
-    int err = 0;
+    TceCall c;
 
     if (npages == 0) {
         trace_spapr_tce_bad_ioba(args[0], args[1], npages);
@@ -597,25 +982,32 @@ static target_ulong h_stuff_tce(SpaprMachineState *spapr, target_ulong opcode,
     if (ret == H_SUCCESS) {
         ret = spapr_tce_check_tce(tcet, tce);
     }
+    if (ret == H_SUCCESS && tce) {
+        ret = spapr_tce_check_room(tcet, 1);
+    }
     if (ret != H_SUCCESS) {
         return ret;
     }
 
     trace_spapr_tce_stuff(tcet->liobn, index, npages, tce);
-    memory_region_iommu_batch_begin(&tcet->iommu);
-    if (tce == 0) {
-        err = spapr_tce_clear_range(tcet, index, npages);
+    if (!spapr_tce_call_begin(&c, tcet, true)) {
+        return spapr_tce_call_end(&c);
+    }
+    if (c.notify && TCE_PERM(tce) != IOMMU_NONE) {
+        spapr_tce_stuff_notify(&c, index, npages, tce);
     } else {
-        for (uint64_t i = 0; i < npages; i++) {
-            int r = spapr_tce_update(tcet, index + i, tce);
-
-            err = err ? err : r;
+        if (c.notify) {
+            spapr_tce_unmap_valid(&c, index, npages);
+        }
+        if (spapr_tce_storage_fill(tcet->storage, index, npages, tce,
+                                   false) < 0) {
+            /* Only a poison value can fail, and only on host OOM. */
+            trace_spapr_tce_no_memory(tcet->liobn, index, -ENOMEM);
+            c.err = c.err ? c.err : -ENOMEM;
+            spapr_tce_call_resync_all(&c);
         }
     }
-    ret = memory_region_iommu_batch_commit(&tcet->iommu);
-    err = err ? err : (int)ret;
-    return err ? spapr_tce_consumer_failed(tcet, index, npages, err)
-               : H_SUCCESS;
+    return spapr_tce_call_end(&c);
 }
 
 void spapr_tce_hcalls_init(SpaprMachineState *spapr)

@@ -62,6 +62,7 @@ static void tce_query_table(SpaprTceTable *tcet, void *opaque)
                                spapr_tce_storage_count_valid(tcet->storage) : 0);
     json_object_set_int_member(t, "bytes-used", enabled ?
                                spapr_tce_storage_bytes_used(tcet->storage) : 0);
+    json_object_set_int_member(t, "resync-failures", tcet->resync_failures);
     if (q->entries) {
         TceEntriesCollect c = {
             .tcet = tcet,
@@ -152,6 +153,14 @@ static void hmp_info_tce(Monitor *mon, const char *args)
                    "LIOBN", "window", "bus-offset", "shift", "entries",
                    "owner", "need-vfio", "valid", "bytes");
     spapr_tce_table_foreach(spapr, hmp_info_tce_table, mon);
+    if (spapr->tce_budget.limit) {
+        monitor_printf(mon, "TCE storage: %" PRIu64 " of %" PRIu64
+                       " bytes (tce-storage-limit)\n",
+                       spapr->tce_budget.used, spapr->tce_budget.limit);
+    } else {
+        monitor_printf(mon, "TCE storage: %" PRIu64 " bytes (no limit)\n",
+                       spapr->tce_budget.used);
+    }
 }
 
 void spapr_tce_monitor_init(void)

@@ -51,11 +51,19 @@ typedef struct Ev {
     int perm;
 } Ev;
 
+/*
+ * A recording consumer with fault injection: fail the Nth call (1-based) of
+ * a kind, or every MAP from the Nth on; 0 = never.
+ */
 typedef struct Rec {
     IOMMUNotifier n;
     GArray *evs;
-    int fail_map_at;            /* fail the Nth MAP (1-based), 0 = never */
-    int maps;
+    int fail_map_at;
+    int fail_maps_from;
+    int fail_unmap_at;
+    int fail_begin_at;
+    int fail_commit_at;
+    int maps, unmaps, begins, commits;
 } Rec;
 
 static int rec_notify(IOMMUNotifier *n, const IOMMUTLBEvent *ev)
@@ -70,8 +78,14 @@ static int rec_notify(IOMMUNotifier *n, const IOMMUTLBEvent *ev)
     };
 
     g_array_append_val(r->evs, e);
-    if (e.kind == 'M' && ++r->maps == r->fail_map_at) {
-        return -EIO;
+    if (e.kind == 'M') {
+        ++r->maps;
+        if (r->maps == r->fail_map_at ||
+            (r->fail_maps_from && r->maps >= r->fail_maps_from)) {
+            return -EIO;
+        }
+    } else if (++r->unmaps == r->fail_unmap_at) {
+        return -EBUSY;
     }
     return 0;
 }
@@ -82,7 +96,7 @@ static int rec_begin(IOMMUNotifier *n)
     Ev e = { .kind = 'B' };
 
     g_array_append_val(r->evs, e);
-    return 0;
+    return ++r->begins == r->fail_begin_at ? -ENOSPC : 0;
 }
 
 static int rec_commit(IOMMUNotifier *n)
@@ -91,7 +105,7 @@ static int rec_commit(IOMMUNotifier *n)
     Ev e = { .kind = 'C' };
 
     g_array_append_val(r->evs, e);
-    return 0;
+    return ++r->commits == r->fail_commit_at ? -ENOSPC : 0;
 }
 
 static void rec_register(Rec *r, SpaprTceTable *tcet, IOMMUNotifierFlag flags)
@@ -112,7 +126,10 @@ static void rec_unregister(Rec *r, SpaprTceTable *tcet)
     g_array_free(r->evs, TRUE);
 }
 
-/* The events as text: "M 0x1000->0x10000000 rw" style, space separated. */
+/*
+ * The events as text, space separated: "M 0x1000->0x10000000 rw" for one
+ * 4 KiB page, "+0x<size>" after the address for any other size.
+ */
 static char *rec_take(Rec *r)
 {
     static const char *const perm[] = { "none", "ro", "wo", "rw" };
@@ -128,8 +145,12 @@ static char *rec_take(Rec *r)
             g_string_append_c(s, e->kind);
             continue;
         }
-        g_string_append_printf(s, "%c 0x%" PRIx64 "->0x%" PRIx64 " %s",
-                               e->kind, e->iova, e->translated, perm[e->perm]);
+        g_string_append_printf(s, "%c 0x%" PRIx64 "->0x%" PRIx64, e->kind,
+                               e->iova, e->translated);
+        if (e->mask != SPAPR_TCE_PAGE_MASK) {
+            g_string_append_printf(s, "+0x%" PRIx64, e->mask + 1);
+        }
+        g_string_append_printf(s, " %s", perm[e->perm]);
     }
     g_array_set_size(r->evs, 0);
     return g_string_free(s, FALSE);
@@ -356,8 +377,7 @@ static void test_stuff(Fixture *f, gconstpointer data)
     g_assert_cmpint(hcall(f, H_STUFF_TCE, LIOBN, 0, 0, WIN_ENTRIES, NULL),
                     ==, H_SUCCESS);
     evs = rec_take(&r);
-    g_assert_cmpstr(evs, ==, "B U 0x1000->0x7000000 none U 0x2000->0x7000000 none "
-                    "U 0x3000->0x7000000 none C");
+    g_assert_cmpstr(evs, ==, "B U 0x1000->0x0 none U 0x2000->0x0+0x2000 none C");
     g_assert_cmphex(get_tce(f, LIOBN, 0x2000), ==, 0);
     rec_unregister(&r, f->tcet);
 }
@@ -394,7 +414,7 @@ static void test_events_overwrite(Fixture *f, gconstpointer data)
     g_assert_cmpint(hcall(f, H_PUT_TCE, LIOBN, 0x5000, 0x20000001, 0, NULL),
                     ==, H_SUCCESS);
     evs = rec_take(&r);
-    g_assert_cmpstr(evs, ==, "U 0x5000->0x10000000 none M 0x5000->0x20000000 ro");
+    g_assert_cmpstr(evs, ==, "U 0x5000->0x0 none M 0x5000->0x20000000 ro");
     g_free(evs);
     /* The same value again: nothing changes, nothing is sent. */
     g_assert_cmpint(hcall(f, H_PUT_TCE, LIOBN, 0x5000, 0x20000001, 0, NULL),
@@ -408,7 +428,7 @@ static void test_events_overwrite(Fixture *f, gconstpointer data)
     g_assert_cmpint(hcall(f, H_PUT_TCE, LIOBN, 0x5000, 0, 0, NULL), ==,
                     H_SUCCESS);
     evs = rec_take(&r);
-    g_assert_cmpstr(evs, ==, "U 0x5000->0x20000000 none");
+    g_assert_cmpstr(evs, ==, "U 0x5000->0x0 none");
     g_free(evs);
     rec_unregister(&r, f->tcet);
 }
@@ -432,32 +452,258 @@ static void test_events_window_relative(Fixture *f, gconstpointer data)
     rec_unregister(&r, f->ddw);
 }
 
-static void test_consumer_failure(Fixture *f, gconstpointer data)
+/*
+ * A consumer failing to map entry 2 of an INDIRECT: entry 0 (rewritten with
+ * the value it had) and entry 1 stay applied, entry 2 is cleared in the
+ * table and in the consumer, entry 3 is untouched (Linux's in-kernel rule).
+ */
+static void test_consumer_map_failure(Fixture *f, gconstpointer data)
 {
     uint64_t tces[4] = { 0x300003, 0x301003, 0x302003, 0x303003 };
     Rec r = { 0 };
     g_autofree char *evs = NULL;
 
-    g_assert_cmpint(hcall(f, H_PUT_TCE, LIOBN, 0x9000, 0x400003, 0, NULL), ==,
+    g_assert_cmpint(hcall(f, H_PUT_TCE, LIOBN, 0, 0x300003, 0, NULL), ==,
+                    H_SUCCESS);
+    g_assert_cmpint(hcall(f, H_PUT_TCE, LIOBN, 0x3000, 0x500001, 0, NULL), ==,
                     H_SUCCESS);
     rec_register(&r, f->tcet, IOMMU_NOTIFIER_IOTLB_EVENTS);
-    r.fail_map_at = 3;
+    r.fail_map_at = 2;
     write_list(tces, 4);
     g_assert_cmpint(hcall(f, H_PUT_TCE_INDIRECT, LIOBN, 0, LIST_GPA, 4, NULL),
                     ==, H_HARDWARE);
-    /* The whole range of the call is cleared in the table and consumers. */
     evs = rec_take(&r);
     g_assert_cmpstr(evs, ==,
-                    "B M 0x0->0x300000 rw M 0x1000->0x301000 rw "
-                    "M 0x2000->0x302000 rw M 0x3000->0x303000 rw C "
-                    "B U 0x0->0x300000 none U 0x1000->0x301000 none "
-                    "U 0x2000->0x302000 none U 0x3000->0x303000 none C");
-    for (unsigned i = 0; i < 4; i++) {
-        g_assert_cmphex(get_tce(f, LIOBN, i * 0x1000ULL), ==, 0);
-    }
-    /* Entries outside the call are untouched. */
-    g_assert_cmphex(get_tce(f, LIOBN, 0x9000), ==, 0x400003);
+                    "B M 0x1000->0x301000 rw M 0x2000->0x302000 rw "
+                    "U 0x2000->0x0 none C");
+    g_assert_cmphex(get_tce(f, LIOBN, 0), ==, 0x300003);
+    g_assert_cmphex(get_tce(f, LIOBN, 0x1000), ==, 0x301003);
+    g_assert_cmphex(get_tce(f, LIOBN, 0x2000), ==, 0);
+    g_assert_cmphex(get_tce(f, LIOBN, 0x3000), ==, 0x500001);
+    g_assert_cmpuint(f->tcet->resync_failures, ==, 0);
     rec_unregister(&r, f->tcet);
+}
+
+/* A single put whose MAP fails: H_HARDWARE, the entry reads 0. */
+static void test_consumer_put_failure(Fixture *f, gconstpointer data)
+{
+    Rec r = { 0 };
+    g_autofree char *evs = NULL;
+
+    rec_register(&r, f->tcet, IOMMU_NOTIFIER_IOTLB_EVENTS);
+    r.fail_map_at = 1;
+    g_assert_cmpint(hcall(f, H_PUT_TCE, LIOBN, 0x4000, 0x304003, 0, NULL),
+                    ==, H_HARDWARE);
+    evs = rec_take(&r);
+    g_assert_cmpstr(evs, ==, "M 0x4000->0x304000 rw U 0x4000->0x0 none");
+    g_assert_cmphex(get_tce(f, LIOBN, 0x4000), ==, 0);
+    rec_unregister(&r, f->tcet);
+}
+
+/*
+ * A consumer that fails to UNMAP cannot be trusted: the entry is cleared
+ * (nobody was told the new value), and after the call the consumer unmaps
+ * the whole window and gets a replay of the table.
+ */
+static void test_consumer_unmap_failure_resyncs(Fixture *f, gconstpointer data)
+{
+    Rec r = { 0 };
+    g_autofree char *evs = NULL;
+
+    g_assert_cmpint(hcall(f, H_PUT_TCE, LIOBN, 0x1000, 0x301003, 0, NULL), ==,
+                    H_SUCCESS);
+    g_assert_cmpint(hcall(f, H_PUT_TCE, LIOBN, 0x8000, 0x308001, 0, NULL), ==,
+                    H_SUCCESS);
+    rec_register(&r, f->tcet, IOMMU_NOTIFIER_IOTLB_EVENTS);
+    r.fail_unmap_at = 1;
+    g_assert_cmpint(hcall(f, H_PUT_TCE, LIOBN, 0x1000, 0x302003, 0, NULL),
+                    ==, H_HARDWARE);
+    evs = rec_take(&r);
+    g_assert_cmpstr(evs, ==,
+                    "U 0x1000->0x0 none "
+                    "U 0x0->0x0+0x40000000 none B M 0x8000->0x308000 ro C");
+    g_assert_cmphex(get_tce(f, LIOBN, 0x1000), ==, 0);
+    g_assert_cmphex(get_tce(f, LIOBN, 0x8000), ==, 0x308001);
+    g_assert_cmpuint(f->tcet->resync_failures, ==, 0);
+    rec_unregister(&r, f->tcet);
+}
+
+static char *query(const char *args_json, bool expect_ok);
+
+/*
+ * A failed MAP whose clearing UNMAP fails too: the consumer resynchronises,
+ * its replay fails as well, and that is counted and shown, not dropped.
+ */
+static void test_consumer_resync_failure_reported(Fixture *f,
+                                                  gconstpointer data)
+{
+    Rec r = { 0 };
+    g_autofree char *evs = NULL;
+    g_autofree char *q = NULL;
+
+    g_assert_cmpint(hcall(f, H_PUT_TCE, LIOBN, 0x8000, 0x308001, 0, NULL), ==,
+                    H_SUCCESS);
+    rec_register(&r, f->tcet, IOMMU_NOTIFIER_IOTLB_EVENTS);
+    r.fail_maps_from = 1;
+    r.fail_unmap_at = 1;
+    g_assert_cmpint(hcall(f, H_PUT_TCE, LIOBN, 0x1000, 0x301003, 0, NULL),
+                    ==, H_HARDWARE);
+    evs = rec_take(&r);
+    g_assert_cmpstr(evs, ==,
+                    "M 0x1000->0x301000 rw U 0x1000->0x0 none "
+                    "U 0x0->0x0+0x40000000 none B M 0x8000->0x308000 ro C");
+    g_assert_cmphex(get_tce(f, LIOBN, 0x1000), ==, 0);
+    g_assert_cmphex(get_tce(f, LIOBN, 0x8000), ==, 0x308001);
+    g_assert_cmpuint(f->tcet->resync_failures, ==, 1);
+    q = query("{\"liobn\": 1895825408}", true);
+    g_assert_nonnull(strstr(q, "\"resync-failures\": 1}"));
+    rec_unregister(&r, f->tcet);
+}
+
+/* A batch that fails to commit: the call's entries stay, the consumer
+ * resynchronises from the table. */
+static void test_consumer_commit_failure_resyncs(Fixture *f,
+                                                 gconstpointer data)
+{
+    uint64_t tces[2] = { 0x310003, 0x311003 };
+    Rec r = { 0 };
+    g_autofree char *evs = NULL;
+
+    rec_register(&r, f->tcet, IOMMU_NOTIFIER_IOTLB_EVENTS);
+    r.fail_commit_at = 1;
+    write_list(tces, 2);
+    g_assert_cmpint(hcall(f, H_PUT_TCE_INDIRECT, LIOBN, 0x2000, LIST_GPA, 2,
+                          NULL), ==, H_HARDWARE);
+    evs = rec_take(&r);
+    g_assert_cmpstr(evs, ==,
+                    "B M 0x2000->0x310000 rw M 0x3000->0x311000 rw C "
+                    "U 0x0->0x0+0x40000000 none "
+                    "B M 0x2000->0x310000 rw M 0x3000->0x311000 rw C");
+    g_assert_cmphex(get_tce(f, LIOBN, 0x2000), ==, 0x310003);
+    g_assert_cmphex(get_tce(f, LIOBN, 0x3000), ==, 0x311003);
+    rec_unregister(&r, f->tcet);
+}
+
+/* A batch that cannot open refuses the call before any change. */
+static void test_consumer_begin_failure_refuses(Fixture *f,
+                                                gconstpointer data)
+{
+    uint64_t tces[2] = { 0x310003, 0x311003 };
+    Rec r = { 0 };
+    g_autofree char *evs = NULL;
+
+    rec_register(&r, f->tcet, IOMMU_NOTIFIER_IOTLB_EVENTS);
+    r.fail_begin_at = 1;
+    write_list(tces, 2);
+    g_assert_cmpint(hcall(f, H_PUT_TCE_INDIRECT, LIOBN, 0x2000, LIST_GPA, 2,
+                          NULL), ==, H_HARDWARE);
+    evs = rec_take(&r);
+    g_assert_cmpstr(evs, ==, "B C");
+    g_assert_cmphex(get_tce(f, LIOBN, 0x2000), ==, 0);
+    g_assert_cmphex(get_tce(f, LIOBN, 0x3000), ==, 0);
+    rec_unregister(&r, f->tcet);
+}
+
+/*
+ * H_STUFF_TCE of a valid value with a consumer: one MAP per entry; the
+ * failing entry is cleared, earlier ones applied, later ones untouched.
+ */
+static void test_consumer_stuff_failure(Fixture *f, gconstpointer data)
+{
+    Rec r = { 0 };
+    g_autofree char *evs = NULL;
+
+    g_assert_cmpint(hcall(f, H_PUT_TCE, LIOBN, 0x14000, 0x800003, 0, NULL), ==,
+                    H_SUCCESS);
+    rec_register(&r, f->tcet, IOMMU_NOTIFIER_IOTLB_EVENTS);
+    r.fail_map_at = 3;
+    g_assert_cmpint(hcall(f, H_STUFF_TCE, LIOBN, 0x10000, 0x700003, 5, NULL),
+                    ==, H_HARDWARE);
+    evs = rec_take(&r);
+    g_assert_cmpstr(evs, ==,
+                    "B M 0x10000->0x700000 rw M 0x11000->0x700000 rw "
+                    "M 0x12000->0x700000 rw U 0x12000->0x0 none C");
+    g_assert_cmphex(get_tce(f, LIOBN, 0x10000), ==, 0x700003);
+    g_assert_cmphex(get_tce(f, LIOBN, 0x11000), ==, 0x700003);
+    g_assert_cmphex(get_tce(f, LIOBN, 0x12000), ==, 0);
+    g_assert_cmphex(get_tce(f, LIOBN, 0x13000), ==, 0);
+    g_assert_cmphex(get_tce(f, LIOBN, 0x14000), ==, 0x800003);
+    rec_unregister(&r, f->tcet);
+}
+
+/*
+ * H_STUFF_TCE of one valid value over a whole 2^31-entry window, nobody
+ * listening: one storage fill, a few hundred bytes, whatever the window.
+ */
+static void test_stuff_whole_window(Fixture *f, gconstpointer data)
+{
+    uint64_t bus = 1ULL << 59;
+
+    g_assert_true(spapr_tce_table_enable(f->ddw, 16, bus, 1U << 31,
+                                         &error_abort));
+    g_assert_cmpint(hcall(f, H_STUFF_TCE, LIOBN_DDW, bus, 0x10003, 1U << 31,
+                          NULL), ==, H_SUCCESS);
+    g_assert_cmpuint(spapr_tce_storage_count_valid(f->ddw->storage), ==,
+                     1ULL << 31);
+    g_assert_cmpuint(spapr_tce_storage_bytes_used(f->ddw->storage), <, 1 << 20);
+    g_assert_cmphex(get_tce(f, LIOBN_DDW, bus), ==, 0x10003);
+    g_assert_cmphex(get_tce(f, LIOBN_DDW, bus + (0x12345ULL << 16)), ==,
+                    0x10003);
+    g_assert_cmphex(get_tce(f, LIOBN_DDW, bus + (((1ULL << 31) - 1) << 16)),
+                    ==, 0x10003);
+    /* A single put splits the run. */
+    g_assert_cmpint(hcall(f, H_PUT_TCE, LIOBN_DDW, bus + (0x12345ULL << 16),
+                          0x20001, 0, NULL), ==, H_SUCCESS);
+    g_assert_cmphex(get_tce(f, LIOBN_DDW, bus + (0x12344ULL << 16)), ==,
+                    0x10003);
+    g_assert_cmphex(get_tce(f, LIOBN_DDW, bus + (0x12345ULL << 16)), ==,
+                    0x20001);
+    g_assert_cmphex(get_tce(f, LIOBN_DDW, bus + (0x12346ULL << 16)), ==,
+                    0x10003);
+    g_assert_cmpuint(spapr_tce_storage_bytes_used(f->ddw->storage), <, 1 << 20);
+    /* Clearing it all is as cheap. */
+    g_assert_cmpint(hcall(f, H_STUFF_TCE, LIOBN_DDW, bus, 0, 1U << 31, NULL),
+                    ==, H_SUCCESS);
+    g_assert_cmpuint(spapr_tce_storage_count_valid(f->ddw->storage), ==, 0);
+    g_assert_cmpuint(spapr_tce_storage_bytes_used(f->ddw->storage), ==,
+                     spapr_tce_storage_user_empty_bytes());
+}
+
+/*
+ * The machine's storage limit: a put that might not fit is H_NO_MEM and
+ * changes nothing; clearing always works and makes room again.
+ */
+static void test_storage_limit(Fixture *f, gconstpointer data)
+{
+    SpaprTceBudget *b = &f->spapr->tce_budget;
+    uint64_t index, limited = 0;
+
+    g_assert_cmpuint(b->limit, ==, SPAPR_TCE_STORAGE_LIMIT_DEFAULT);
+    b->limit = b->used + 64 * 1024;
+    /* Isolated entries, one per 2 MiB of IOVA: each costs its own nodes. */
+    for (index = 0; index < WIN_ENTRIES; index += 512) {
+        target_ulong ret = hcall(f, H_PUT_TCE, LIOBN, index << 12,
+                                 0x100003, 0, NULL);
+
+        if (ret == H_NO_MEM) {
+            limited = index;
+            break;
+        }
+        g_assert_cmpint(ret, ==, H_SUCCESS);
+    }
+    g_assert_cmpuint(limited, >, 0);
+    g_assert_cmpuint(b->used, <=, b->limit);
+    g_assert_cmphex(get_tce(f, LIOBN, limited << 12), ==, 0);
+    g_assert_cmpint(hcall(f, H_STUFF_TCE, LIOBN, limited << 12, 0x100003, 1,
+                          NULL), ==, H_NO_MEM);
+    g_assert_cmphex(get_tce(f, LIOBN, limited << 12), ==, 0);
+    /* Clearing needs no room. */
+    g_assert_cmpint(hcall(f, H_PUT_TCE, LIOBN, 0, 0, 0, NULL), ==, H_SUCCESS);
+    g_assert_cmpint(hcall(f, H_STUFF_TCE, LIOBN, 0, 0, WIN_ENTRIES, NULL), ==,
+                    H_SUCCESS);
+    g_assert_cmpint(hcall(f, H_PUT_TCE, LIOBN, limited << 12, 0x100003, 0,
+                          NULL), ==, H_SUCCESS);
+    g_assert_cmphex(get_tce(f, LIOBN, limited << 12), ==, 0x100003);
 }
 
 /* ---- Replay, need_vfio, notifier flags ---- */
@@ -496,7 +742,51 @@ static void test_replay_valid_only(Fixture *f, gconstpointer data)
     g_assert_true(memory_region_iommu_replay(&f->ddw->iommu, &r.n,
                                              &error_abort));
     evs = rec_take(&r);
-    g_assert_cmpstr(evs, ==, "B M 0x7fffffff0000->0x20000 ro C");
+    g_assert_cmpstr(evs, ==, "B M 0x7fffffff0000->0x20000+0x10000 ro C");
+    g_array_free(r.evs, TRUE);
+}
+
+/*
+ * Replay hands a run whose addresses advance with the index on as the
+ * largest blocks aligned in both IOVA and guest address: a 2 MiB direct
+ * map is one event, an unaligned run of 7 pages three.
+ */
+static void test_replay_blocks(Fixture *f, gconstpointer data)
+{
+    uint64_t tces[512];
+    Rec r = { 0 };
+    g_autofree char *evs = NULL;
+    Error *err = NULL;
+
+    for (unsigned i = 0; i < 512; i++) {
+        tces[i] = (0x200000ULL + i * 0x1000) | 3;
+    }
+    write_list(tces, 512);
+    g_assert_cmpint(hcall(f, H_PUT_TCE_INDIRECT, LIOBN, 0x200000, LIST_GPA,
+                          512, NULL), ==, H_SUCCESS);
+    for (unsigned i = 0; i < 7; i++) {
+        tces[i] = (0x301000ULL + i * 0x1000) | 1;
+    }
+    write_list(tces, 7);
+    g_assert_cmpint(hcall(f, H_PUT_TCE_INDIRECT, LIOBN, 0x1000, LIST_GPA, 7,
+                          NULL), ==, H_SUCCESS);
+    r.evs = g_array_new(FALSE, TRUE, sizeof(Ev));
+    iommu_notifier_init(&r.n, rec_notify, IOMMU_NOTIFIER_IOTLB_EVENTS, 0,
+                        HWADDR_MAX, 0);
+    r.n.batch_begin = rec_begin;
+    r.n.batch_commit = rec_commit;
+    g_assert_true(memory_region_iommu_replay(&f->tcet->iommu, &r.n, &err));
+    evs = rec_take(&r);
+    g_assert_cmpstr(evs, ==,
+                    "B M 0x1000->0x301000 ro M 0x2000->0x302000+0x2000 ro "
+                    "M 0x4000->0x304000+0x4000 ro "
+                    "M 0x200000->0x200000+0x200000 rw C");
+    /* A failing consumer stops the replay, and the caller hears of it. */
+    r.fail_map_at = r.maps + 2;
+    g_assert_false(memory_region_iommu_replay(&f->tcet->iommu, &r.n, &err));
+    g_assert_nonnull(err);
+    error_free(err);
+    g_free(rec_take(&r));
     g_array_free(r.evs, TRUE);
 }
 
@@ -611,6 +901,25 @@ static void test_enable_disable_listener(Fixture *f, gconstpointer data)
     g_assert_false(spapr_tce_table_enable(f->ddw, 60, 1ULL << 63, 16, &err));
     error_free_or_abort(&err);
     g_assert_false(spapr_tce_table_enabled(f->ddw));
+    /*
+     * Disable + enable of the same geometry in one transaction: the window
+     * is new (its entries are gone), so listeners see it go and come back.
+     */
+    g_assert_true(spapr_tce_table_enable(f->ddw, 16, 1ULL << 59, 0x4000,
+                                         &error_abort));
+    g_assert_cmpint(hcall(f, H_PUT_TCE, LIOBN_DDW, 1ULL << 59, 0x10003, 0,
+                          NULL), ==, H_SUCCESS);
+    g_string_truncate(r.log, 0);
+    memory_region_transaction_begin();
+    spapr_tce_table_disable(f->ddw);
+    g_assert_true(spapr_tce_table_enable(f->ddw, 16, 1ULL << 59, 0x4000,
+                                         &error_abort));
+    memory_region_transaction_commit();
+    g_assert_cmpstr(r.log->str, ==,
+                    "del tce-iommu-71000001 0x800000000000000+0x40000000; "
+                    "add tce-iommu-71000001 0x800000000000000+0x40000000; ");
+    g_assert_cmphex(get_tce(f, LIOBN_DDW, 1ULL << 59), ==, 0);
+    spapr_tce_table_disable(f->ddw);
     memory_listener_unregister(&r.l);
     address_space_destroy(&as);
     g_string_free(r.log, TRUE);
@@ -626,7 +935,7 @@ static void test_clear_notifies(Fixture *f, gconstpointer data)
     rec_register(&r, f->tcet, IOMMU_NOTIFIER_IOTLB_EVENTS);
     device_cold_reset(DEVICE(f->tcet));
     evs = rec_take(&r);
-    g_assert_cmpstr(evs, ==, "B U 0x7000->0x900000 none C");
+    g_assert_cmpstr(evs, ==, "B U 0x7000->0x0 none C");
     g_assert_cmphex(get_tce(f, LIOBN, 0x7000), ==, 0);
     rec_unregister(&r, f->tcet);
 }
@@ -671,7 +980,10 @@ static void test_set_storage(Fixture *f, gconstpointer data)
                     H_SUCCESS);     /* no permission, address bits kept */
     rec_register(&r, f->tcet, IOMMU_NOTIFIER_IOTLB_EVENTS);
     old = f->tcet->storage;
-    spapr_tce_table_set_storage(f->tcet, spapr_tce_storage_new_user(WIN_ENTRIES));
+    g_assert_true(spapr_tce_table_set_storage(f->tcet,
+                      spapr_tce_storage_new_user(WIN_ENTRIES, 12,
+                                                 &f->spapr->tce_budget),
+                      &error_abort));
     g_assert_true(f->tcet->storage != old);
     g_assert_cmpuint(r.evs->len, ==, 0);
     g_assert_cmphex(get_tce(f, LIOBN, 0x2000), ==, 0x700003);
@@ -838,8 +1150,19 @@ int main(int argc, char **argv)
     ADD("stuff/rejects-change-nothing", test_stuff_rejects);
     ADD("notify/overwrite", test_events_overwrite);
     ADD("notify/window-relative", test_events_window_relative);
-    ADD("notify/consumer-failure", test_consumer_failure);
+    ADD("consumer/map-failure-stops-at-entry", test_consumer_map_failure);
+    ADD("consumer/put-failure", test_consumer_put_failure);
+    ADD("consumer/unmap-failure-resyncs", test_consumer_unmap_failure_resyncs);
+    ADD("consumer/resync-failure-reported",
+        test_consumer_resync_failure_reported);
+    ADD("consumer/commit-failure-resyncs",
+        test_consumer_commit_failure_resyncs);
+    ADD("consumer/begin-failure-refuses", test_consumer_begin_failure_refuses);
+    ADD("consumer/stuff-failure", test_consumer_stuff_failure);
+    ADD("stuff/whole-window-is-one-run", test_stuff_whole_window);
+    ADD("storage/limit", test_storage_limit);
     ADD("replay/valid-only", test_replay_valid_only);
+    ADD("replay/aligned-blocks", test_replay_blocks);
     ADD("need-vfio", test_need_vfio);
     ADD("translate", test_translate);
     ADD("enable-disable/listener", test_enable_disable_listener);

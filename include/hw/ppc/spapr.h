@@ -14,6 +14,7 @@
 #include "qemu/osdep.h"
 #include "hw/boards.h"
 #include "exec/memory.h"
+#include "hw/ppc/spapr_tce_storage.h"
 
 typedef uint64_t target_ulong;
 
@@ -28,6 +29,7 @@ typedef struct SpaprTceTable SpaprTceTable;
 #define H_FUNCTION       -2
 #define H_PRIVILEGE      -3
 #define H_PARAMETER      -4
+#define H_NO_MEM         -9
 
 /* Hypercall opcodes handled by this model. */
 #define H_GET_TCE           0x1C
@@ -127,7 +129,15 @@ struct SpaprMachineState {
     uint32_t vsmt;
     /* -M pseries,dumpdtb=FILE: write the device tree at the first reset, exit. */
     char *dumpdtb;
+    /*
+     * Host memory all user-space TCE tables may hold together
+     * (-M pseries,tce-storage-limit=SIZE sets .limit; 0: no limit).
+     */
+    SpaprTceBudget tce_budget;
 };
+
+/* Default of -M pseries,tce-storage-limit. */
+#define SPAPR_TCE_STORAGE_LIMIT_DEFAULT (256ULL << 20)
 
 /* The machine, or NULL before it is created (qtest verbs check it). */
 SpaprMachineState *spapr_machine(void);

@@ -20,8 +20,32 @@
  * relative to the window start (bus_offset), as in QEMU.  An update that
  * changes an entry emits UNMAP of the old translation if it was valid, then
  * MAP of the new one if it is valid; writing the value an entry already
- * holds emits nothing.  Multi-entry hypercalls deliver their events inside
- * one memory_region_iommu_batch_begin() / _commit() pair.
+ * holds emits nothing.  UNMAP events carry translated_addr 0.  Events that
+ * cover several entries (replay, clearing a range, resynchronisation) are
+ * aligned power-of-two blocks: addr_mask is 2^n - 1 and iova (and, for a
+ * MAP, translated_addr) are multiples of 2^n.  Multi-entry hypercalls and
+ * reset deliver their events inside one memory_region_iommu_batch_begin() /
+ * _commit() pair.  While a call delivers its events the table may hold the
+ * old or the new values: a notifier must not read it back (translate).
+ *
+ * Consumer failures (a notifier or batch hook returning an error):
+ *   - a failed MAP stops the call at that entry: the entry is cleared in the
+ *     table and every consumer is told to UNMAP it; entries before it stay
+ *     applied, entries after it are untouched; the hypercall returns
+ *     H_HARDWARE (Linux's in-kernel handler does the same, see
+ *     docs/specs/linux-interfaces.md §2.3);
+ *   - a consumer that fails to UNMAP, or whose batch_commit fails, is
+ *     resynchronised once the call's changes are in the table: told to UNMAP
+ *     the whole window, then replayed.  A resynchronisation that fails is
+ *     reported (error_report and the table's resync_failures counter,
+ *     shown by x-query-spapr-tce), never dropped;
+ *   - a batch_begin failure refuses a hypercall before any change
+ *     (H_HARDWARE); a reset cannot be refused, its consumers resynchronise.
+ *
+ * Memory: the storage is charged to the machine's TCE storage limit
+ * (SpaprMachineState.tce_budget, -M pseries,tce-storage-limit=SIZE).  A
+ * hypercall whose stores might not fit is refused with H_NO_MEM before
+ * anything changes; storing 0 always fits.
  */
 #ifndef HW_PPC_SPAPR_IOMMU_H
 #define HW_PPC_SPAPR_IOMMU_H
@@ -62,6 +86,8 @@ struct SpaprTceTable {
     bool need_vfio;
     /* Set by the owner's DMA reset on its default window (QEMU 7.1+). */
     bool def_win;
+    /* Consumer resynchronisations that failed (see the header comment). */
+    uint64_t resync_failures;
 
     /* The machine whose registry holds us; NULL once unrealized. */
     SpaprMachineState *spapr;
@@ -113,8 +139,9 @@ static inline uint64_t spapr_tce_table_window_size(const SpaprTceTable *tcet)
 }
 
 /*
- * Clear every entry, sending UNMAP for each valid one (QEMU clears the table
- * without notifying; here consumers stay in sync).  Device reset.
+ * Clear every entry, sending UNMAP blocks for the valid ones (QEMU clears
+ * the table without notifying; here consumers stay in sync).  Device reset.
+ * Costs O(runs in use) and allocates nothing in proportion to the entries.
  */
 void spapr_tce_table_clear(SpaprTceTable *tcet);
 
@@ -122,9 +149,12 @@ void spapr_tce_table_clear(SpaprTceTable *tcet);
  * Hand the table's entries to @storage (same number of entries, empty) and
  * free the old storage: the "owner change" used when a table moves between
  * user space and the kernel.  No notification: translations do not change.
+ * Takes ownership of @storage.  If the entries do not fit into it (its
+ * budget, host memory), @storage is destroyed, the table keeps its storage,
+ * @errp is set and false returned.
  */
-void spapr_tce_table_set_storage(SpaprTceTable *tcet,
-                                 SpaprTceStorage *storage);
+bool spapr_tce_table_set_storage(SpaprTceTable *tcet, SpaprTceStorage *storage,
+                                 Error **errp);
 
 /* The container the owner maps into its DMA address space. */
 MemoryRegion *spapr_tce_get_iommu(SpaprTceTable *tcet);
