@@ -286,7 +286,7 @@ bool spapr_tce_table_enable(SpaprTceTable *tcet, uint32_t page_shift,
         return false;
     }
 
-    tcet->storage = spapr_tce_storage_new_user(nb_table);
+    tcet->storage = spapr_tce_storage_new_user(nb_table, page_shift, NULL);
     tcet->page_shift = page_shift;
     tcet->bus_offset = bus_offset;
     tcet->nb_table = nb_table;
@@ -337,13 +337,17 @@ MemoryRegion *spapr_tce_get_iommu(SpaprTceTable *tcet)
  */
 static int spapr_tce_update(SpaprTceTable *tcet, uint64_t index, uint64_t tce)
 {
-    uint64_t old = spapr_tce_storage_set(tcet->storage, index, tce);
+    uint64_t old = spapr_tce_storage_get(tcet->storage, index);
     IOMMUTLBEvent ev;
     int err = 0;
     int ret;
 
     if (old == tce) {
         return 0;
+    }
+    err = spapr_tce_storage_set(tcet->storage, index, tce);
+    if (err) {
+        return err;
     }
     if (TCE_PERM(old) != IOMMU_NONE) {
         ev.type = IOMMU_NOTIFIER_UNMAP;

@@ -5,10 +5,26 @@
 #include "hw/ppc/spapr_tce_storage.h"
 
 #define WIN_2G      (1ULL << 31)     /* the largest window QEMU accepts */
-#define LEAF        512ULL
+#define LEAF        64ULL      /* entries per leaf */
 #define TCE_RW(gpa) ((gpa) | 3)
 #define TCE_RO(gpa) ((gpa) | 1)
 #define TCE_WO(gpa) ((gpa) | 2)
+
+/* A user storage of 4 KiB pages without a budget. */
+static SpaprTceStorage *tce_new(uint64_t nb_entries)
+{
+    return spapr_tce_storage_new_user(nb_entries, 12, NULL);
+}
+
+/* set() that must succeed; returns the value it replaced. */
+static uint64_t set_old(SpaprTceStorage *s, uint64_t index, uint64_t tce)
+{
+    uint64_t old = spapr_tce_storage_get(s, index);
+
+    g_assert_cmpint(spapr_tce_storage_set(s, index, tce), ==, 0);
+    g_assert_cmphex(spapr_tce_storage_get(s, index), ==, tce);
+    return old;
+}
 
 /* Collects what a walk visits. */
 typedef struct Visit {
@@ -52,45 +68,66 @@ static void visit_check(Visit *v, const uint64_t *index, const uint64_t *tce,
 }
 
 /*
- * Nodes a 2^31-entry user storage must hold for the non-zero entries at
- * @idx: one leaf per distinct idx >> 9, interior nodes per distinct
- * idx >> 18 and idx >> 27, plus the root (height 3).
+ * Bytes a 2^31-entry user storage (6 levels) holds for isolated entries at
+ * @idx (no two continuing one another), stored in any order without
+ * removals: one node per distinct idx >> 6 (l + 1) at each level l below
+ * the root, plus the root, each sized for its slots (compact capacities
+ * 1, 2, 4, 8, 16, then 64).  Also returns the node counts.
  */
-static void expected_nodes(const uint64_t *idx, unsigned n, uint64_t *leaves,
-                           uint64_t *interior)
+static uint64_t expected_bytes(const uint64_t *idx, unsigned n,
+                               uint64_t *leaves, uint64_t *interior)
 {
-    GHashTable *seen[3];
-    unsigned i, l;
+    uint64_t bytes = spapr_tce_storage_user_empty_bytes();
+    unsigned l;
 
-    for (l = 0; l < 3; l++) {
-        seen[l] = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free,
-                                        NULL);
-    }
-    for (i = 0; i < n; i++) {
-        for (l = 0; l < 3; l++) {
-            uint64_t *key = g_new(uint64_t, 1);
+    *leaves = *interior = 0;
+    for (l = 0; l < 6 && n; l++) {
+        /* node key idx >> 6 (l + 1) -> set of slots idx >> 6 l */
+        GHashTable *nodes = g_hash_table_new_full(g_int64_hash, g_int64_equal,
+                                                  g_free, (GDestroyNotify)
+                                                  g_hash_table_destroy);
+        GHashTableIter it;
+        gpointer key, value;
+        unsigned i;
 
-            *key = idx[i] >> (9 * (l + 1));
-            g_hash_table_add(seen[l], key);     /* frees a duplicate */
+        for (i = 0; i < n; i++) {
+            uint64_t node = idx[i] >> (6 * (l + 1));
+            GHashTable *slots = g_hash_table_lookup(nodes, &node);
+            uint64_t *k;
+
+            if (!slots) {
+                slots = g_hash_table_new_full(g_int64_hash, g_int64_equal,
+                                              g_free, NULL);
+                k = g_new(uint64_t, 1);
+                *k = node;
+                g_hash_table_insert(nodes, k, slots);
+            }
+            k = g_new(uint64_t, 1);
+            *k = idx[i] >> (6 * l);
+            g_hash_table_add(slots, k);         /* frees a duplicate */
         }
-    }
-    *leaves = g_hash_table_size(seen[0]);
-    *interior = n ? g_hash_table_size(seen[1]) + g_hash_table_size(seen[2]) + 1
-                  : 0;
-    for (l = 0; l < 3; l++) {
-        g_hash_table_destroy(seen[l]);
-    }
-}
+        g_hash_table_iter_init(&it, nodes);
+        while (g_hash_table_iter_next(&it, &key, &value)) {
+            unsigned nr = g_hash_table_size(value), cap = 1;
 
-static uint64_t expected_bytes(uint64_t leaves, uint64_t interior)
-{
-    return spapr_tce_storage_user_empty_bytes() +
-           (leaves + interior) * spapr_tce_storage_user_node_bytes();
+            while (cap < nr) {
+                cap *= 2;
+            }
+            bytes += spapr_tce_storage_user_node_bytes(nr > 16 ? 64 : cap);
+        }
+        if (l) {
+            *interior += g_hash_table_size(nodes);
+        } else {
+            *leaves += g_hash_table_size(nodes);
+        }
+        g_hash_table_destroy(nodes);
+    }
+    return bytes;
 }
 
 static void test_new_empty(void)
 {
-    SpaprTceStorage *s = spapr_tce_storage_new_user(WIN_2G);
+    SpaprTceStorage *s = tce_new(WIN_2G);
     uint64_t leaves, interior;
     Visit v;
 
@@ -115,19 +152,19 @@ static void test_new_empty(void)
 /* An empty 2^31-entry window costs the handle only: no node, nothing dense. */
 static void test_accounting_empty(void)
 {
-    SpaprTceStorage *s = spapr_tce_storage_new_user(WIN_2G);
+    SpaprTceStorage *s = tce_new(WIN_2G);
 
     g_assert_cmpuint(spapr_tce_storage_bytes_used(s), ==,
                      spapr_tce_storage_user_empty_bytes());
     g_assert_cmpuint(spapr_tce_storage_bytes_used(s), <, 1024 * 1024);
     /* Clearing entries that were never written allocates nothing. */
-    g_assert_cmphex(spapr_tce_storage_set(s, 12345, 0), ==, 0);
+    g_assert_cmphex(set_old(s, 12345, 0), ==, 0);
     g_assert_cmpuint(spapr_tce_storage_bytes_used(s), ==,
                      spapr_tce_storage_user_empty_bytes());
     spapr_tce_storage_destroy(s);
 }
 
-/* One write in each of N distinct leaves: N leaves, then all freed. */
+/* One write in each of N distinct leaves: exact node counts and bytes, then all freed. */
 static void test_accounting_leaves(void)
 {
     static const uint64_t idx[] = {
@@ -135,36 +172,38 @@ static void test_accounting_leaves(void)
         WIN_2G - LEAF - 1, WIN_2G - 1,
     };
     const unsigned n = G_N_ELEMENTS(idx);
-    SpaprTceStorage *s = spapr_tce_storage_new_user(WIN_2G);
-    uint64_t leaves, interior, want_leaves, want_interior;
+    SpaprTceStorage *s = tce_new(WIN_2G);
+    uint64_t leaves, interior, want_leaves, want_interior, want;
     unsigned i;
 
     for (i = 0; i < n; i++) {
-        g_assert_cmphex(spapr_tce_storage_set(s, idx[i], TCE_RW(i << 12)),
-                        ==, 0);
+        g_assert_cmphex(set_old(s, idx[i], TCE_RW((i + 1) << 20)), ==, 0);
     }
-    expected_nodes(idx, n, &want_leaves, &want_interior);
+    want = expected_bytes(idx, n, &want_leaves, &want_interior);
     g_assert_cmpuint(want_leaves, ==, n);
-    /* 0..1023 share an L1; 2^18+5; 2^27+9; two at the top: 4 L1 + 3 L2 + root */
-    g_assert_cmpuint(want_interior, ==, 4 + 3 + 1);
+    /*
+     * Level-1 nodes (4096 entries): {0, 127, 128}, {2^18 + 5}, {2^27 + 9},
+     * {2^31 - 65, 2^31 - 1}: 4; level 2 (2^18): 4; level 3 (2^24): 3 (0
+     * and 2^18 + 5 share one); level 4 (2^30): 2; the root.
+     */
+    g_assert_cmpuint(want_interior, ==, 4 + 4 + 3 + 2 + 1);
     spapr_tce_storage_user_nodes(s, &leaves, &interior);
     g_assert_cmpuint(leaves, ==, n);
     g_assert_cmpuint(interior, ==, want_interior);
-    g_assert_cmpuint(spapr_tce_storage_bytes_used(s), ==,
-                     expected_bytes(n, want_interior));
+    g_assert_cmpuint(spapr_tce_storage_bytes_used(s), ==, want);
 
-    /* A second entry in an existing leaf allocates nothing. */
-    spapr_tce_storage_set(s, 1, TCE_RO(0x1000));
+    /* A second entry in an existing leaf grows it from 1 to 2 slots. */
+    set_old(s, 1, TCE_RO(0x1000));
     g_assert_cmpuint(spapr_tce_storage_bytes_used(s), ==,
-                     expected_bytes(n, want_interior));
-    spapr_tce_storage_set(s, 1, 0);
+                     want + spapr_tce_storage_user_node_bytes(2) -
+                     spapr_tce_storage_user_node_bytes(1));
+    set_old(s, 1, 0);
 
     for (i = 0; i < n; i++) {
-        g_assert_cmphex(spapr_tce_storage_set(s, idx[i], 0), ==,
-                        TCE_RW(i << 12));
+        g_assert_cmphex(set_old(s, idx[i], 0), ==, TCE_RW((i + 1) << 20));
         spapr_tce_storage_user_nodes(s, &leaves, &interior);
-        g_assert_cmpuint(leaves, ==, n - i - 1);
-        expected_nodes(idx + i + 1, n - i - 1, &want_leaves, &want_interior);
+        expected_bytes(idx + i + 1, n - i - 1, &want_leaves, &want_interior);
+        g_assert_cmpuint(leaves, ==, want_leaves);
         g_assert_cmpuint(interior, ==, want_interior);
     }
     g_assert_cmpuint(spapr_tce_storage_bytes_used(s), ==,
@@ -180,19 +219,19 @@ static void test_edges(void)
         0, 1, LEAF - 1, LEAF, (1ULL << 18) - 1, 1ULL << 18,
         (1ULL << 27) - 1, 1ULL << 27, WIN_2G - LEAF, WIN_2G - 2, WIN_2G - 1,
     };
-    SpaprTceStorage *s = spapr_tce_storage_new_user(WIN_2G);
+    SpaprTceStorage *s = tce_new(WIN_2G);
     unsigned i, j;
 
     for (i = 0; i < G_N_ELEMENTS(idx); i++) {
         uint64_t a = TCE_RW(0x100000ULL * (i + 1));
         uint64_t b = TCE_RO(0x7ffff000ULL + i * 0x1000);
 
-        g_assert_cmphex(spapr_tce_storage_set(s, idx[i], a), ==, 0);
+        g_assert_cmphex(set_old(s, idx[i], a), ==, 0);
         g_assert_cmphex(spapr_tce_storage_get(s, idx[i]), ==, a);
-        g_assert_cmphex(spapr_tce_storage_set(s, idx[i], b), ==, a);
+        g_assert_cmphex(set_old(s, idx[i], b), ==, a);
         g_assert_cmphex(spapr_tce_storage_get(s, idx[i]), ==, b);
         /* the same value again: unchanged, returns it */
-        g_assert_cmphex(spapr_tce_storage_set(s, idx[i], b), ==, b);
+        g_assert_cmphex(set_old(s, idx[i], b), ==, b);
         g_assert_cmpuint(spapr_tce_storage_count_valid(s), ==, i + 1);
         /* neighbours untouched */
         if (idx[i] > 0 && (i == 0 || idx[i - 1] != idx[i] - 1)) {
@@ -204,7 +243,7 @@ static void test_edges(void)
         }
     }
     for (i = 0; i < G_N_ELEMENTS(idx); i++) {
-        g_assert_cmphex(spapr_tce_storage_set(s, idx[i], 0), ==,
+        g_assert_cmphex(set_old(s, idx[i], 0), ==,
                         TCE_RO(0x7ffff000ULL + i * 0x1000));
         g_assert_cmphex(spapr_tce_storage_get(s, idx[i]), ==, 0);
         for (j = i + 1; j < G_N_ELEMENTS(idx); j++) {
@@ -229,13 +268,13 @@ static void test_sizes(void)
     unsigned i;
 
     for (i = 0; i < G_N_ELEMENTS(sizes); i++) {
-        SpaprTceStorage *s = spapr_tce_storage_new_user(sizes[i]);
+        SpaprTceStorage *s = tce_new(sizes[i]);
         uint64_t last = sizes[i] - 1;
         uint64_t leaves, interior;
         Visit v;
 
-        spapr_tce_storage_set(s, 0, TCE_RW(0x1000));
-        spapr_tce_storage_set(s, last, TCE_WO(0x2000));
+        set_old(s, 0, TCE_RW(0x1000));
+        set_old(s, last, TCE_WO(0x2000));
         g_assert_cmphex(spapr_tce_storage_get(s, 0), ==,
                         last ? TCE_RW(0x1000) : TCE_WO(0x2000));
         g_assert_cmphex(spapr_tce_storage_get(s, last), ==, TCE_WO(0x2000));
@@ -250,8 +289,8 @@ static void test_sizes(void)
                         ==, last);
         visit_free(&v);
 
-        spapr_tce_storage_set(s, 0, 0);
-        spapr_tce_storage_set(s, last, 0);
+        set_old(s, 0, 0);
+        set_old(s, last, 0);
         g_assert_cmpuint(spapr_tce_storage_bytes_used(s), ==,
                          spapr_tce_storage_user_empty_bytes());
         spapr_tce_storage_destroy(s);
@@ -285,12 +324,12 @@ static void test_iterate_order(void)
         TCE_RW(0x1000), TCE_RW(0x2000), TCE_RW(0x4000), 0xdead000,
         TCE_RO(0x3000), TCE_RW(0x6000), TCE_WO(0x5000), TCE_RW(0x7f000000),
     };
-    SpaprTceStorage *s = spapr_tce_storage_new_user(WIN_2G);
+    SpaprTceStorage *s = tce_new(WIN_2G);
     unsigned i;
     Visit v;
 
     for (i = 0; i < G_N_ELEMENTS(put); i++) {
-        spapr_tce_storage_set(s, put[i][0], put[i][1]);
+        set_old(s, put[i][0], put[i][1]);
     }
     g_assert_cmpuint(spapr_tce_storage_count_valid(s), ==,
                      G_N_ELEMENTS(want_idx));
@@ -316,13 +355,13 @@ static void test_iterate_early_stop(void)
     static const uint64_t want_tce[] = {
         TCE_RW(0xa000), TCE_RW(0xb000), TCE_RW(0xc000),
     };
-    SpaprTceStorage *s = spapr_tce_storage_new_user(WIN_2G);
+    SpaprTceStorage *s = tce_new(WIN_2G);
     Visit v;
 
-    spapr_tce_storage_set(s, 10, TCE_RW(0xa000));
-    spapr_tce_storage_set(s, 1000, TCE_RW(0xb000));
-    spapr_tce_storage_set(s, 1ULL << 20, TCE_RW(0xc000));
-    spapr_tce_storage_set(s, 1ULL << 30, TCE_RW(0xd000));
+    set_old(s, 10, TCE_RW(0xa000));
+    set_old(s, 1000, TCE_RW(0xb000));
+    set_old(s, 1ULL << 20, TCE_RW(0xc000));
+    set_old(s, 1ULL << 30, TCE_RW(0xd000));
 
     visit_init(&v, 3);
     g_assert_cmpint(spapr_tce_storage_for_each_valid(s, 0, WIN_2G - 1,
@@ -350,11 +389,11 @@ static void test_iterate_range(void)
         { 514, (1ULL << 27) - 1 }, { (1ULL << 18) + 1, WIN_2G - 2 },
         { WIN_2G - 1, WIN_2G - 1 }, { 0, WIN_2G - 1 }, { 100, 100 },
     };
-    SpaprTceStorage *s = spapr_tce_storage_new_user(WIN_2G);
+    SpaprTceStorage *s = tce_new(WIN_2G);
     unsigned i, r;
 
     for (i = 0; i < G_N_ELEMENTS(idx); i++) {
-        spapr_tce_storage_set(s, idx[i], TCE_RW((i + 1) << 12));
+        set_old(s, idx[i], TCE_RW((i + 1) << 12));
     }
     for (r = 0; r < G_N_ELEMENTS(ranges); r++) {
         uint64_t want_idx[G_N_ELEMENTS(idx)], want_tce[G_N_ELEMENTS(idx)];
@@ -383,11 +422,11 @@ static void test_iterate_range(void)
  */
 static void test_zero_perm_nonzero(void)
 {
-    SpaprTceStorage *s = spapr_tce_storage_new_user(WIN_2G);
+    SpaprTceStorage *s = tce_new(WIN_2G);
     uint64_t leaves, interior;
     Visit v;
 
-    g_assert_cmphex(spapr_tce_storage_set(s, 4096, 0xabc000), ==, 0);
+    g_assert_cmphex(set_old(s, 4096, 0xabc000), ==, 0);
     g_assert_cmphex(spapr_tce_storage_get(s, 4096), ==, 0xabc000);
     g_assert_cmpuint(spapr_tce_storage_count_valid(s), ==, 0);
     spapr_tce_storage_user_nodes(s, &leaves, &interior);
@@ -399,18 +438,18 @@ static void test_zero_perm_nonzero(void)
     visit_free(&v);
 
     /* valid neighbour in the same leaf, then cleared: leaf stays */
-    spapr_tce_storage_set(s, 4097, TCE_RW(0x5000));
+    set_old(s, 4097, TCE_RW(0x5000));
     g_assert_cmpuint(spapr_tce_storage_count_valid(s), ==, 1);
-    spapr_tce_storage_set(s, 4097, 0);
+    set_old(s, 4097, 0);
     spapr_tce_storage_user_nodes(s, &leaves, &interior);
     g_assert_cmpuint(leaves, ==, 1);
     g_assert_cmphex(spapr_tce_storage_get(s, 4096), ==, 0xabc000);
 
     /* poisoned -> valid -> poisoned */
-    g_assert_cmphex(spapr_tce_storage_set(s, 4096, TCE_RO(0xabc000)), ==,
+    g_assert_cmphex(set_old(s, 4096, TCE_RO(0xabc000)), ==,
                     0xabc000);
     g_assert_cmpuint(spapr_tce_storage_count_valid(s), ==, 1);
-    g_assert_cmphex(spapr_tce_storage_set(s, 4096, 0xabc000), ==,
+    g_assert_cmphex(set_old(s, 4096, 0xabc000), ==,
                     TCE_RO(0xabc000));
     g_assert_cmpuint(spapr_tce_storage_count_valid(s), ==, 0);
 
@@ -419,7 +458,7 @@ static void test_zero_perm_nonzero(void)
     g_assert_cmpuint(v.index->len, ==, 0);
     visit_free(&v);
 
-    g_assert_cmphex(spapr_tce_storage_set(s, 4096, 0), ==, 0xabc000);
+    g_assert_cmphex(set_old(s, 4096, 0), ==, 0xabc000);
     g_assert_cmpuint(spapr_tce_storage_bytes_used(s), ==,
                      spapr_tce_storage_user_empty_bytes());
     spapr_tce_storage_destroy(s);
@@ -427,14 +466,14 @@ static void test_zero_perm_nonzero(void)
 
 static void test_clear_all(void)
 {
-    SpaprTceStorage *s = spapr_tce_storage_new_user(WIN_2G);
+    SpaprTceStorage *s = tce_new(WIN_2G);
     uint64_t i, leaves, interior;
     Visit v;
 
     for (i = 0; i < 64; i++) {
-        spapr_tce_storage_set(s, i * 33331, TCE_RW(i << 12));
+        set_old(s, i * 33331, TCE_RW(i << 12));
     }
-    spapr_tce_storage_set(s, 5, 0x123000);
+    set_old(s, 5, 0x123000);
     g_assert_cmpuint(spapr_tce_storage_count_valid(s), ==, 64);
     spapr_tce_storage_clear_all(s);
     g_assert_cmpuint(spapr_tce_storage_count_valid(s), ==, 0);
@@ -450,7 +489,7 @@ static void test_clear_all(void)
     visit_free(&v);
 
     /* usable again after clear_all */
-    spapr_tce_storage_set(s, 77, TCE_RW(0x9000));
+    set_old(s, 77, TCE_RW(0x9000));
     g_assert_cmphex(spapr_tce_storage_get(s, 77), ==, TCE_RW(0x9000));
     g_assert_cmpuint(spapr_tce_storage_count_valid(s), ==, 1);
     spapr_tce_storage_clear_all(s);
@@ -468,19 +507,19 @@ static void test_move(void)
     static const uint64_t want_tce[] = {
         TCE_RW(0x1000), 0xfeed000, TCE_RO(0x3000), TCE_WO(0x4000),
     };
-    SpaprTceStorage *src = spapr_tce_storage_new_user(WIN_2G);
-    SpaprTceStorage *dst = spapr_tce_storage_new_user(WIN_2G);
+    SpaprTceStorage *src = tce_new(WIN_2G);
+    SpaprTceStorage *dst = tce_new(WIN_2G);
     unsigned i;
     Visit v;
 
     for (i = 0; i < G_N_ELEMENTS(want_idx); i++) {
-        spapr_tce_storage_set(src, want_idx[i], want_tce[i]);
+        set_old(src, want_idx[i], want_tce[i]);
     }
     /* stale content in dst must not survive */
-    spapr_tce_storage_set(dst, 42, TCE_RW(0x42000));
-    spapr_tce_storage_set(dst, 3, TCE_RW(0x77000));
+    set_old(dst, 42, TCE_RW(0x42000));
+    set_old(dst, 3, TCE_RW(0x77000));
 
-    g_assert_cmpuint(spapr_tce_storage_move(dst, src), ==, 4);
+    g_assert_cmpint(spapr_tce_storage_move(dst, src), ==, 0);
     g_assert_cmphex(spapr_tce_storage_get(dst, 42), ==, 0);
     g_assert_cmpuint(spapr_tce_storage_count_valid(dst), ==, 3);
     g_assert_cmpuint(spapr_tce_storage_count_valid(src), ==, 3);
@@ -497,8 +536,8 @@ static void test_move(void)
     spapr_tce_storage_destroy(src);
 
     /* moving an empty storage empties dst */
-    src = spapr_tce_storage_new_user(WIN_2G);
-    g_assert_cmpuint(spapr_tce_storage_move(dst, src), ==, 0);
+    src = tce_new(WIN_2G);
+    g_assert_cmpint(spapr_tce_storage_move(dst, src), ==, 0);
     g_assert_cmpuint(spapr_tce_storage_bytes_used(dst), ==,
                      spapr_tce_storage_user_empty_bytes());
     spapr_tce_storage_destroy(src);
@@ -512,7 +551,7 @@ static void test_move(void)
 static void test_random_vs_dense(void)
 {
     const uint64_t nb = 5 * LEAF + 17;    /* height 1, partial last leaf */
-    SpaprTceStorage *s = spapr_tce_storage_new_user(nb);
+    SpaprTceStorage *s = tce_new(nb);
     uint64_t *dense = g_new0(uint64_t, nb);
     GRand *rand = g_rand_new_with_seed(0x5eed);
     uint64_t i, n_valid;
@@ -534,7 +573,7 @@ static void test_random_vs_dense(void)
             tce = ((uint64_t)g_rand_int(rand) << 12) | g_rand_int_range(rand, 1, 4);
             break;
         }
-        g_assert_cmphex(spapr_tce_storage_set(s, index, tce), ==,
+        g_assert_cmphex(set_old(s, index, tce), ==,
                         dense[index]);
         dense[index] = tce;
 
@@ -561,7 +600,7 @@ static void test_random_vs_dense(void)
         }
     }
     for (i = 0; i < nb; i++) {
-        spapr_tce_storage_set(s, i, 0);
+        set_old(s, i, 0);
     }
     g_assert_cmpuint(spapr_tce_storage_bytes_used(s), ==,
                      spapr_tce_storage_user_empty_bytes());
@@ -574,9 +613,9 @@ static void test_random_vs_dense(void)
 static void test_out_of_range_asserts(void)
 {
     if (g_test_subprocess()) {
-        SpaprTceStorage *s = spapr_tce_storage_new_user(WIN_2G);
+        SpaprTceStorage *s = tce_new(WIN_2G);
 
-        spapr_tce_storage_set(s, WIN_2G, TCE_RW(0x1000));
+        set_old(s, WIN_2G, TCE_RW(0x1000));
         return;
     }
     g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
