@@ -139,7 +139,7 @@ static void report_empty_cost(void)
     SpaprTceStorage *s;
 
     vm_status(&rss0, &size0);
-    s = spapr_tce_storage_new_user(WINDOW_ENTRIES);
+    s = spapr_tce_storage_new_user(WINDOW_ENTRIES, 12, NULL);
     vm_status(&rss1, &size1);
     printf("empty 2^31-entry user storage: bytes_used %" PRIu64
            " B; VmRSS %+" PRId64 " KiB, VmSize %+" PRId64 " KiB\n",
@@ -189,7 +189,7 @@ static void run_case(uint64_t nb_valid, unsigned run_length,
            "(random runs of %u contiguous entries) ==\n", nb_valid, run_length);
 
     /* Pick the indexes first, so that the fill timing is set() alone. */
-    s = spapr_tce_storage_new_user(window);
+    s = spapr_tce_storage_new_user(window, 12, NULL);
     indexes = g_new(uint64_t, nb_valid);
     while (placed < nb_valid) {
         uint64_t len = MIN(run_length, nb_valid - placed);
@@ -210,7 +210,7 @@ static void run_case(uint64_t nb_valid, unsigned run_length,
     spapr_tce_storage_destroy(s);
 
     vm_status(&rss0, &size0);
-    s = spapr_tce_storage_new_user(window);
+    s = spapr_tce_storage_new_user(window, 12, NULL);
     t0 = now_ns();
     for (uint64_t i = 0; i < nb_valid; i++) {
         spapr_tce_storage_set(s, indexes[i], tce_for(indexes[i]));

@@ -22,11 +22,51 @@ uint64_t spapr_tce_storage_get(SpaprTceStorage *s, uint64_t index)
     return s->ops->get(s, index);
 }
 
-uint64_t spapr_tce_storage_set(SpaprTceStorage *s, uint64_t index,
-                               uint64_t tce)
+int spapr_tce_storage_set(SpaprTceStorage *s, uint64_t index, uint64_t tce)
 {
     assert(index < s->nb_entries);
-    return s->ops->set(s, index, tce);
+    return s->ops->fill(s, index, 1, tce, false);
+}
+
+/* An advancing fill from 0: its first entry is a clear, the rest is not. */
+int spapr_tce_storage_fill(SpaprTceStorage *s, uint64_t first, uint64_t count,
+                           uint64_t tce, bool advance)
+{
+    int ret;
+
+    assert(count >= 1 && first < s->nb_entries &&
+           count <= s->nb_entries - first);
+    if (count == 1) {
+        advance = false;
+    }
+    /* The last entry, tce + ((count - 1) << page_shift), must not wrap. */
+    assert(!advance || (count - 1) <= (UINT64_MAX - tce) >> s->page_shift);
+    if (advance && tce == 0) {
+        ret = s->ops->fill(s, first + 1, count - 1, 1ULL << s->page_shift,
+                           count > 2);
+        if (!ret) {
+            ret = s->ops->fill(s, first, 1, 0, false);
+            assert(ret == 0);
+        }
+        return ret;
+    }
+    return s->ops->fill(s, first, count, tce, advance);
+}
+
+void spapr_tce_storage_clear(SpaprTceStorage *s, uint64_t first,
+                             uint64_t count)
+{
+    int ret;
+
+    assert(count >= 1 && first < s->nb_entries &&
+           count <= s->nb_entries - first);
+    ret = s->ops->fill(s, first, count, 0, false);
+    assert(ret == 0);
+}
+
+bool spapr_tce_storage_can_write(SpaprTceStorage *s, uint64_t nr_writes)
+{
+    return s->ops->can_write(s, nr_writes);
 }
 
 static int spapr_tce_storage_walk(SpaprTceStorage *s, uint64_t first,
@@ -53,6 +93,14 @@ int spapr_tce_storage_for_each_nonzero(SpaprTceStorage *s, uint64_t first,
                                   fn, opaque);
 }
 
+int spapr_tce_storage_for_each_run(SpaprTceStorage *s, uint64_t first,
+                                   uint64_t last, SpaprTceWalkMode mode,
+                                   SpaprTceStorageRunFn fn, void *opaque)
+{
+    assert(first <= last && last < s->nb_entries);
+    return s->ops->walk_runs(s, first, last, mode, fn, opaque);
+}
+
 uint64_t spapr_tce_storage_count_valid(SpaprTceStorage *s)
 {
     return s->ops->count_valid(s);
@@ -75,65 +123,70 @@ void spapr_tce_storage_destroy(SpaprTceStorage *s)
     }
 }
 
-typedef struct TceMoveState {
-    SpaprTceStorage *dst;
-    uint64_t copied;
-} TceMoveState;
-
-static int tce_move_one(void *opaque, uint64_t index, uint64_t tce)
+static int tce_move_run(void *opaque, const SpaprTceRun *run)
 {
-    TceMoveState *ms = opaque;
+    SpaprTceStorage *dst = opaque;
 
-    ms->dst->ops->set(ms->dst, index, tce);
-    ms->copied++;
-    return 0;
+    return dst->ops->fill(dst, run->index, run->count, run->tce, run->advance);
 }
 
-uint64_t spapr_tce_storage_move(SpaprTceStorage *dst, SpaprTceStorage *src)
+int spapr_tce_storage_move(SpaprTceStorage *dst, SpaprTceStorage *src)
 {
-    TceMoveState ms = { .dst = dst };
+    int ret;
 
     assert(dst != src);
     assert(dst->nb_entries == src->nb_entries);
+    assert(dst->page_shift == src->page_shift);
     dst->ops->clear_all(dst);
-    src->ops->walk(src, 0, src->nb_entries - 1, SPAPR_TCE_WALK_NONZERO,
-                   tce_move_one, &ms);
-    return ms.copied;
+    ret = src->ops->walk_runs(src, 0, src->nb_entries - 1,
+                              SPAPR_TCE_WALK_NONZERO, tce_move_run, dst);
+    if (ret) {
+        dst->ops->clear_all(dst);
+    }
+    return ret;
 }
 
 /*
- * User-space owner: a radix tree, 9 index bits per level.  The layout and
+ * User-space owner: a run-aware radix of 64-slot nodes.  The layout and
  * its costs are described in the header.
  */
 
-#define TCE_RADIX_BITS      9
-#define TCE_RADIX_SLOTS     (1u << TCE_RADIX_BITS)
-#define TCE_MAP_WORDS       (TCE_RADIX_SLOTS / 64)
-/* Levels above the leaves for 2^32 entries: 9 * (3 + 1) >= 32. */
-#define TCE_RADIX_MAX_HEIGHT 3
+#define TCE_BITS            6
+#define TCE_SLOTS           64
+#define TCE_ALL             (~0ULL)
+#define TCE_COMPACT_MAX     16
+#define TCE_MAX_HEIGHT      SPAPR_TCE_USER_MAX_HEIGHT
+/* Nodes one write may allocate: two per level (the two ends of its range). */
+#define TCE_MAX_ALLOCS      (2 * (TCE_MAX_HEIGHT + 1))
 
-QEMU_BUILD_BUG_ON(SPAPR_TCE_USER_LEAF_ENTRIES != TCE_RADIX_SLOTS);
-QEMU_BUILD_BUG_ON(TCE_RADIX_BITS * (TCE_RADIX_MAX_HEIGHT + 1) < 32);
+QEMU_BUILD_BUG_ON(SPAPR_TCE_USER_LEAF_ENTRIES != TCE_SLOTS);
+QEMU_BUILD_BUG_ON(TCE_BITS * (TCE_MAX_HEIGHT + 1) < 32);
 
 typedef struct TceNode TceNode;
+
+typedef union TceSlot {
+    uint64_t tce;       /* descriptor: the value of the block's first entry */
+    TceNode *child;
+} TceSlot;
+
 struct TceNode {
-    /*
-     * Indexed by SpaprTceWalkMode.  NONZERO: leaf, entry != 0; interior,
-     * child != NULL.  VALID: leaf, entry has permission bits; interior, the
-     * child's subtree holds a valid entry.  VALID is a subset of NONZERO.
-     */
-    uint64_t map[2][TCE_MAP_WORDS];
-    uint16_t count[2];              /* bits set in each map */
-    union {
-        uint64_t tce[TCE_RADIX_SLOTS];      /* level 0 */
-        TceNode *child[TCE_RADIX_SLOTS];    /* levels above */
-    };
+    uint64_t present;   /* the slot holds something (else its block is 0) */
+    uint64_t desc;      /* the slot is a descriptor (all of a leaf's are) */
+    uint64_t adv;       /* the descriptor advances (levels >= 1 only) */
+    uint64_t valid;     /* the slot's block holds a valid entry */
+    uint32_t cap;       /* slots allocated: 1, 2, 4, 8, 16 (compact) or 64 */
+    uint32_t unused;
+    TceSlot slot[];     /* compact: the present slots in order; direct: all */
 };
+
+QEMU_BUILD_BUG_ON(sizeof(TceNode) != 40);
 
 typedef struct SpaprTceUserStorage {
     SpaprTceStorage parent;
     TceNode *root;          /* at level 'height'; NULL while all entries are 0 */
     unsigned height;        /* levels above the leaves (0: the root is a leaf) */
+    SpaprTceBudget *budget;
+    uint64_t bytes;         /* handle + nodes, what is charged to the budget */
     uint64_t nr_valid;
     uint64_t nr_leaves;
     uint64_t nr_interior;
@@ -147,214 +200,751 @@ static SpaprTceUserStorage *tce_user(SpaprTceStorage *s)
     return container_of(s, SpaprTceUserStorage, parent);
 }
 
-static unsigned tce_slot(uint64_t index, unsigned level)
+static inline uint64_t tce_bit(unsigned i)
 {
-    return (index >> (level * TCE_RADIX_BITS)) & (TCE_RADIX_SLOTS - 1);
+    return 1ULL << i;
 }
 
-static bool tce_in_map(uint64_t tce, SpaprTceWalkMode mode)
+/* Slots [i0, i1] as a map. */
+static inline uint64_t tce_bits(unsigned i0, unsigned i1)
 {
-    return mode == SPAPR_TCE_WALK_VALID ? (tce & SPAPR_TCE_PERM_MASK) != 0
-                                        : tce != 0;
+    uint64_t upto = i1 == TCE_SLOTS - 1 ? TCE_ALL : tce_bit(i1 + 1) - 1;
+
+    return upto & ~(tce_bit(i0) - 1);
 }
 
-/* First set bit of @map at or after @from, or TCE_RADIX_SLOTS if none. */
-static unsigned tce_map_next(const uint64_t *map, unsigned from)
+static inline unsigned tce_popcount(uint64_t map)
 {
-    while (from < TCE_RADIX_SLOTS) {
-        uint64_t word = map[from / 64] >> (from % 64);
+    return __builtin_popcountll(map);
+}
 
-        if (word) {
-            return from + __builtin_ctzll(word);
-        }
-        from = (from | 63) + 1;
+static inline unsigned tce_ctz(uint64_t map)
+{
+    return __builtin_ctzll(map);
+}
+
+/* Where slot @i (present, or about to be inserted) lives in n->slot[]. */
+static inline unsigned tce_pos(const TceNode *n, unsigned i)
+{
+    return n->cap == TCE_SLOTS ? i
+                               : tce_popcount(n->present & (tce_bit(i) - 1));
+}
+
+static inline unsigned tce_slot_index(uint64_t index, unsigned level)
+{
+    return (index >> (TCE_BITS * level)) & (TCE_SLOTS - 1);
+}
+
+static inline bool tce_is_valid(uint64_t tce)
+{
+    return (tce & SPAPR_TCE_PERM_MASK) != 0;
+}
+
+static unsigned tce_cap_for(unsigned nr)
+{
+    unsigned cap = 1;
+
+    if (nr > TCE_COMPACT_MAX) {
+        return TCE_SLOTS;
     }
-    return TCE_RADIX_SLOTS;
+    while (cap < nr) {
+        cap <<= 1;
+    }
+    return cap;
 }
 
-static TceNode *tce_node_new(SpaprTceUserStorage *u, unsigned level)
+static size_t tce_node_bytes(unsigned cap)
 {
+    return sizeof(TceNode) + cap * sizeof(TceSlot);
+}
+
+static void tce_charge(SpaprTceUserStorage *u, uint64_t bytes)
+{
+    u->bytes += bytes;
+    if (u->budget) {
+        u->budget->used += bytes;
+    }
+}
+
+static void tce_uncharge(SpaprTceUserStorage *u, uint64_t bytes)
+{
+    assert(u->bytes >= bytes);
+    u->bytes -= bytes;
+    if (u->budget) {
+        assert(u->budget->used >= bytes);
+        u->budget->used -= bytes;
+    }
+}
+
+/* True when @bytes more would take the budget above its limit. */
+static bool tce_over_budget(SpaprTceUserStorage *u, uint64_t bytes)
+{
+    SpaprTceBudget *b = u->budget;
+
+    return b && b->limit && (b->used > b->limit || bytes > b->limit - b->used);
+}
+
+/* Make @mem (charged already, @cap slots) an empty node at @level. */
+static TceNode *tce_node_init(SpaprTceUserStorage *u, void *mem, unsigned cap,
+                              unsigned level)
+{
+    TceNode *n = mem;
+
+    n->present = n->desc = n->adv = n->valid = 0;
+    n->cap = cap;
+    n->unused = 0;
     if (level) {
         u->nr_interior++;
     } else {
         u->nr_leaves++;
     }
-    return g_new0(TceNode, 1);
+    return n;
 }
 
-static void tce_node_free(SpaprTceUserStorage *u, TceNode *n, unsigned level)
+static void tce_node_release(SpaprTceUserStorage *u, TceNode *n,
+                             unsigned level)
 {
     if (level) {
         u->nr_interior--;
     } else {
         u->nr_leaves--;
     }
+    tce_uncharge(u, tce_node_bytes(n->cap));
     g_free(n);
 }
 
-static void tce_node_free_tree(SpaprTceUserStorage *u, TceNode *n,
-                               unsigned level)
+/* Copy @src's maps and slots into @dst (room for them: the caller checked). */
+static void tce_node_copy(TceNode *dst, const TceNode *src)
 {
-    unsigned i;
+    uint64_t map = src->present;
+    unsigned k = 0;
 
-    if (level) {
-        for (i = tce_map_next(n->map[SPAPR_TCE_WALK_NONZERO], 0);
-             i < TCE_RADIX_SLOTS;
-             i = tce_map_next(n->map[SPAPR_TCE_WALK_NONZERO], i + 1)) {
-            tce_node_free_tree(u, n->child[i], level - 1);
+    dst->present = src->present;
+    dst->desc = src->desc;
+    dst->adv = src->adv;
+    dst->valid = src->valid;
+    while (map) {
+        unsigned i = tce_ctz(map);
+
+        map &= map - 1;
+        dst->slot[dst->cap == TCE_SLOTS ? i : k] =
+            src->slot[src->cap == TCE_SLOTS ? i : k];
+        k++;
+    }
+}
+
+/* Make room for slot @i (absent; the node has a free slot) and return it. */
+static TceSlot *tce_slot_insert(TceNode *n, unsigned i)
+{
+    unsigned pos = tce_pos(n, i);
+
+    if (n->cap != TCE_SLOTS) {
+        unsigned nr = tce_popcount(n->present);
+
+        assert(nr < n->cap);
+        memmove(&n->slot[pos + 1], &n->slot[pos],
+                (nr - pos) * sizeof(TceSlot));
+    }
+    n->present |= tce_bit(i);
+    return &n->slot[pos];
+}
+
+static void tce_slot_remove(TceNode *n, unsigned i)
+{
+    unsigned pos = tce_pos(n, i);
+    uint64_t b = tce_bit(i);
+
+    if (n->cap != TCE_SLOTS) {
+        unsigned nr = tce_popcount(n->present);
+
+        memmove(&n->slot[pos], &n->slot[pos + 1],
+                (nr - pos - 1) * sizeof(TceSlot));
+    }
+    n->present &= ~b;
+    n->desc &= ~b;
+    n->adv &= ~b;
+    n->valid &= ~b;
+}
+
+/* Free the subtree @n at @level; return the number of valid entries it held. */
+static uint64_t tce_free_tree(SpaprTceUserStorage *u, TceNode *n,
+                              unsigned level)
+{
+    uint64_t map = n->present, nr_valid = 0;
+    unsigned k = 0;
+
+    while (map) {
+        unsigned i = tce_ctz(map);
+        unsigned pos = n->cap == TCE_SLOTS ? i : k;
+
+        map &= map - 1;
+        k++;
+        if (n->desc & tce_bit(i)) {
+            if (n->valid & tce_bit(i)) {
+                nr_valid += 1ULL << (TCE_BITS * level);
+            }
+        } else {
+            nr_valid += tce_free_tree(u, n->slot[pos].child, level - 1);
         }
     }
-    tce_node_free(u, n, level);
+    tce_node_release(u, n, level);
+    return nr_valid;
 }
 
 /*
- * Set or clear the @mode bit of the entry at the bottom of @path, and carry
- * the change up while a node's map goes from empty to non-empty or back.
+ * If the 64 slots of @c (at @level) are descriptors that make one run,
+ * return true and that run's first value and advance flag.
  */
-static void tce_map_update(SpaprTceUserStorage *u, TceNode **path,
-                           const unsigned *slot, SpaprTceWalkMode mode,
-                           bool was, bool now)
+static bool tce_collapsible(SpaprTceUserStorage *u, const TceNode *c,
+                            unsigned level, uint64_t *tce, bool *adv)
 {
-    unsigned level;
+    unsigned shift = TCE_BITS * level + u->parent.page_shift;
+    uint64_t v0, stride;
+    unsigned j;
 
-    if (was == now) {
+    if (c->present != TCE_ALL || c->desc != TCE_ALL) {
+        return false;
+    }
+    v0 = c->slot[0].tce;
+    if (c->adv == 0 && c->slot[1].tce == v0) {
+        for (j = 2; j < TCE_SLOTS; j++) {
+            if (c->slot[j].tce != v0) {
+                return false;
+            }
+        }
+        *tce = v0;
+        *adv = false;
+        return true;
+    }
+    if (c->adv != (level ? TCE_ALL : 0) || shift >= 64) {
+        return false;
+    }
+    stride = 1ULL << shift;
+    for (j = 1; j < TCE_SLOTS; j++) {
+        uint64_t prev = c->slot[j - 1].tce;
+
+        if (prev > UINT64_MAX - stride || c->slot[j].tce != prev + stride) {
+            return false;
+        }
+    }
+    *tce = v0;
+    *adv = true;
+    return true;
+}
+
+/*
+ * Halve (or more) the capacity of @*ref (at @level) when it uses an eighth
+ * of it.  Optional: skipped when the budget or malloc says no.
+ */
+static void tce_node_shrink(SpaprTceUserStorage *u, TceNode **ref,
+                            unsigned level)
+{
+    TceNode *n = *ref, *m;
+    unsigned nr = tce_popcount(n->present), cap;
+    void *mem;
+
+    if (n->cap == 1 || nr * 8 > n->cap) {
         return;
     }
-    for (level = 0; level <= u->height; level++) {
-        TceNode *n = path[level];
-        unsigned bit = slot[level];
-        bool was_empty = n->count[mode] == 0;
+    cap = tce_cap_for(nr * 2);
+    if (tce_over_budget(u, tce_node_bytes(cap))) {
+        return;
+    }
+    mem = g_try_malloc(tce_node_bytes(cap));
+    if (!mem) {
+        return;
+    }
+    tce_charge(u, tce_node_bytes(cap));
+    m = tce_node_init(u, mem, cap, level);
+    tce_node_copy(m, n);
+    tce_node_release(u, n, level);
+    *ref = m;
+}
 
-        if (now) {
-            n->map[mode][bit / 64] |= 1ULL << (bit % 64);
-            n->count[mode]++;
+/*
+ * Bring slot @i of @n (at @level >= 1), a child that was just modified,
+ * back to canonical form: free it if empty, turn it into a descriptor if it
+ * is one run, shrink it, and update @n's valid map.  Returns true if @n's
+ * maps changed (so @n's own parent may have to be fixed too).
+ */
+static bool tce_fix_slot(SpaprTceUserStorage *u, TceNode *n, unsigned i,
+                         unsigned level)
+{
+    unsigned pos = tce_pos(n, i);
+    TceNode *c = n->slot[pos].child;
+    uint64_t b = tce_bit(i), tce;
+    bool adv, was_valid = n->valid & b;
+
+    if (!c->present) {
+        tce_node_release(u, c, level - 1);
+        tce_slot_remove(n, i);
+        return true;
+    }
+    if (tce_collapsible(u, c, level - 1, &tce, &adv)) {
+        tce_node_release(u, c, level - 1);
+        n->slot[pos].tce = tce;
+        n->desc |= b;
+        n->adv = adv ? n->adv | b : n->adv & ~b;
+        n->valid = tce_is_valid(tce) ? n->valid | b : n->valid & ~b;
+        return true;
+    }
+    tce_node_shrink(u, &n->slot[pos].child, level - 1);
+    c = n->slot[pos].child;
+    n->valid = c->valid ? n->valid | b : n->valid & ~b;
+    return was_valid != !!c->valid;
+}
+
+/* One write: [first, last] := tce (+ k << page_shift if adv); tce 0: clear. */
+typedef struct TceWrite {
+    SpaprTceUserStorage *u;
+    uint64_t first;
+    uint64_t tce;
+    bool adv;
+    /* The nodes it allocates, planned then allocated before any change. */
+    unsigned nr_allocs;
+    uint32_t cap[TCE_MAX_ALLOCS];
+    void *mem[TCE_MAX_ALLOCS];
+    uint64_t need;
+} TceWrite;
+
+static inline uint64_t tce_write_value(const TceWrite *w, uint64_t index)
+{
+    return w->tce + (w->adv ? (index - w->first) << w->u->parent.page_shift
+                            : 0);
+}
+
+/* How [a, b] meets the 64 slots of a node at @level covering from @base. */
+typedef struct TceSpan {
+    unsigned i0, i1;
+    uint64_t full;      /* slots covered whole */
+    uint64_t partial;   /* slots covered in part: at most i0 and i1 */
+} TceSpan;
+
+static void tce_span(unsigned level, uint64_t base, uint64_t a, uint64_t b,
+                     TceSpan *sp)
+{
+    unsigned shift = TCE_BITS * level;
+    uint64_t mask = (1ULL << shift) - 1;
+
+    sp->i0 = (a - base) >> shift;
+    sp->i1 = (b - base) >> shift;
+    sp->full = tce_bits(sp->i0, sp->i1);
+    sp->partial = 0;
+    if (a & mask) {
+        sp->partial |= tce_bit(sp->i0);
+    }
+    if ((b & mask) != mask) {
+        sp->partial |= tce_bit(sp->i1);
+    }
+    sp->full &= ~sp->partial;
+}
+
+/* Slots a node has after the write, from @present before it. */
+static uint64_t tce_span_present(const TceWrite *w, const TceSpan *sp,
+                                 uint64_t present)
+{
+    return w->tce ? present | sp->full | sp->partial : present & ~sp->full;
+}
+
+enum { TCE_NODE_OLD, TCE_NODE_FRESH, TCE_NODE_SPLIT };
+
+static void tce_plan_alloc(TceWrite *w, unsigned cap)
+{
+    assert(w->nr_allocs < TCE_MAX_ALLOCS);
+    w->cap[w->nr_allocs++] = cap;
+    w->need += tce_node_bytes(cap);
+}
+
+/*
+ * Plan the nodes writing [a, b] allocates below a node at @level covering
+ * from @base that is @n (TCE_NODE_OLD), or a node to create: empty
+ * (TCE_NODE_FRESH) or split from a descriptor (TCE_NODE_SPLIT, full).
+ * Mirrors tce_assign() decision for decision.
+ */
+static void tce_plan(TceWrite *w, const TceNode *n, int kind, unsigned level,
+                     uint64_t base, uint64_t a, uint64_t b)
+{
+    unsigned shift = TCE_BITS * level;
+    uint64_t present, map;
+    TceSpan sp;
+
+    tce_span(level, base, a, b, &sp);
+    present = kind == TCE_NODE_OLD ? n->present
+            : kind == TCE_NODE_SPLIT ? TCE_ALL : 0;
+    map = tce_span_present(w, &sp, present);
+    if (kind == TCE_NODE_SPLIT) {
+        tce_plan_alloc(w, TCE_SLOTS);
+    } else if (kind == TCE_NODE_FRESH ||
+               tce_popcount(map) > n->cap) {
+        tce_plan_alloc(w, tce_cap_for(tce_popcount(map)));
+    }
+    for (map = sp.partial; map; map &= map - 1) {
+        unsigned i = tce_ctz(map);
+        uint64_t sb = base + ((uint64_t)i << shift);
+        uint64_t sa = MAX(a, sb), se = MIN(b, sb + (1ULL << shift) - 1);
+        const TceNode *c = NULL;
+        int ck;
+
+        if (kind == TCE_NODE_SPLIT ||
+            (kind == TCE_NODE_OLD && (n->desc & tce_bit(i)))) {
+            ck = TCE_NODE_SPLIT;
+        } else if (kind == TCE_NODE_OLD && (n->present & tce_bit(i))) {
+            ck = TCE_NODE_OLD;
+            c = n->slot[tce_pos(n, i)].child;
         } else {
-            n->map[mode][bit / 64] &= ~(1ULL << (bit % 64));
-            n->count[mode]--;
+            ck = TCE_NODE_FRESH;
+            if (!w->tce) {
+                continue;
+            }
         }
-        if (was_empty == (n->count[mode] == 0)) {
+        tce_plan(w, c, ck, level - 1, sb, sa, se);
+    }
+}
+
+/* Take the planned allocation of @cap slots as a new node at @level. */
+static TceNode *tce_take(TceWrite *w, unsigned cap, unsigned level)
+{
+    unsigned k;
+
+    for (k = 0; k < w->nr_allocs; k++) {
+        if (w->mem[k] && w->cap[k] == cap) {
+            void *mem = w->mem[k];
+
+            w->mem[k] = NULL;
+            return tce_node_init(w->u, mem, cap, level);
+        }
+    }
+    g_assert_not_reached();     /* tce_plan() and tce_assign() disagree */
+}
+
+/* Store the block of slot @i of @n (at @level) covered whole, from @sb. */
+static void tce_put_block(TceWrite *w, TceNode *n, unsigned i, unsigned level,
+                          uint64_t sb)
+{
+    SpaprTceUserStorage *u = w->u;
+    uint64_t b = tce_bit(i), block = 1ULL << (TCE_BITS * level), v;
+    TceSlot *slot;
+
+    if (n->present & b) {
+        unsigned pos = tce_pos(n, i);
+
+        if (n->desc & b) {
+            u->nr_valid -= n->valid & b ? block : 0;
+        } else {
+            u->nr_valid -= tce_free_tree(u, n->slot[pos].child, level - 1);
+        }
+        if (!w->tce) {
+            tce_slot_remove(n, i);
             return;
         }
-        now = n->count[mode] != 0;
+        slot = &n->slot[pos];
+    } else {
+        if (!w->tce) {
+            return;
+        }
+        slot = tce_slot_insert(n, i);
+    }
+    v = tce_write_value(w, sb);
+    slot->tce = v;
+    n->desc |= b;
+    n->adv = w->adv && level ? n->adv | b : n->adv & ~b;
+    if (tce_is_valid(v)) {
+        n->valid |= b;
+        u->nr_valid += block;
+    } else {
+        n->valid &= ~b;
+    }
+}
+
+/* Replace descriptor slot @i of @n (at @level >= 1) by a full child node. */
+static TceNode *tce_split(TceWrite *w, TceNode *n, unsigned i, unsigned level)
+{
+    unsigned pos = tce_pos(n, i), j;
+    uint64_t b = tce_bit(i), v = n->slot[pos].tce;
+    unsigned step = TCE_BITS * (level - 1) + w->u->parent.page_shift;
+    bool adv = n->adv & b;
+    TceNode *c = tce_take(w, TCE_SLOTS, level - 1);
+
+    c->present = c->desc = TCE_ALL;
+    c->adv = adv && level > 1 ? TCE_ALL : 0;
+    c->valid = tce_is_valid(v) ? TCE_ALL : 0;
+    for (j = 0; j < TCE_SLOTS; j++) {
+        /* No overflow: the descriptor's block does not wrap. */
+        c->slot[j].tce = adv ? v + ((uint64_t)j << step) : v;
+    }
+    n->slot[pos].child = c;
+    n->desc &= ~b;
+    n->adv &= ~b;
+    return c;
+}
+
+/* Write [a, b] into the node @*ref at @level covering from @base. */
+static void tce_assign(TceWrite *w, TceNode **ref, unsigned level,
+                       uint64_t base, uint64_t a, uint64_t b)
+{
+    unsigned shift = TCE_BITS * level;
+    TceNode *n = *ref;
+    uint64_t map;
+    unsigned nr;
+    TceSpan sp;
+
+    tce_span(level, base, a, b, &sp);
+    nr = tce_popcount(tce_span_present(w, &sp, n->present));
+    if (nr > n->cap) {
+        TceNode *g = tce_take(w, tce_cap_for(nr), level);
+
+        tce_node_copy(g, n);
+        tce_node_release(w->u, n, level);
+        *ref = n = g;
+    }
+    for (map = sp.full | sp.partial; map; map &= map - 1) {
+        unsigned i = tce_ctz(map);
+        uint64_t sb = base + ((uint64_t)i << shift);
+        uint64_t sa, se;
+
+        if (sp.full & tce_bit(i)) {
+            tce_put_block(w, n, i, level, sb);
+            continue;
+        }
+        sa = MAX(a, sb);
+        se = MIN(b, sb + (1ULL << shift) - 1);
+        if (!(n->present & tce_bit(i))) {
+            TceSpan csp;
+            TceNode *c;
+
+            if (!w->tce) {
+                continue;
+            }
+            tce_span(level - 1, sb, sa, se, &csp);
+            c = tce_take(w, tce_cap_for(tce_popcount(csp.full | csp.partial)),
+                         level - 1);
+            tce_slot_insert(n, i)->child = c;
+        } else if (n->desc & tce_bit(i)) {
+            tce_split(w, n, i, level);
+        }
+        tce_assign(w, &n->slot[tce_pos(n, i)].child, level - 1, sb, sa, se);
+        tce_fix_slot(w->u, n, i, level);
     }
 }
 
 static uint64_t tce_user_get(SpaprTceStorage *s, uint64_t index)
 {
     SpaprTceUserStorage *u = tce_user(s);
-    TceNode *n = u->root;
-    unsigned level;
-
-    for (level = u->height; n && level; level--) {
-        n = n->child[tce_slot(index, level)];
-    }
-    return n ? n->tce[tce_slot(index, 0)] : 0;
-}
-
-static uint64_t tce_user_set(SpaprTceStorage *s, uint64_t index, uint64_t tce)
-{
-    SpaprTceUserStorage *u = tce_user(s);
-    TceNode *path[TCE_RADIX_MAX_HEIGHT + 1];
-    unsigned slot[TCE_RADIX_MAX_HEIGHT + 1];
-    TceNode **link = &u->root;
-    uint64_t old;
+    const TceNode *n = u->root;
     int level;
 
-    /* Descend, allocating the missing nodes only for a non-zero store. */
-    for (level = u->height; level >= 0; level--) {
-        if (!*link) {
-            if (!tce) {
-                return 0;
-            }
-            *link = tce_node_new(u, level);
-        }
-        path[level] = *link;
-        slot[level] = tce_slot(index, level);
-        if (level) {
-            link = &path[level]->child[slot[level]];
-        }
-    }
+    for (level = u->height; n; level--) {
+        unsigned i = tce_slot_index(index, level);
+        uint64_t b = tce_bit(i);
+        unsigned pos;
 
-    old = path[0]->tce[slot[0]];
-    if (old == tce) {
-        return old;
-    }
-    path[0]->tce[slot[0]] = tce;
-
-    /* New nodes get linked into their parent's NONZERO map here. */
-    tce_map_update(u, path, slot, SPAPR_TCE_WALK_NONZERO,
-                   tce_in_map(old, SPAPR_TCE_WALK_NONZERO),
-                   tce_in_map(tce, SPAPR_TCE_WALK_NONZERO));
-    tce_map_update(u, path, slot, SPAPR_TCE_WALK_VALID,
-                   tce_in_map(old, SPAPR_TCE_WALK_VALID),
-                   tce_in_map(tce, SPAPR_TCE_WALK_VALID));
-    u->nr_valid += tce_in_map(tce, SPAPR_TCE_WALK_VALID);
-    u->nr_valid -= tce_in_map(old, SPAPR_TCE_WALK_VALID);
-
-    /*
-     * Free the nodes left without a non-zero entry, bottom up.  Their bits
-     * in the parent's maps were already cleared by tce_map_update().
-     */
-    for (level = 0; level <= (int)u->height; level++) {
-        if (path[level]->count[SPAPR_TCE_WALK_NONZERO]) {
-            break;
+        if (!(n->present & b)) {
+            return 0;
         }
-        tce_node_free(u, path[level], level);
-        if (level == (int)u->height) {
-            u->root = NULL;
-        } else {
-            path[level + 1]->child[slot[level + 1]] = NULL;
+        pos = tce_pos(n, i);
+        if (n->desc & b) {
+            uint64_t off = index & ((1ULL << (TCE_BITS * level)) - 1);
+
+            return n->slot[pos].tce +
+                   (n->adv & b ? off << s->page_shift : 0);
         }
+        n = n->slot[pos].child;
     }
-    return old;
+    return 0;
 }
 
-/* Children whose maps a walk loads ahead of the one it visits. */
-#define TCE_WALK_PREFETCH   4
-
-/* Walk the subtree @n at @level, covering indexes from @base, clipped to [first, last]. */
-static int tce_walk_node(const TceNode *n, unsigned level, uint64_t base,
-                         uint64_t first, uint64_t last, SpaprTceWalkMode mode,
-                         SpaprTceStorageWalkFn fn, void *opaque)
+/*
+ * set() without allocation: an existing leaf entry overwritten or cleared,
+ * or a new entry in a leaf with a free slot.  Returns false (having changed
+ * nothing) when the general path is needed.
+ */
+static bool tce_user_set_fast(SpaprTceUserStorage *u, uint64_t index,
+                              uint64_t tce)
 {
-    unsigned shift = level * TCE_RADIX_BITS;
-    uint64_t node_last = base + (1ULL << (shift + TCE_RADIX_BITS)) - 1;
-    unsigned lo = first > base ? (first - base) >> shift : 0;
-    unsigned hi = last < node_last ? (last - base) >> shift
-                                   : TCE_RADIX_SLOTS - 1;
-    unsigned i, ahead = lo, k;
+    TceNode *path[TCE_MAX_HEIGHT + 1];
+    unsigned slot[TCE_MAX_HEIGHT + 1];
+    TceNode *n = u->root;
+    unsigned level = u->height, i, pos;
+    uint64_t b, old;
 
-    /* Prime the lookahead: TCE_WALK_PREFETCH children in flight. */
-    for (k = 0; level && k < TCE_WALK_PREFETCH; k++) {
-        ahead = tce_map_next(n->map[mode], ahead);
-        if (ahead > hi) {
+    if (!n) {
+        return !tce;
+    }
+    for (;;) {
+        i = tce_slot_index(index, level);
+        b = tce_bit(i);
+        path[level] = n;
+        slot[level] = i;
+        if (!(n->present & b)) {
+            if (!tce) {
+                return true;
+            }
+            if (level || tce_popcount(n->present) >= n->cap) {
+                return false;
+            }
+            tce_slot_insert(n, i)->tce = tce;
+            n->desc |= b;
+            if (tce_is_valid(tce)) {
+                n->valid |= b;
+                u->nr_valid++;
+            }
             break;
         }
-        __builtin_prefetch(n->child[ahead]->map[mode]);
-        ahead++;
-    }
+        pos = tce_pos(n, i);
+        if (n->desc & b) {
+            uint64_t off = index & ((1ULL << (TCE_BITS * level)) - 1);
 
-    for (i = tce_map_next(n->map[mode], lo); i <= hi;
-         i = tce_map_next(n->map[mode], i + 1)) {
-        uint64_t child_base = base + ((uint64_t)i << shift);
+            old = n->slot[pos].tce + (n->adv & b ? off << u->parent.page_shift
+                                                 : 0);
+            if (old == tce) {
+                return true;
+            }
+            if (level) {
+                return false;
+            }
+            u->nr_valid -= tce_is_valid(old);
+            if (!tce) {
+                tce_slot_remove(n, i);
+            } else {
+                n->slot[pos].tce = tce;
+                u->nr_valid += tce_is_valid(tce);
+                n->valid = tce_is_valid(tce) ? n->valid | b : n->valid & ~b;
+            }
+            break;
+        }
+        n = n->slot[pos].child;
+        level--;
+    }
+    for (level = 1; level <= u->height; level++) {
+        if (!tce_fix_slot(u, path[level], slot[level], level)) {
+            break;
+        }
+    }
+    if (!u->root->present) {
+        tce_node_release(u, u->root, u->height);
+        u->root = NULL;
+    }
+    return true;
+}
+
+static int tce_user_fill(SpaprTceStorage *s, uint64_t first, uint64_t count,
+                         uint64_t tce, bool adv)
+{
+    SpaprTceUserStorage *u = tce_user(s);
+    uint64_t last = first + count - 1;
+    TceWrite w = {
+        .u = u, .first = first, .tce = tce, .adv = adv && tce && count > 1,
+    };
+    unsigned k;
+
+    if (count == 1 && tce_user_set_fast(u, first, tce)) {
+        return 0;
+    }
+    if (!u->root) {
+        if (!tce) {
+            return 0;
+        }
+        tce_plan(&w, NULL, TCE_NODE_FRESH, u->height, 0, first, last);
+    } else {
+        tce_plan(&w, u->root, TCE_NODE_OLD, u->height, 0, first, last);
+    }
+    /* Every node it needs, before any change. */
+    if (tce && tce_over_budget(u, w.need)) {
+        return -ENOSPC;
+    }
+    for (k = 0; k < w.nr_allocs; k++) {
+        size_t bytes = tce_node_bytes(w.cap[k]);
+
+        /* A clear cannot fail: its few nodes are taken from malloc's reserve. */
+        w.mem[k] = tce ? g_try_malloc(bytes) : g_malloc(bytes);
+        if (!w.mem[k]) {
+            while (k--) {
+                g_free(w.mem[k]);
+            }
+            return -ENOMEM;
+        }
+    }
+    tce_charge(u, w.need);
+
+    if (!u->root) {
+        TceSpan sp;
+
+        tce_span(u->height, 0, first, last, &sp);
+        u->root = tce_take(&w, tce_cap_for(tce_popcount(sp.full | sp.partial)),
+                           u->height);
+    }
+    tce_assign(&w, &u->root, u->height, 0, first, last);
+    if (!u->root->present) {
+        tce_node_release(u, u->root, u->height);
+        u->root = NULL;
+    } else {
+        tce_node_shrink(u, &u->root, u->height);
+    }
+    for (k = 0; k < w.nr_allocs; k++) {
+        assert(!w.mem[k]);      /* every planned node was used */
+    }
+    return 0;
+}
+
+static bool tce_user_can_write(SpaprTceStorage *s, uint64_t nr_writes)
+{
+    SpaprTceUserStorage *u = tce_user(s);
+    SpaprTceBudget *b = u->budget;
+
+    if (!b || !b->limit) {
+        return true;
+    }
+    return b->used <= b->limit &&
+           nr_writes <= (b->limit - b->used) /
+                        spapr_tce_storage_user_write_bytes(s);
+}
+
+/*
+ * Walks: the slots of a range come out as pieces (a descriptor's block,
+ * clipped, or one leaf entry), in ascending order; a piece handler turns
+ * them into entries or merges them into maximal runs.
+ */
+typedef struct TceWalk TceWalk;
+struct TceWalk {
+    int (*piece)(TceWalk *wk, uint64_t index, uint64_t count, uint64_t tce,
+                 bool adv);
+    uint32_t page_shift;
+    SpaprTceStorageWalkFn entry_fn;
+    SpaprTceStorageRunFn run_fn;
+    void *opaque;
+    bool have;          /* run: the pending run below */
+    SpaprTceRun run;
+};
+
+static int tce_walk_node(TceWalk *wk, const TceNode *n, unsigned level,
+                         uint64_t base, uint64_t first, uint64_t last,
+                         SpaprTceWalkMode mode)
+{
+    unsigned shift = TCE_BITS * level;
+    uint64_t node_last = base + ((uint64_t)TCE_SLOTS << shift) - 1;
+    unsigned i0 = first > base ? (first - base) >> shift : 0;
+    unsigned i1 = last < node_last ? (last - base) >> shift : TCE_SLOTS - 1;
+    uint64_t map = (mode == SPAPR_TCE_WALK_VALID ? n->valid : n->present) &
+                   tce_bits(i0, i1);
+
+    while (map) {
+        unsigned i = tce_ctz(map);
+        uint64_t b = tce_bit(i), sb = base + ((uint64_t)i << shift);
+        const TceSlot *slot = &n->slot[tce_pos(n, i)];
         int ret;
 
-        if (level) {
-            /*
-             * Each child is a cache (and TLB) miss when entries are spread:
-             * keep the next ones loading while this one is walked.
-             */
-            if (ahead <= hi) {
-                ahead = tce_map_next(n->map[mode], ahead);
-                if (ahead <= hi) {
-                    __builtin_prefetch(n->child[ahead]->map[mode]);
-                    ahead++;
-                }
-            }
-            ret = tce_walk_node(n->child[i], level - 1, child_base,
-                                first, last, mode, fn, opaque);
+        map &= map - 1;
+        if (n->desc & b) {
+            uint64_t lo = MAX(sb, first);
+            uint64_t hi = MIN(sb + (1ULL << shift) - 1, last);
+            bool adv = n->adv & b;
+
+            ret = wk->piece(wk, lo, hi - lo + 1,
+                            slot->tce + (adv ? (lo - sb) << wk->page_shift : 0),
+                            adv);
         } else {
-            ret = fn(opaque, child_base, n->tce[i]);
+            ret = tce_walk_node(wk, slot->child, level - 1, sb, first, last,
+                                mode);
         }
         if (ret) {
             return ret;
@@ -363,16 +953,110 @@ static int tce_walk_node(const TceNode *n, unsigned level, uint64_t base,
     return 0;
 }
 
+static int tce_piece_entries(TceWalk *wk, uint64_t index, uint64_t count,
+                             uint64_t tce, bool adv)
+{
+    uint64_t k;
+
+    for (k = 0; k < count; k++) {
+        int ret = wk->entry_fn(wk->opaque, index + k,
+                               tce + (adv ? k << wk->page_shift : 0));
+
+        if (ret) {
+            return ret;
+        }
+    }
+    return 0;
+}
+
+/* Can a piece at index run.index + run.count extend the pending run? */
+static bool tce_run_continues(const TceWalk *wk, uint64_t count, uint64_t tce,
+                              bool adv)
+{
+    const SpaprTceRun *r = &wk->run;
+    uint64_t step = 1ULL << wk->page_shift, last;
+
+    if (r->count == 1) {
+        if (tce == r->tce) {
+            return !adv;
+        }
+        return (adv || count == 1) && r->tce <= UINT64_MAX - step &&
+               tce == r->tce + step;
+    }
+    if (!r->advance) {
+        return tce == r->tce && !adv;
+    }
+    if (!adv && count > 1) {
+        return false;
+    }
+    last = r->tce + ((r->count - 1) << wk->page_shift);
+    return last <= UINT64_MAX - step && tce == last + step;
+}
+
+static int tce_piece_runs(TceWalk *wk, uint64_t index, uint64_t count,
+                          uint64_t tce, bool adv)
+{
+    if (count == 1) {
+        adv = false;
+    }
+    if (wk->have && index == wk->run.index + wk->run.count &&
+        tce_run_continues(wk, count, tce, adv)) {
+        if (wk->run.count == 1 && tce != wk->run.tce) {
+            wk->run.advance = true;
+        }
+        wk->run.count += count;
+        return 0;
+    }
+    if (wk->have) {
+        int ret = wk->run_fn(wk->opaque, &wk->run);
+
+        if (ret) {
+            wk->have = false;
+            return ret;
+        }
+    }
+    wk->run = (SpaprTceRun) {
+        .index = index, .count = count, .tce = tce, .advance = adv,
+    };
+    wk->have = true;
+    return 0;
+}
+
 static int tce_user_walk(SpaprTceStorage *s, uint64_t first, uint64_t last,
                          SpaprTceWalkMode mode, SpaprTceStorageWalkFn fn,
                          void *opaque)
 {
     SpaprTceUserStorage *u = tce_user(s);
+    TceWalk wk = {
+        .piece = tce_piece_entries, .page_shift = s->page_shift,
+        .entry_fn = fn, .opaque = opaque,
+    };
 
     if (!u->root) {
         return 0;
     }
-    return tce_walk_node(u->root, u->height, 0, first, last, mode, fn, opaque);
+    return tce_walk_node(&wk, u->root, u->height, 0, first, last, mode);
+}
+
+static int tce_user_walk_runs(SpaprTceStorage *s, uint64_t first,
+                              uint64_t last, SpaprTceWalkMode mode,
+                              SpaprTceStorageRunFn fn, void *opaque)
+{
+    SpaprTceUserStorage *u = tce_user(s);
+    TceWalk wk = {
+        .piece = tce_piece_runs, .page_shift = s->page_shift,
+        .run_fn = fn, .opaque = opaque,
+    };
+    int ret;
+
+    if (!u->root) {
+        return 0;
+    }
+    ret = tce_walk_node(&wk, u->root, u->height, 0, first, last, mode);
+    if (!ret && wk.have) {
+        ret = fn(opaque, &wk.run);
+    }
+    return ret;
 }
 
 static uint64_t tce_user_count_valid(SpaprTceStorage *s)
@@ -382,9 +1066,7 @@ static uint64_t tce_user_count_valid(SpaprTceStorage *s)
 
 static uint64_t tce_user_bytes_used(SpaprTceStorage *s)
 {
-    SpaprTceUserStorage *u = tce_user(s);
-
-    return sizeof(*u) + (u->nr_leaves + u->nr_interior) * sizeof(TceNode);
+    return tce_user(s)->bytes;
 }
 
 static void tce_user_clear_all(SpaprTceStorage *s)
@@ -392,53 +1074,71 @@ static void tce_user_clear_all(SpaprTceStorage *s)
     SpaprTceUserStorage *u = tce_user(s);
 
     if (u->root) {
-        tce_node_free_tree(u, u->root, u->height);
+        tce_free_tree(u, u->root, u->height);
         u->root = NULL;
     }
     assert(!u->nr_leaves && !u->nr_interior);
+    assert(u->bytes == sizeof(*u));
     u->nr_valid = 0;
 }
 
 static void tce_user_destroy(SpaprTceStorage *s)
 {
+    SpaprTceUserStorage *u = tce_user(s);
+
     tce_user_clear_all(s);
-    g_free(tce_user(s));
+    tce_uncharge(u, sizeof(*u));
+    g_free(u);
 }
 
 static const SpaprTceStorageOps spapr_tce_user_ops = {
     .kind = "user",
     .get = tce_user_get,
-    .set = tce_user_set,
+    .fill = tce_user_fill,
+    .can_write = tce_user_can_write,
     .walk = tce_user_walk,
+    .walk_runs = tce_user_walk_runs,
     .count_valid = tce_user_count_valid,
     .bytes_used = tce_user_bytes_used,
     .clear_all = tce_user_clear_all,
     .destroy = tce_user_destroy,
 };
 
-SpaprTceStorage *spapr_tce_storage_new_user(uint64_t nb_entries)
+SpaprTceStorage *spapr_tce_storage_new_user(uint64_t nb_entries,
+                                            uint32_t page_shift,
+                                            SpaprTceBudget *budget)
 {
     SpaprTceUserStorage *u;
 
     assert(nb_entries >= 1 && nb_entries <= SPAPR_TCE_STORAGE_MAX_ENTRIES);
+    assert(page_shift >= 2 && page_shift <= 63);
     u = g_new0(SpaprTceUserStorage, 1);
     u->parent.ops = &spapr_tce_user_ops;
     u->parent.nb_entries = nb_entries;
-    while (u->height < TCE_RADIX_MAX_HEIGHT &&
-           ((nb_entries - 1) >> (TCE_RADIX_BITS * (u->height + 1)))) {
+    u->parent.page_shift = page_shift;
+    u->budget = budget;
+    while (u->height < TCE_MAX_HEIGHT &&
+           ((nb_entries - 1) >> (TCE_BITS * (u->height + 1)))) {
         u->height++;
     }
+    tce_charge(u, sizeof(*u));
     return &u->parent;
 }
 
-size_t spapr_tce_storage_user_node_bytes(void)
+size_t spapr_tce_storage_user_node_bytes(unsigned nr_slots)
 {
-    return sizeof(TceNode);
+    assert(nr_slots >= 1 && nr_slots <= TCE_SLOTS);
+    return tce_node_bytes(nr_slots);
 }
 
 size_t spapr_tce_storage_user_empty_bytes(void)
 {
     return sizeof(SpaprTceUserStorage);
+}
+
+uint64_t spapr_tce_storage_user_write_bytes(SpaprTceStorage *s)
+{
+    return 2 * (tce_user(s)->height + 1) * tce_node_bytes(TCE_SLOTS);
 }
 
 void spapr_tce_storage_user_nodes(SpaprTceStorage *s, uint64_t *leaves,

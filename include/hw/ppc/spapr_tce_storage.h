@@ -57,6 +57,24 @@ typedef enum SpaprTceWalkMode {
 typedef int (*SpaprTceStorageWalkFn)(void *opaque, uint64_t index,
                                      uint64_t tce);
 
+/* Per-machine bound on the host memory all user-space TCE storages may hold. */
+typedef struct SpaprTceBudget {
+    uint64_t limit;   /* bytes; 0 = no limit */
+    uint64_t used;    /* bytes currently held by the storages charged to it */
+} SpaprTceBudget;
+
+/* A run of entries: what spapr_tce_storage_for_each_run() reports. */
+typedef struct SpaprTceRun {
+    uint64_t index;   /* first entry of the run */
+    uint64_t count;   /* >= 1 */
+    uint64_t tce;     /* value of the first entry */
+    /* false: all entries == tce; true: entry k == tce + (k << page_shift) */
+    bool advance;
+} SpaprTceRun;
+
+/* Called once per run, in ascending order; return 0 to go on (as above). */
+typedef int (*SpaprTceStorageRunFn)(void *opaque, const SpaprTceRun *run);
+
 /*
  * The owner-specific half.  Every hook is mandatory; callers go through the
  * spapr_tce_storage_* wrappers below, which check the index range before
@@ -67,8 +85,15 @@ struct SpaprTceStorageOps {
     const char *kind;
     /* Return the entry at @index (0 if never written). */
     uint64_t (*get)(SpaprTceStorage *s, uint64_t index);
-    /* Store @tce at @index, return the previous value. */
-    uint64_t (*set)(SpaprTceStorage *s, uint64_t index, uint64_t tce);
+    /*
+     * Entries [first, first + count) := tce (+ k << page_shift for the k-th
+     * entry when @advance); count >= 1, no wrap past 2^64.  0 or -ENOSPC /
+     * -ENOMEM with the storage unchanged; never fails when tce == 0.
+     */
+    int (*fill)(SpaprTceStorage *s, uint64_t first, uint64_t count,
+                uint64_t tce, bool advance);
+    /* See spapr_tce_storage_can_write(). */
+    bool (*can_write)(SpaprTceStorage *s, uint64_t nr_writes);
     /*
      * Visit entries of [first, last] selected by @mode in ascending order;
      * stop early as described for SpaprTceStorageWalkFn.
@@ -76,6 +101,10 @@ struct SpaprTceStorageOps {
     int (*walk)(SpaprTceStorage *s, uint64_t first, uint64_t last,
                 SpaprTceWalkMode mode, SpaprTceStorageWalkFn fn,
                 void *opaque);
+    /* As walk, by maximal runs (see spapr_tce_storage_for_each_run()). */
+    int (*walk_runs)(SpaprTceStorage *s, uint64_t first, uint64_t last,
+                     SpaprTceWalkMode mode, SpaprTceStorageRunFn fn,
+                     void *opaque);
     /* Number of valid entries. */
     uint64_t (*count_valid)(SpaprTceStorage *s);
     /* Bytes of host memory this storage holds (see spapr_tce_storage_bytes_used). */
@@ -90,44 +119,96 @@ struct SpaprTceStorageOps {
 struct SpaprTceStorage {
     const SpaprTceStorageOps *ops;
     uint64_t nb_entries;
+    uint32_t page_shift;    /* stride of advancing runs: 1 << page_shift */
 };
 
 /*
- * User-space owner.
+ * User-space owner: a run-aware radix ("hash array mapped trie").
  *
- * A radix tree over the entry index, 9 bits per level: leaves hold 512 TCEs
- * (4 KiB), interior nodes hold 512 child pointers; 1 to 4 levels depending
- * on nb_entries (4 for more than 2^27 entries).  Every node, leaf or
- * interior, carries two 512-bit maps: "non-zero" (leaf: the entry is not 0;
- * interior: the child exists) and "valid" (leaf: the entry has permission
- * bits; interior: the child's subtree holds at least one valid entry).
- * A node is allocated on the first non-zero store under it and freed as
- * soon as its "non-zero" map is empty, so a leaf holding only invalid but
- * non-zero entries is kept.  Consequences:
- *   - memory: sizeof the handle when empty (no node is preallocated, even the
- *     root), then one leaf per 512-entry block in use plus its ancestors:
- *     proportional to the entries in use, never to the window size;
- *   - get/set: one descent of at most 4 levels, O(1);
- *   - walks: find-next-set-bit over the maps, so empty regions and subtrees
- *     without valid entries cost one bit scan; a walk is O(entries visited
- *     + nodes on their paths), independent of the window size.
+ * The index is cut into 6-bit digits: a node has 64 slots, a leaf (level
+ * 0) slot is one entry, a level-l slot covers the aligned block of 64^l
+ * entries below it; 1 to 6 levels depending on nb_entries (6 above 2^30
+ * entries, i.e. for the 2^31-entry windows QEMU accepts).  A slot is
+ * absent (all its entries are 0), a child node, or a run descriptor: the
+ * value of the block's first entry plus an "advance" bit, meaning that the
+ * whole block is one run (every entry equal, or entry k == value + (k <<
+ * page_shift)).  Leaf slots are always descriptors (one entry each).
+ *
+ * A node is a header of four 64-bit maps (present, descriptor, advance,
+ * valid: the slot holds a valid entry) plus an array of slots: compact
+ * (1, 2, 4, 8 or 16 slots, only the present ones, found by the popcount of
+ * the present map below the slot) or direct (64 slots) once more than 16
+ * are present.  Bytes of a node of C slots: spapr_tce_storage_user_node_bytes(C)
+ * = 40 + 8 * C.
+ *
+ * Canonical form, restored on the path of every write: a node whose 64
+ * slots are descriptors that continue one another (one run) is freed and
+ * becomes a descriptor in its parent, recursively; a node left empty is
+ * freed; a node whose slots fall to an eighth of its capacity is shrunk.
+ * So the layout depends on the contents only, not on the order of writes:
+ * a run of any length costs at most two partial nodes per level (its ragged
+ * ends), and a whole window filled with one value costs the root alone.
+ * The root is never turned into a descriptor; it is freed when empty.
+ *
+ * Costs:
+ *   - get: one descent of at most 6 levels, O(1);
+ *   - set: O(1) (the descent, plus at most 64 comparisons per level when a
+ *     node becomes full and may collapse); an overwrite or a store into a
+ *     node with a free slot allocates nothing;
+ *   - fill / clear of any range: O(levels * 64), whatever the count: slots
+ *     covered whole become descriptors (or absent), the old subtrees below
+ *     them are freed (that part is O(nodes freed));
+ *   - walks: find-next-set-bit over the maps; for_each_run is O(runs + nodes
+ *     on their paths, 64 slots per node); the per-entry walks are O(entries
+ *     visited) (an entry of a descriptor is computed, not stored);
+ *   - count_valid: O(1) (a counter);
+ *   - memory: the handle when empty (no node is preallocated, even the
+ *     root); an isolated entry costs at most one 1-slot node per level,
+ *     6 * 48 = 288 bytes, less where it shares upper nodes with others; a
+ *     run costs O(levels * 64 * 8) bytes whatever its length.
+ *
+ * Memory budget: a storage charges every byte it allocates (handle and
+ * nodes, the figure bytes_used reports) to its SpaprTceBudget, if any, and
+ * uncharges what it frees.  Before a write that stores non-zero values, the
+ * nodes it needs are computed and allocated, all of them, before anything
+ * changes: if they would take budget->used above budget->limit the write
+ * returns -ENOSPC, if an allocation fails -ENOMEM, the storage unchanged.
+ * Writes of 0 (set to 0, clear) never fail: splitting a run at the edges of
+ * a cleared range may allocate up to two nodes per level, which are charged
+ * even above the limit.
  */
 
 /* Entries per leaf. */
-#define SPAPR_TCE_USER_LEAF_ENTRIES 512
+#define SPAPR_TCE_USER_LEAF_ENTRIES 64
+
+/* Levels of nodes above the leaves in the tallest tree (2^32 entries). */
+#define SPAPR_TCE_USER_MAX_HEIGHT   5
 
 /*
  * Create an empty user-space storage of @nb_entries entries
- * (1 <= nb_entries <= SPAPR_TCE_STORAGE_MAX_ENTRIES, asserted).  Never fails
- * (g_new aborts on OOM, and an empty table allocates no node).
+ * (1 <= nb_entries <= SPAPR_TCE_STORAGE_MAX_ENTRIES, asserted) whose
+ * advancing runs step by 1 << @page_shift (2 <= page_shift <= 63, asserted:
+ * the step must leave the permission bits alone).  @budget may be NULL (no
+ * limit); otherwise the handle is charged to it at once, even above the
+ * limit, and must outlive the storage.  Never fails (g_new aborts on OOM,
+ * and an empty table allocates no node).
  */
-SpaprTceStorage *spapr_tce_storage_new_user(uint64_t nb_entries);
+SpaprTceStorage *spapr_tce_storage_new_user(uint64_t nb_entries,
+                                            uint32_t page_shift,
+                                            SpaprTceBudget *budget);
 
-/* Bytes of one radix node of the user owner. */
-size_t spapr_tce_storage_user_node_bytes(void);
+/* Bytes of one radix node of the user owner with room for @nr_slots slots (1..64). */
+size_t spapr_tce_storage_user_node_bytes(unsigned nr_slots);
 
 /* Bytes of an empty user-space storage handle (what bytes_used reports empty). */
 size_t spapr_tce_storage_user_empty_bytes(void);
+
+/*
+ * Worst case bytes one set() or fill() of a user-space storage allocates:
+ * two direct nodes per level.  What spapr_tce_storage_can_write() charges
+ * per write.
+ */
+uint64_t spapr_tce_storage_user_write_bytes(SpaprTceStorage *s);
 
 /*
  * Number of allocated leaves and interior nodes of a user-space storage
@@ -145,7 +226,7 @@ void spapr_tce_storage_user_nodes(SpaprTceStorage *s, uint64_t *leaves,
  *
  * Wraps the fd returned by KVM_CREATE_SPAPR_TCE_64 (or by kernel-tce-sim):
  * mmap(fd) MAP_SHARED, PROT_READ|PROT_WRITE, length nb_entries * 8 rounded
- * up to the host page size (kernel-interfaces.md 3.2: file page n holds
+ * up to the host page size (docs/specs/linux-interfaces.md: file page n holds
  * entries [n * E, (n + 1) * E), E = page size / 8, host-native u64, pages
  * allocated on demand by the kernel).  It takes ownership of @fd on success
  * (destroy munmaps and closes it); on failure (mmap error) sets @errp with
@@ -180,17 +261,51 @@ uint64_t spapr_tce_storage_nb_entries(SpaprTceStorage *s);
 uint64_t spapr_tce_storage_get(SpaprTceStorage *s, uint64_t index);
 
 /*
- * Store @tce verbatim at @index (< nb_entries) and return the previous
- * value.  Storing 0 clears the entry and may free memory.
+ * Store @tce verbatim at @index (< nb_entries).  Returns 0, or -ENOSPC (the
+ * budget would be exceeded) / -ENOMEM (an allocation failed) with the
+ * storage unchanged.  Storing 0 clears the entry, may free memory and never
+ * fails; storing the value already there changes nothing.  Read the old
+ * value with spapr_tce_storage_get() first if it matters.  Runs form as
+ * entries are stored: storing entries that continue a run (same value, or
+ * value + (1 << page_shift) per entry) merges them into it, whatever order
+ * they are stored in.
  */
-uint64_t spapr_tce_storage_set(SpaprTceStorage *s, uint64_t index,
-                               uint64_t tce);
+int spapr_tce_storage_set(SpaprTceStorage *s, uint64_t index, uint64_t tce);
+
+/*
+ * Entries [first, first + count) := @tce (advance false) or tce + (k <<
+ * page_shift) for the k-th entry (advance true).  count >= 1 and first +
+ * count <= nb_entries (asserted); an advancing fill must not wrap past 2^64
+ * (asserted: the caller computes the values, it checks them).  Cost
+ * O(levels * 64) whatever count (plus the nodes it frees).  Returns 0, or
+ * -ENOSPC / -ENOMEM with the storage unchanged; a fill with tce == 0 and
+ * advance false is a clear and never fails.
+ */
+int spapr_tce_storage_fill(SpaprTceStorage *s, uint64_t first, uint64_t count,
+                           uint64_t tce, bool advance);
+
+/*
+ * Zero entries [first, first + count) (count >= 1, within the window:
+ * asserted).  Never fails; allocates at most two nodes per level (splitting
+ * runs at the edges), never in proportion to count.
+ */
+void spapr_tce_storage_clear(SpaprTceStorage *s, uint64_t first,
+                             uint64_t count);
+
+/*
+ * True when @nr_writes set()/fill() calls made right after (no other write
+ * in between) cannot fail for the budget: used + nr_writes * worst case
+ * bytes of one write <= limit (always true without a budget or limit).  A
+ * sound bound, not an exact one: a write can succeed when this is false.
+ */
+bool spapr_tce_storage_can_write(SpaprTceStorage *s, uint64_t nr_writes);
 
 /*
  * Call @fn for each valid entry (permission bits set) with index in
  * [@first, @last], in ascending index order.  Requires first <= last <
  * nb_entries.  Returns 0 after visiting all of them, or the first non-zero
- * value @fn returned (the walk stops there).
+ * value @fn returned (the walk stops there).  O(entries visited): a run
+ * of n entries costs n calls.
  */
 int spapr_tce_storage_for_each_valid(SpaprTceStorage *s, uint64_t first,
                                      uint64_t last, SpaprTceStorageWalkFn fn,
@@ -205,30 +320,49 @@ int spapr_tce_storage_for_each_nonzero(SpaprTceStorage *s, uint64_t first,
                                        uint64_t last,
                                        SpaprTceStorageWalkFn fn, void *opaque);
 
-/* Number of valid entries. */
+/*
+ * Visit the entries of [first, last] (first <= last < nb_entries) selected
+ * by @mode as MAXIMAL runs in ascending order: two consecutive reported
+ * runs could never be merged into one run; count == 1 runs have advance ==
+ * false; an advancing run never wraps past 2^64.  Stops like the other
+ * walks (returns @fn's first non-zero value).  Cost O(runs visited + nodes
+ * on their paths), independent of the number of entries in each run.
+ */
+int spapr_tce_storage_for_each_run(SpaprTceStorage *s, uint64_t first,
+                                   uint64_t last, SpaprTceWalkMode mode,
+                                   SpaprTceStorageRunFn fn, void *opaque);
+
+/* Number of valid entries, O(1). */
 uint64_t spapr_tce_storage_count_valid(SpaprTceStorage *s);
 
 /*
  * Host memory held by the storage, in bytes: the handle plus every node the
- * owner allocated (user owner; malloc overhead not counted), or the mapping
- * length (kernel owner).
+ * owner allocated (user owner; malloc overhead not counted; the figure
+ * charged to its budget), or the mapping length (kernel owner).
  */
 uint64_t spapr_tce_storage_bytes_used(SpaprTceStorage *s);
 
-/* Zero every entry.  Sends nothing to anyone: the caller notifies if needed. */
+/*
+ * Zero every entry.  Sends nothing to anyone: the caller notifies if
+ * needed.  Allocates nothing; O(nodes freed).
+ */
 void spapr_tce_storage_clear_all(SpaprTceStorage *s);
 
-/* Free @s and everything it holds.  NULL is accepted and ignored. */
+/*
+ * Free @s and everything it holds, uncharging it from its budget.  NULL is
+ * accepted and ignored.  Allocates nothing.
+ */
 void spapr_tce_storage_destroy(SpaprTceStorage *s);
 
 /*
  * Make @dst an exact copy of @src: clear @dst, then store every non-zero
- * entry of @src (valid or not) at the same index.  Both must have the same
- * nb_entries (asserted).  @src is left unchanged; the caller then destroys
- * it (this is how a table moves between the kernel and user space when
- * need_vfio changes).  Cost: O(non-zero entries) when @src is the user
- * owner, plus @dst's clear.  Returns the number of entries copied.
+ * run of @src (valid or not) at the same index.  Both must have the same
+ * nb_entries and page_shift (asserted).  @src is left unchanged; the caller
+ * then destroys it (this is how a table moves between the kernel and user
+ * space when need_vfio changes).  Cost: O(runs of src) fills when @src is
+ * the user owner, plus @dst's clear.  Returns 0, or -ENOSPC / -ENOMEM (a
+ * fill into @dst failed): @dst is then left cleared.
  */
-uint64_t spapr_tce_storage_move(SpaprTceStorage *dst, SpaprTceStorage *src);
+int spapr_tce_storage_move(SpaprTceStorage *dst, SpaprTceStorage *src);
 
 #endif /* HW_PPC_SPAPR_TCE_STORAGE_H */
