@@ -578,7 +578,7 @@ static void test_consumer_commit_failure_resyncs(Fixture *f,
     g_assert_cmpstr(evs, ==,
                     "B M 0x2000->0x310000 rw M 0x3000->0x311000 rw C "
                     "U 0x0->0x0+0x40000000 none "
-                    "B M 0x2000->0x310000 rw M 0x3000->0x311000 rw C");
+                    "B M 0x2000->0x310000+0x2000 rw C");
     g_assert_cmphex(get_tce(f, LIOBN, 0x2000), ==, 0x310003);
     g_assert_cmphex(get_tce(f, LIOBN, 0x3000), ==, 0x311003);
     rec_unregister(&r, f->tcet);
@@ -679,7 +679,7 @@ static void test_storage_limit(Fixture *f, gconstpointer data)
     uint64_t index, limited = 0;
 
     g_assert_cmpuint(b->limit, ==, SPAPR_TCE_STORAGE_LIMIT_DEFAULT);
-    b->limit = b->used + 64 * 1024;
+    b->limit = b->used + 8 * 1024;
     /* Isolated entries, one per 2 MiB of IOVA: each costs its own nodes. */
     for (index = 0; index < WIN_ENTRIES; index += 512) {
         target_ulong ret = hcall(f, H_PUT_TCE, LIOBN, index << 12,
@@ -1083,6 +1083,7 @@ static void test_query(Fixture *f, gconstpointer data)
 {
     g_autofree char *all = NULL, *one = NULL, *page = NULL;
     g_autofree char *e1 = NULL, *e2 = NULL, *e3 = NULL, *e4 = NULL;
+    g_autofree char *line = NULL;
     g_autoptr(GString) out = g_string_new(NULL);
     Monitor *mon = monitor_new_gstring(out);
 
@@ -1099,13 +1100,15 @@ static void test_query(Fixture *f, gconstpointer data)
     g_assert_cmpstr(all, ==,
         "[{\"liobn\": 1895825408, \"enabled\": true, \"bus-offset\": 0, "
         "\"page-shift\": 12, \"nb-table\": 262144, \"owner\": \"user\", "
-        "\"need-vfio\": false, \"valid-entries\": 2, \"bytes-used\": 232}]");
+        "\"need-vfio\": false, \"valid-entries\": 2, \"bytes-used\": 232, "
+        "\"resync-failures\": 0}]");
     g_free(all);
     all = query("{\"liobn\": 1895825409}", true);
     g_assert_cmpstr(all, ==,
         "[{\"liobn\": 1895825409, \"enabled\": false, \"bus-offset\": 0, "
         "\"page-shift\": 0, \"nb-table\": 0, \"owner\": \"user\", "
-        "\"need-vfio\": false, \"valid-entries\": 0, \"bytes-used\": 0}]");
+        "\"need-vfio\": false, \"valid-entries\": 0, \"bytes-used\": 0, "
+        "\"resync-failures\": 0}]");
     one = query("{\"liobn\": 1895825408, \"entries\": true}", true);
     g_assert_nonnull(strstr(one, "\"entries\": [{\"index\": 1, \"ioba\": 4096, "
                             "\"tce\": 536870913}, {\"index\": 3, \"ioba\": 12288, "
@@ -1128,6 +1131,11 @@ static void test_query(Fixture *f, gconstpointer data)
     g_assert_nonnull(strstr(out->str,
         "71000000  on       0x0000000000000000    12     262144 user   no                 2        232\r\n"
         "71000001  off                       -     -          - -      no                 0          0\r\n"));
+    line = g_strdup_printf("\r\nTCE storage: %" PRIu64 " of 268435456 bytes "
+                           "(tce-storage-limit)\r\n",
+                           f->spapr->tce_budget.used);
+    g_assert_true(g_str_has_suffix(out->str, line));
+    g_assert_cmpuint(f->spapr->tce_budget.used, >=, 232);
     monitor_free(mon);
 }
 
