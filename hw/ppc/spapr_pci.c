@@ -68,10 +68,17 @@ SpaprPhbState *spapr_phb_of_table(SpaprTceTable *tcet)
     return NULL;
 }
 
+/*
+ * Every window off, the default one back on, in one memory transaction: one
+ * rebuild of the flat views, and consumers still see each old window go
+ * (region_del) and the default one come back empty (region_add), because a
+ * re-added IOMMU region never compares equal to its former self.
+ */
 void spapr_phb_dma_reset(SpaprPhbState *phb)
 {
     SpaprTceTable *def = phb->tcet[0];
 
+    memory_region_transaction_begin();
     for (unsigned i = 0; i < SPAPR_PCI_DMA_MAX_WINDOWS; i++) {
         if (phb->tcet[i]) {
             spapr_tce_table_disable(phb->tcet[i]);
@@ -81,6 +88,7 @@ void spapr_phb_dma_reset(SpaprPhbState *phb)
     spapr_tce_table_enable(def, SPAPR_TCE_PAGE_SHIFT, phb->dma_win_addr,
                            phb->dma_win_size >> SPAPR_TCE_PAGE_SHIFT,
                            &error_abort);
+    memory_region_transaction_commit();
     def->def_win = true;
     trace_spapr_pci_dma_reset(phb->index, def->liobn, phb->dma_win_addr,
                               phb->dma_win_size);

@@ -104,6 +104,70 @@ static void test_default_phb(void)
     machine_free(spapr);
 }
 
+typedef struct ResetListener {
+    MemoryListener l;
+    SpaprPhbState *phb;
+    GString *log;
+} ResetListener;
+
+/* Logs each section and whether the default window is enabled right then. */
+static void reset_log(MemoryListener *l, MemoryRegionSection *s,
+                      const char *what)
+{
+    ResetListener *r = container_of(l, ResetListener, l);
+
+    g_string_append_printf(r->log, "%s %s 0x%" PRIx64 " def=%d; ", what,
+                           memory_region_name(s->mr),
+                           s->offset_within_address_space,
+                           spapr_tce_table_enabled(r->phb->tcet[0]));
+}
+
+static void reset_add(MemoryListener *l, MemoryRegionSection *s)
+{
+    reset_log(l, s, "add");
+}
+
+static void reset_del(MemoryListener *l, MemoryRegionSection *s)
+{
+    reset_log(l, s, "del");
+}
+
+/*
+ * The DMA reset turns every window off and the default one back on in one
+ * memory transaction: listeners run once, after all of it (the default
+ * window is already back when they hear of the old one going), and still
+ * see the default window go and come back, empty.
+ */
+static void test_dma_reset_one_transaction(void)
+{
+    SpaprMachineState *spapr = machine_new();
+    SpaprPhbState *phb = spapr_pci_find_phb(spapr, SPAPR_PCI_BASE_BUID);
+    ResetListener r = {
+        .l = { .region_add = reset_add, .region_del = reset_del },
+        .phb = phb,
+        .log = g_string_new(NULL),
+    };
+    target_ulong args[SPAPR_HCALL_MAX_ARGS] = { 0x80000000, 0x1000, 0x5003 };
+
+    spapr_phb_dma_reset(phb);
+    g_assert_true(spapr_tce_table_enable(phb->tcet[1], 16, 1ULL << 59, 0x100,
+                                         &error_abort));
+    g_assert_cmpint(spapr_hypercall(spapr, H_PUT_TCE, args), ==, H_SUCCESS);
+    memory_listener_register(&r.l, &phb->iommu_as);
+    g_string_truncate(r.log, 0);
+    spapr_phb_dma_reset(phb);
+    g_assert_cmpstr(r.log->str, ==,
+                    "del tce-iommu-80000000 0x0 def=1; "
+                    "del tce-iommu-80000001 0x800000000000000 def=1; "
+                    "add tce-iommu-80000000 0x0 def=1; ");
+    g_assert_false(spapr_tce_table_enabled(phb->tcet[1]));
+    g_assert_cmpuint(spapr_tce_storage_count_valid(phb->tcet[0]->storage), ==,
+                     0);
+    memory_listener_unregister(&r.l);
+    g_string_free(r.log, TRUE);
+    machine_free(spapr);
+}
+
 /*
  * Realize fails when a window's LIOBN is taken (here by a VIO-like table):
  * the partial PHB is undone, nothing is registered or mapped, and the
@@ -169,6 +233,8 @@ int main(int argc, char **argv)
     g_test_add_func("/spapr-ddw/default-phb", test_default_phb);
     g_test_add_func("/spapr-ddw/phb/realize-liobn-taken",
                     test_realize_liobn_taken);
+    g_test_add_func("/spapr-ddw/phb/dma-reset-one-transaction",
+                    test_dma_reset_one_transaction);
     g_test_add_func("/spapr-ddw/phb/realize-no-machine",
                     test_realize_no_machine);
     return g_test_run();
