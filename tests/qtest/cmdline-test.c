@@ -60,6 +60,13 @@ static void test_bad_options(void)
     expect_error("-m 1Q", "spapr-iommu: -m 1Q: invalid memory size");
     expect_error("-m 100M", "spapr-iommu: -m: RAM size 0x6400000 is not a multiple "
                  "of the 256 MiB memory block size");
+    /* RAM may not reach the PHBs' PCI windows at 32 TiB. */
+    expect_error("-m 33T", "spapr-iommu: -m: RAM size 0x210000000000 is too "
+                 "large: RAM must end below the PCI windows at 0x200000000000 "
+                 "(max 32 TiB)");
+    expect_error("-m 32769G", "spapr-iommu: -m: RAM size 0x200040000000 is too "
+                 "large: RAM must end below the PCI windows at 0x200000000000 "
+                 "(max 32 TiB)");
     expect_error("-display gtk",
                  "spapr-iommu: -display gtk: only -display none is supported");
     expect_error("-accel kvm", "spapr-iommu: -accel kvm: the KVM accelerator is "
