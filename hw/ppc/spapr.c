@@ -20,11 +20,36 @@ SpaprMachineState *spapr_machine(void)
     return current_spapr;
 }
 
+/*
+ * Walk the flat view of system memory from @gpa: each step is one binary
+ * search and moves to the end of a RAM section, so a range that lies in
+ * one RAM region (the usual case) costs a single lookup.
+ */
 bool spapr_gpa_range_in_ram(SpaprMachineState *spapr, hwaddr gpa, hwaddr len)
 {
-    uint64_t ram_size = MACHINE(spapr)->ram_size;
+    hwaddr last, addr = gpa;
+    MemoryRegionSection s;
 
-    return gpa <= ram_size && len <= ram_size - gpa;
+    if (len == 0) {
+        return true;
+    }
+    last = gpa + (len - 1);
+    if (last < gpa) {
+        return false;
+    }
+    for (;;) {
+        hwaddr s_last;
+
+        if (!address_space_find_section(&address_space_memory, addr, &s) ||
+            !memory_region_is_ram(s.mr)) {
+            return false;
+        }
+        s_last = memory_region_section_last(&s);
+        if (s_last >= last) {
+            return true;
+        }
+        addr = s_last + 1;
+    }
 }
 
 typedef struct SpaprChoice {
@@ -83,6 +108,17 @@ static void spapr_machine_init(MachineState *ms)
     if (ms->ram_size % SPAPR_MEMORY_BLOCK_SIZE) {
         error_report("-m: RAM size 0x%" PRIx64 " is not a multiple of the "
                      "256 MiB memory block size", ms->ram_size);
+        exit(1);
+    }
+    /*
+     * RAM starts at 0; the PHBs' PCI windows start at SPAPR_PCI_BASE
+     * (32 TiB).  RAM reaching them would put device registers inside "guest
+     * RAM" (and the later-added windows would hide that RAM anyway).
+     */
+    if (ms->ram_size > SPAPR_PCI_BASE) {
+        error_report("-m: RAM size 0x%" PRIx64 " is too large: RAM must end "
+                     "below the PCI windows at 0x%" PRIx64 " (max 32 TiB)",
+                     ms->ram_size, (uint64_t)SPAPR_PCI_BASE);
         exit(1);
     }
     if (!memory_region_init_ram(&spapr->ram, OBJECT(ms), "ppc_spapr.ram",

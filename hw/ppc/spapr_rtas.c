@@ -8,6 +8,9 @@
 #include "system/qtest.h"
 #include "trace.h"
 
+/* token, nargs, nret: the cells before the inputs of a KVMPPC_H_RTAS buffer. */
+#define RTAS_HEADER_BYTES 12
+
 /* Real-mode accesses ignore the top 4 address bits (PAPR real addressing). */
 static hwaddr ppc64_phys_to_real(hwaddr addr)
 {
@@ -95,26 +98,43 @@ static void rtas_get_time_of_day(SpaprMachineState *spapr, uint32_t token,
 }
 
 /*
+ * Output cells an RTAS call may write: nret, but at least rets[0], because
+ * the handlers store their status there even when the caller passed
+ * nret == 0 (QEMU does; docs/user/tce-hypercalls.md).
+ */
+static hwaddr rtas_written_cells(uint32_t nret)
+{
+    return MAX(nret, 1);
+}
+
+/*
  * KVMPPC_H_RTAS: the guest's RTAS blob passes the address of a buffer holding
- * token, nargs, nret, then the argument and return cells.
+ * token, nargs, nret, then the argument and return cells.  The whole buffer
+ * as the call will touch it (the 3 header cells, nargs inputs and
+ * rtas_written_cells(nret) outputs) must be guest RAM, or the hcall fails
+ * with H_PARAMETER before any handler runs.
  */
 static target_ulong h_rtas(SpaprMachineState *spapr, target_ulong opcode,
                            target_ulong *args)
 {
     target_ulong buf = ppc64_phys_to_real(args[0]);
     uint32_t token, nargs, nret;
+    hwaddr len;
 
-    if (!spapr_gpa_range_in_ram(spapr, buf, 12)) {
+    if (!spapr_gpa_range_in_ram(spapr, buf, RTAS_HEADER_BYTES)) {
+        trace_spapr_rtas_bad_buffer(buf, 0, 0, RTAS_HEADER_BYTES);
         return H_PARAMETER;
     }
     token = rtas_ld(buf, 0);
     nargs = rtas_ld(buf, 1);
     nret = rtas_ld(buf, 2);
-    if (!spapr_gpa_range_in_ram(spapr, buf + 12, 4 * ((hwaddr)nargs + nret))) {
+    len = RTAS_HEADER_BYTES + 4 * ((hwaddr)nargs + rtas_written_cells(nret));
+    if (!spapr_gpa_range_in_ram(spapr, buf, len)) {
+        trace_spapr_rtas_bad_buffer(buf, nargs, nret, len);
         return H_PARAMETER;
     }
-    return spapr_rtas_call(spapr, token, nargs, buf + 12, nret,
-                           buf + 12 + 4 * (hwaddr)nargs);
+    return spapr_rtas_call(spapr, token, nargs, buf + RTAS_HEADER_BYTES, nret,
+                           buf + RTAS_HEADER_BYTES + 4 * (hwaddr)nargs);
 }
 
 /*
@@ -145,7 +165,8 @@ static void qtest_rtas(gchar **words, GString *reply)
         return;
     }
     if (!spapr_gpa_range_in_ram(spapr, ppc64_phys_to_real(args), 4 * nargs) ||
-        !spapr_gpa_range_in_ram(spapr, ppc64_phys_to_real(rets), 4 * nret)) {
+        !spapr_gpa_range_in_ram(spapr, ppc64_phys_to_real(rets),
+                                4 * rtas_written_cells(nret))) {
         g_string_append(reply, "FAIL rtas: argument cells outside guest RAM");
         return;
     }

@@ -60,6 +60,13 @@ static void test_bad_options(void)
     expect_error("-m 1Q", "spapr-iommu: -m 1Q: invalid memory size");
     expect_error("-m 100M", "spapr-iommu: -m: RAM size 0x6400000 is not a multiple "
                  "of the 256 MiB memory block size");
+    /* RAM may not reach the PHBs' PCI windows at 32 TiB. */
+    expect_error("-m 33T", "spapr-iommu: -m: RAM size 0x210000000000 is too "
+                 "large: RAM must end below the PCI windows at 0x200000000000 "
+                 "(max 32 TiB)");
+    expect_error("-m 32769G", "spapr-iommu: -m: RAM size 0x200040000000 is too "
+                 "large: RAM must end below the PCI windows at 0x200000000000 "
+                 "(max 32 TiB)");
     expect_error("-display gtk",
                  "spapr-iommu: -display gtk: only -display none is supported");
     expect_error("-accel kvm", "spapr-iommu: -accel kvm: the KVM accelerator is "
@@ -138,6 +145,23 @@ static void test_qemu_harness_options(void)
     qtest_quit(s);
 }
 
+/*
+ * -m 32T, the largest RAM: it ends exactly where the PCI windows start, and
+ * only RAM is accepted as a TCE target (default window of the default PHB).
+ */
+static void test_ram_up_to_pci_windows(void)
+{
+    QTestState *s = qtest_init("-m 32T");
+    uint64_t args[3] = { 0x80000000, 0, (32ULL << 40) - 0x1000 + 3 };
+
+    g_assert_cmpint(qtest_hcall(s, "H_PUT_TCE", 3, args, 0, NULL), ==, 0);
+    args[2] = (32ULL << 40) + 3;                        /* PHB 0 IO window */
+    g_assert_cmpint(qtest_hcall(s, "H_PUT_TCE", 3, args, 0, NULL), ==, -4);
+    args[2] = (32ULL << 40) + (2ULL << 30) + 3;         /* PHB 0 MMIO32 */
+    g_assert_cmpint(qtest_hcall(s, "H_PUT_TCE", 3, args, 0, NULL), ==, -4);
+    qtest_quit(s);
+}
+
 /* -S starts in prelaunch; cont runs. */
 static void test_start_stopped(void)
 {
@@ -194,6 +218,7 @@ int main(int argc, char **argv)
     g_test_add_func("/cmdline/bad-frontends", test_bad_frontends);
     g_test_add_func("/cmdline/help", test_help);
     g_test_add_func("/cmdline/qemu-harness-options", test_qemu_harness_options);
+    g_test_add_func("/cmdline/ram-up-to-pci-windows", test_ram_up_to_pci_windows);
     g_test_add_func("/cmdline/start-stopped", test_start_stopped);
     g_test_add_func("/monitor/device-add-del-errors", test_monitor_device_errors);
     return g_test_run();

@@ -83,8 +83,11 @@ typedef target_ulong SpaprHcallFn(SpaprMachineState *spapr,
 /*
  * An RTAS handler.  @args and @rets are guest-physical addresses of arrays of
  * 32-bit big-endian cells (nargs inputs, nret outputs).  The handler writes
- * its status in rets[0] (when nret > 0) with rtas_st().  The caller has
- * checked that both arrays lie in guest RAM.  Guest input is untrusted.
+ * its status in rets[0] with rtas_st(); it may do so even when nret == 0
+ * (the PCI and DDW calls do, as in QEMU), so callers check that the nargs
+ * inputs and MAX(nret, 1) outputs lie in guest RAM (spapr_gpa_range_in_ram())
+ * before calling it.  It writes no other cell beyond nret.  Guest input is
+ * untrusted.
  */
 typedef void SpaprRtasFn(SpaprMachineState *spapr, uint32_t token,
                          uint32_t nargs, target_ulong args,
@@ -177,7 +180,18 @@ uint32_t spapr_rtas_token(SpaprMachineState *spapr, const char *name);
 uint32_t rtas_ld(target_ulong phys, int n);
 void rtas_st(target_ulong phys, int n, uint32_t val);
 
-/* True if [gpa, gpa + len) lies inside guest RAM. */
+/*
+ * True if every byte of [gpa, gpa + len) is guest RAM: covered by RAM
+ * sections of the flat view of address_space_memory (several adjacent RAM
+ * sections are fine), with no MMIO, no IOMMU region and no unmapped hole
+ * in between.  False if the range wraps past 2^64.  An empty range (@len 0)
+ * touches nothing and is accepted whatever @gpa is.  This is the one rule
+ * for every guest-supplied address the machine reads or writes itself:
+ * TCE targets, TCE lists and RTAS buffers (docs/user/tce-hypercalls.md,
+ * "Guest RAM and TCE addresses").  Cost: one flat-view lookup per RAM
+ * section the range spans.  @spapr is unused (the machine's RAM is in
+ * address_space_memory).
+ */
 bool spapr_gpa_range_in_ram(SpaprMachineState *spapr, hwaddr gpa, hwaddr len);
 
 /*
