@@ -13,6 +13,7 @@
 
 #define H_SUCCESS       0
 #define H_PARAMETER     (-4)
+#define H_NO_MEM        (-9)
 #define LIOBN           0x80000000ULL
 #define LIOBN_DDW       0x80000001ULL
 #define DDW_BUS         0x800000000000000ULL
@@ -246,6 +247,33 @@ static void test_reset_clears(void)
     qtest_quit(s);
 }
 
+/*
+ * -M pseries,tce-storage-limit: past it a put is H_NO_MEM and changes
+ * nothing; unmapping still works; `info tce` shows the limit.
+ */
+static void test_storage_limit(void)
+{
+    QTestState *s = qtest_init("-M pseries,tce-storage-limit=32K");
+    g_autofree char *info = NULL;
+    uint64_t ioba;
+    int64_t ret = H_SUCCESS;
+
+    /* Isolated entries 2 MiB of IOVA apart, each with nodes of its own. */
+    for (ioba = 0; ioba < 0x40000000; ioba += 0x200000) {
+        ret = hcall(s, "H_PUT_TCE", LIOBN, ioba, 0x100003, 0, 3, NULL);
+        if (ret != H_SUCCESS) {
+            break;
+        }
+    }
+    g_assert_cmpint(ret, ==, H_NO_MEM);
+    g_assert_cmphex(get_tce(s, LIOBN, ioba), ==, 0);
+    g_assert_cmpint(hcall(s, "H_PUT_TCE", LIOBN, 0, 0, 0, 3, NULL), ==,
+                    H_SUCCESS);
+    info = qtest_hmp_text(s, "info tce");
+    g_assert_nonnull(strstr(info, " of 32768 bytes (tce-storage-limit)"));
+    qtest_quit(s);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -254,5 +282,6 @@ int main(int argc, char **argv)
     g_test_add_func("/spapr-tce/dma/default-window", test_dma_default_window);
     g_test_add_func("/spapr-tce/dma/ddw-2^59", test_dma_ddw_2_59);
     g_test_add_func("/spapr-tce/reset-clears", test_reset_clears);
+    g_test_add_func("/spapr-tce/storage-limit", test_storage_limit);
     return g_test_run();
 }
