@@ -136,10 +136,9 @@ struct SpaprTceStorage {
  *
  * A node is a header of four 64-bit maps (present, descriptor, advance,
  * valid: the slot holds a valid entry) plus an array of slots: compact
- * (1, 2, 4, 8 or 16 slots, only the present ones, found by the popcount of
- * the present map below the slot) or direct (64 slots) once more than 16
- * are present.  Bytes of a node of C slots: spapr_tce_storage_user_node_bytes(C)
- * = 40 + 8 * C.
+ * (room for 1, 4 or 16 slots, only the present ones, found by the popcount
+ * of the present map below the slot) or direct (64 slots) once more than
+ * 16 are present.  A node of capacity C takes 40 + 8 * C bytes.
  *
  * Canonical form, restored on the path of every write: a node whose 64
  * slots are descriptors that continue one another (one run) is freed and
@@ -197,7 +196,10 @@ SpaprTceStorage *spapr_tce_storage_new_user(uint64_t nb_entries,
                                             uint32_t page_shift,
                                             SpaprTceBudget *budget);
 
-/* Bytes of one radix node of the user owner with room for @nr_slots slots (1..64). */
+/*
+ * Bytes of a radix node of the user owner holding @nr_slots slots (1..64),
+ * as sized when it grew to them: 48, 72, 168 or 552.
+ */
 size_t spapr_tce_storage_user_node_bytes(unsigned nr_slots);
 
 /* Bytes of an empty user-space storage handle (what bytes_used reports empty). */
