@@ -84,8 +84,8 @@ static uint64_t nr_runs(SpaprTceStorage *s)
 static void line(const char *what, uint64_t sparse_bytes, uint64_t sparse_rss,
                  uint64_t dense_rss)
 {
-    printf("  %-34s sparse bytes_used %10.3f MiB, RSS +%10.3f MiB | dense RSS +%10.1f MiB | dense/sparse RSS %8.3g x\n",
-           what, mib(sparse_bytes), mib(sparse_rss), mib(dense_rss),
+    printf("  %-32s sparse bytes_used %9.1f KiB, RSS +%9.1f KiB | dense RSS +%7.1f MiB | dense/sparse RSS %8.3g x\n",
+           what, sparse_bytes / 1024.0, sparse_rss / 1024.0, mib(dense_rss),
            (double)dense_rss / MAX(sparse_rss, 4096));
 }
 

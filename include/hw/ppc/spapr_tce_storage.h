@@ -153,7 +153,9 @@ struct SpaprTceStorage {
  *   - get: one descent of at most 6 levels, O(1);
  *   - set: O(1) (the descent, plus at most 64 comparisons per level when a
  *     node becomes full and may collapse); an overwrite or a store into a
- *     node with a free slot allocates nothing;
+ *     leaf with a free slot allocates nothing; the path to the leaf last
+ *     stored into is kept until a node is allocated or freed, so get and
+ *     set on that leaf (sequential access) skip the descent;
  *   - fill / clear of any range: O(levels * 64), whatever the count: slots
  *     covered whole become descriptors (or absent), the old subtrees below
  *     them are freed (that part is O(nodes freed));
@@ -164,7 +166,9 @@ struct SpaprTceStorage {
  *   - memory: the handle when empty (no node is preallocated, even the
  *     root); an isolated entry costs at most one 1-slot node per level,
  *     6 * 48 = 288 bytes, less where it shares upper nodes with others; a
- *     run costs O(levels * 64 * 8) bytes whatever its length.
+ *     run costs O(levels * 64 * 8) bytes whatever its length.  Removals
+ *     shrink a node only once it uses an eighth of its capacity, so after
+ *     removals a node may hold up to 8 times the bytes its slots need.
  *
  * Memory budget: a storage charges every byte it allocates (handle and
  * nodes, the figure bytes_used reports) to its SpaprTceBudget, if any, and
@@ -172,6 +176,8 @@ struct SpaprTceStorage {
  * nodes it needs are computed and allocated, all of them, before anything
  * changes: if they would take budget->used above budget->limit the write
  * returns -ENOSPC, if an allocation fails -ENOMEM, the storage unchanged.
+ * (So a write that needs no new node succeeds even when used is above the
+ * limit.)  Nodes are allocated with g_try_malloc().
  * Writes of 0 (set to 0, clear) never fail: splitting a run at the edges of
  * a cleared range may allocate up to two nodes per level, which are charged
  * even above the limit.
