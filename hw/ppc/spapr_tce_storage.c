@@ -174,7 +174,7 @@ struct TceNode {
     uint64_t desc;      /* the slot is a descriptor (all of a leaf's are) */
     uint64_t adv;       /* the descriptor advances (levels >= 1 only) */
     uint64_t valid;     /* the slot's block holds a valid entry */
-    uint32_t cap;       /* slots allocated: 1, 2, 4, 8, 16 (compact) or 64 */
+    uint32_t cap;       /* slots allocated: 1, 4, 16 (compact) or 64 */
     uint32_t unused;
     TceSlot slot[];     /* compact: the present slots in order; direct: all */
 };
@@ -190,6 +190,16 @@ typedef struct SpaprTceUserStorage {
     uint64_t nr_valid;
     uint64_t nr_leaves;
     uint64_t nr_interior;
+    /*
+     * The path to the leaf set() last reached, reused while no node was
+     * allocated or freed since (gen == path_gen): sequential accesses then
+     * skip the descent.
+     */
+    uint64_t gen;           /* bumped by every node allocation and free */
+    uint64_t path_gen;
+    uint64_t path_block;    /* index >> TCE_BITS of the leaf's entries */
+    TceNode *path[SPAPR_TCE_USER_MAX_HEIGHT + 1];
+    unsigned path_slot[SPAPR_TCE_USER_MAX_HEIGHT + 1];
 } SpaprTceUserStorage;
 
 static const SpaprTceStorageOps spapr_tce_user_ops;
@@ -213,9 +223,20 @@ static inline uint64_t tce_bits(unsigned i0, unsigned i1)
     return upto & ~(tce_bit(i0) - 1);
 }
 
+/*
+ * Bit count without the libgcc call __builtin_popcountll() becomes when
+ * the build does not target a CPU with a popcount instruction.
+ */
 static inline unsigned tce_popcount(uint64_t map)
 {
+#ifdef __POPCNT__
     return __builtin_popcountll(map);
+#else
+    map -= (map >> 1) & 0x5555555555555555ULL;
+    map = (map & 0x3333333333333333ULL) + ((map >> 2) & 0x3333333333333333ULL);
+    map = (map + (map >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+    return (map * 0x0101010101010101ULL) >> 56;
+#endif
 }
 
 static inline unsigned tce_ctz(uint64_t map)
@@ -226,8 +247,10 @@ static inline unsigned tce_ctz(uint64_t map)
 /* Where slot @i (present, or about to be inserted) lives in n->slot[]. */
 static inline unsigned tce_pos(const TceNode *n, unsigned i)
 {
-    return n->cap == TCE_SLOTS ? i
-                               : tce_popcount(n->present & (tce_bit(i) - 1));
+    if (n->cap == TCE_SLOTS || n->cap == 1) {
+        return n->cap == 1 ? 0 : i;
+    }
+    return tce_popcount(n->present & (tce_bit(i) - 1));
 }
 
 static inline unsigned tce_slot_index(uint64_t index, unsigned level)
@@ -248,7 +271,7 @@ static unsigned tce_cap_for(unsigned nr)
         return TCE_SLOTS;
     }
     while (cap < nr) {
-        cap <<= 1;
+        cap <<= 2;
     }
     return cap;
 }
@@ -293,6 +316,7 @@ static TceNode *tce_node_init(SpaprTceUserStorage *u, void *mem, unsigned cap,
     n->present = n->desc = n->adv = n->valid = 0;
     n->cap = cap;
     n->unused = 0;
+    u->gen++;
     if (level) {
         u->nr_interior++;
     } else {
@@ -304,6 +328,7 @@ static TceNode *tce_node_init(SpaprTceUserStorage *u, void *mem, unsigned cap,
 static void tce_node_release(SpaprTceUserStorage *u, TceNode *n,
                              unsigned level)
 {
+    u->gen++;
     if (level) {
         u->nr_interior--;
     } else {
@@ -488,8 +513,10 @@ static bool tce_fix_slot(SpaprTceUserStorage *u, TceNode *n, unsigned i,
         n->valid = tce_is_valid(tce) ? n->valid | b : n->valid & ~b;
         return true;
     }
-    tce_node_shrink(u, &n->slot[pos].child, level - 1);
-    c = n->slot[pos].child;
+    if (c->cap > 1 && tce_popcount(c->present) * 8 <= c->cap) {
+        tce_node_shrink(u, &n->slot[pos].child, level - 1);
+        c = n->slot[pos].child;
+    }
     n->valid = c->valid ? n->valid | b : n->valid & ~b;
     return was_valid != !!c->valid;
 }
@@ -731,9 +758,13 @@ static uint64_t tce_user_get(SpaprTceStorage *s, uint64_t index)
 {
     SpaprTceUserStorage *u = tce_user(s);
     const TceNode *n = u->root;
-    int level;
+    int level = u->height;
 
-    for (level = u->height; n; level--) {
+    if (u->path_gen == u->gen && (index >> TCE_BITS) == u->path_block) {
+        n = u->path[0];
+        level = 0;
+    }
+    for (; n; level--) {
         unsigned i = tce_slot_index(index, level);
         uint64_t b = tce_bit(i);
         unsigned pos;
@@ -761,14 +792,23 @@ static uint64_t tce_user_get(SpaprTceStorage *s, uint64_t index)
 static bool tce_user_set_fast(SpaprTceUserStorage *u, uint64_t index,
                               uint64_t tce)
 {
-    TceNode *path[TCE_MAX_HEIGHT + 1];
-    unsigned slot[TCE_MAX_HEIGHT + 1];
+    TceNode *lpath[TCE_MAX_HEIGHT + 1];
+    unsigned lslot[TCE_MAX_HEIGHT + 1];
+    TceNode **path = lpath;
+    unsigned *slot = lslot;
     TceNode *n = u->root;
     unsigned level = u->height, i, pos;
     uint64_t b, old;
 
     if (!n) {
         return !tce;
+    }
+    if (u->path_gen == u->gen && (index >> TCE_BITS) == u->path_block) {
+        /* the same leaf as last time: only slot[0] changes */
+        path = u->path;
+        slot = u->path_slot;
+        n = path[0];
+        level = 0;
     }
     for (;;) {
         i = tce_slot_index(index, level);
@@ -815,6 +855,13 @@ static bool tce_user_set_fast(SpaprTceUserStorage *u, uint64_t index,
         n = n->slot[pos].child;
         level--;
     }
+    /* path[] leads to this leaf until a node is allocated or freed. */
+    if (path == lpath) {
+        memcpy(u->path, lpath, sizeof(lpath[0]) * (u->height + 1));
+        memcpy(u->path_slot, lslot, sizeof(lslot[0]) * (u->height + 1));
+    }
+    u->path_gen = u->gen;
+    u->path_block = index >> TCE_BITS;
     for (level = 1; level <= u->height; level++) {
         if (!tce_fix_slot(u, path[level], slot[level], level)) {
             break;
@@ -827,19 +874,30 @@ static bool tce_user_set_fast(SpaprTceUserStorage *u, uint64_t index,
     return true;
 }
 
+static int tce_user_write(SpaprTceUserStorage *u, uint64_t first,
+                          uint64_t count, uint64_t tce, bool adv);
+
 static int tce_user_fill(SpaprTceStorage *s, uint64_t first, uint64_t count,
                          uint64_t tce, bool adv)
 {
     SpaprTceUserStorage *u = tce_user(s);
+
+    if (count == 1 && tce_user_set_fast(u, first, tce)) {
+        return 0;
+    }
+    return tce_user_write(u, first, count, tce, adv);
+}
+
+/* The general write: plan, allocate, then change. */
+static int tce_user_write(SpaprTceUserStorage *u, uint64_t first,
+                          uint64_t count, uint64_t tce, bool adv)
+{
     uint64_t last = first + count - 1;
     TceWrite w = {
         .u = u, .first = first, .tce = tce, .adv = adv && tce && count > 1,
     };
     unsigned k;
 
-    if (count == 1 && tce_user_set_fast(u, first, tce)) {
-        return 0;
-    }
     if (!u->root) {
         if (!tce) {
             return 0;
@@ -1117,6 +1175,7 @@ SpaprTceStorage *spapr_tce_storage_new_user(uint64_t nb_entries,
     u->parent.nb_entries = nb_entries;
     u->parent.page_shift = page_shift;
     u->budget = budget;
+    u->path_gen = UINT64_MAX;
     while (u->height < TCE_MAX_HEIGHT &&
            ((nb_entries - 1) >> (TCE_BITS * (u->height + 1)))) {
         u->height++;
@@ -1128,7 +1187,7 @@ SpaprTceStorage *spapr_tce_storage_new_user(uint64_t nb_entries,
 size_t spapr_tce_storage_user_node_bytes(unsigned nr_slots)
 {
     assert(nr_slots >= 1 && nr_slots <= TCE_SLOTS);
-    return tce_node_bytes(nr_slots);
+    return tce_node_bytes(tce_cap_for(nr_slots));
 }
 
 size_t spapr_tce_storage_user_empty_bytes(void)

@@ -1091,16 +1091,16 @@ static void test_query(Fixture *f, gconstpointer data)
                     H_SUCCESS);
     g_assert_cmpint(hcall(f, H_PUT_TCE, LIOBN, 0x1000, 0x20000001, 0, NULL), ==,
                     H_SUCCESS);
-    /* 232 bytes: the handle plus a 3-level radix (root, one level-1 node
+    /* 344 bytes: the handle plus a 3-level radix (root, one level-1 node
      * of one slot each, and a leaf holding the two entries). */
     g_assert_cmpuint(spapr_tce_storage_user_empty_bytes() +
                      2 * spapr_tce_storage_user_node_bytes(1) +
-                     spapr_tce_storage_user_node_bytes(2), ==, 232);
+                     spapr_tce_storage_user_node_bytes(2), ==, 344);
     all = query("{\"liobn\": 1895825408}", true);
     g_assert_cmpstr(all, ==,
         "[{\"liobn\": 1895825408, \"enabled\": true, \"bus-offset\": 0, "
         "\"page-shift\": 12, \"nb-table\": 262144, \"owner\": \"user\", "
-        "\"need-vfio\": false, \"valid-entries\": 2, \"bytes-used\": 232, "
+        "\"need-vfio\": false, \"valid-entries\": 2, \"bytes-used\": 344, "
         "\"resync-failures\": 0}]");
     g_free(all);
     all = query("{\"liobn\": 1895825409}", true);
@@ -1129,13 +1129,13 @@ static void test_query(Fixture *f, gconstpointer data)
     g_assert_true(g_str_has_prefix(out->str,
         "LIOBN     window           bus-offset shift    entries owner  need-vfio      valid      bytes\r\n"));
     g_assert_nonnull(strstr(out->str,
-        "71000000  on       0x0000000000000000    12     262144 user   no                 2        232\r\n"
+        "71000000  on       0x0000000000000000    12     262144 user   no                 2        344\r\n"
         "71000001  off                       -     -          - -      no                 0          0\r\n"));
     line = g_strdup_printf("\r\nTCE storage: %" PRIu64 " of 268435456 bytes "
                            "(tce-storage-limit)\r\n",
                            f->spapr->tce_budget.used);
     g_assert_true(g_str_has_suffix(out->str, line));
-    g_assert_cmpuint(f->spapr->tce_budget.used, >=, 232);
+    g_assert_cmpuint(f->spapr->tce_budget.used, >=, 344);
     monitor_free(mon);
 }
 

@@ -72,7 +72,7 @@ static void visit_check(Visit *v, const uint64_t *index, const uint64_t *tce,
  * @idx (no two continuing one another), stored in any order without
  * removals: one node per distinct idx >> 6 (l + 1) at each level l below
  * the root, plus the root, each sized for its slots (compact capacities
- * 1, 2, 4, 8, 16, then 64).  Also returns the node counts.
+ * 1, 4, 16, then 64).  Also returns the node counts.
  */
 static uint64_t expected_bytes(const uint64_t *idx, unsigned n,
                                uint64_t *leaves, uint64_t *interior)
@@ -111,7 +111,7 @@ static uint64_t expected_bytes(const uint64_t *idx, unsigned n,
             unsigned nr = g_hash_table_size(value), cap = 1;
 
             while (cap < nr) {
-                cap *= 2;
+                cap *= 4;
             }
             bytes += spapr_tce_storage_user_node_bytes(nr > 16 ? 64 : cap);
         }

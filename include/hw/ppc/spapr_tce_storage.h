@@ -136,10 +136,9 @@ struct SpaprTceStorage {
  *
  * A node is a header of four 64-bit maps (present, descriptor, advance,
  * valid: the slot holds a valid entry) plus an array of slots: compact
- * (1, 2, 4, 8 or 16 slots, only the present ones, found by the popcount of
- * the present map below the slot) or direct (64 slots) once more than 16
- * are present.  Bytes of a node of C slots: spapr_tce_storage_user_node_bytes(C)
- * = 40 + 8 * C.
+ * (room for 1, 4 or 16 slots, only the present ones, found by the popcount
+ * of the present map below the slot) or direct (64 slots) once more than
+ * 16 are present.  A node of capacity C takes 40 + 8 * C bytes.
  *
  * Canonical form, restored on the path of every write: a node whose 64
  * slots are descriptors that continue one another (one run) is freed and
@@ -154,7 +153,9 @@ struct SpaprTceStorage {
  *   - get: one descent of at most 6 levels, O(1);
  *   - set: O(1) (the descent, plus at most 64 comparisons per level when a
  *     node becomes full and may collapse); an overwrite or a store into a
- *     node with a free slot allocates nothing;
+ *     leaf with a free slot allocates nothing; the path to the leaf last
+ *     stored into is kept until a node is allocated or freed, so get and
+ *     set on that leaf (sequential access) skip the descent;
  *   - fill / clear of any range: O(levels * 64), whatever the count: slots
  *     covered whole become descriptors (or absent), the old subtrees below
  *     them are freed (that part is O(nodes freed));
@@ -165,7 +166,9 @@ struct SpaprTceStorage {
  *   - memory: the handle when empty (no node is preallocated, even the
  *     root); an isolated entry costs at most one 1-slot node per level,
  *     6 * 48 = 288 bytes, less where it shares upper nodes with others; a
- *     run costs O(levels * 64 * 8) bytes whatever its length.
+ *     run costs O(levels * 64 * 8) bytes whatever its length.  Removals
+ *     shrink a node only once it uses an eighth of its capacity, so after
+ *     removals a node may hold up to 8 times the bytes its slots need.
  *
  * Memory budget: a storage charges every byte it allocates (handle and
  * nodes, the figure bytes_used reports) to its SpaprTceBudget, if any, and
@@ -173,6 +176,8 @@ struct SpaprTceStorage {
  * nodes it needs are computed and allocated, all of them, before anything
  * changes: if they would take budget->used above budget->limit the write
  * returns -ENOSPC, if an allocation fails -ENOMEM, the storage unchanged.
+ * (So a write that needs no new node succeeds even when used is above the
+ * limit.)  Nodes are allocated with g_try_malloc().
  * Writes of 0 (set to 0, clear) never fail: splitting a run at the edges of
  * a cleared range may allocate up to two nodes per level, which are charged
  * even above the limit.
@@ -197,7 +202,10 @@ SpaprTceStorage *spapr_tce_storage_new_user(uint64_t nb_entries,
                                             uint32_t page_shift,
                                             SpaprTceBudget *budget);
 
-/* Bytes of one radix node of the user owner with room for @nr_slots slots (1..64). */
+/*
+ * Bytes of a radix node of the user owner holding @nr_slots slots (1..64),
+ * as sized when it grew to them: 48, 72, 168 or 552.
+ */
 size_t spapr_tce_storage_user_node_bytes(unsigned nr_slots);
 
 /* Bytes of an empty user-space storage handle (what bytes_used reports empty). */
