@@ -632,19 +632,17 @@ failed:
 static bool spapr_tce_update(TceCall *c, uint64_t index, uint64_t tce)
 {
     SpaprTceStorage *storage = c->tcet->storage;
-    uint64_t old = spapr_tce_storage_get(storage, index);
+    uint64_t old;
     int ret;
 
-    if (old == tce) {
-        return true;
-    }
-    ret = spapr_tce_storage_set(storage, index, tce);
+    ret = spapr_tce_storage_exchange(storage, index, tce, &old);
     if (ret < 0) {
         trace_spapr_tce_no_memory(c->tcet->liobn, index, ret);
         c->err = c->err ? c->err : ret;
         return false;
     }
-    if (!c->notify || spapr_tce_notify_change(c, index, old, tce)) {
+    if (old == tce || !c->notify ||
+        spapr_tce_notify_change(c, index, old, tce)) {
         return true;
     }
     spapr_tce_storage_set(storage, index, 0);       /* never fails */
@@ -685,7 +683,8 @@ static void spapr_tce_resync_all_cb(IOMMUNotifier *n, int err, void *opaque)
  * that a consumer cannot open is closed again and the call refused before
  * any change (false, H_HARDWARE for the guest).
  */
-static bool spapr_tce_call_begin(TceCall *c, SpaprTceTable *tcet, bool batch)
+static inline bool spapr_tce_call_begin(TceCall *c, SpaprTceTable *tcet,
+                                        bool batch)
 {
     *c = (TceCall) {
         .tcet = tcet,
@@ -703,7 +702,7 @@ static bool spapr_tce_call_begin(TceCall *c, SpaprTceTable *tcet, bool batch)
 }
 
 /* End a call: close the batch, resynchronise, free; the H_* result. */
-static target_ulong spapr_tce_call_end(TceCall *c)
+static inline target_ulong spapr_tce_call_end(TceCall *c)
 {
     SpaprTceTable *tcet = c->tcet;
 

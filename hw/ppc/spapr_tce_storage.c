@@ -24,8 +24,16 @@ uint64_t spapr_tce_storage_get(SpaprTceStorage *s, uint64_t index)
 
 int spapr_tce_storage_set(SpaprTceStorage *s, uint64_t index, uint64_t tce)
 {
+    uint64_t old;
+
+    return spapr_tce_storage_exchange(s, index, tce, &old);
+}
+
+int spapr_tce_storage_exchange(SpaprTceStorage *s, uint64_t index,
+                               uint64_t tce, uint64_t *old)
+{
     assert(index < s->nb_entries);
-    return s->ops->fill(s, index, 1, tce, false);
+    return s->ops->exchange(s, index, tce, old);
 }
 
 /* An advancing fill from 0: its first entry is a clear, the rest is not. */
@@ -790,7 +798,7 @@ static uint64_t tce_user_get(SpaprTceStorage *s, uint64_t index)
  * nothing) when the general path is needed.
  */
 static bool tce_user_set_fast(SpaprTceUserStorage *u, uint64_t index,
-                              uint64_t tce)
+                              uint64_t tce, uint64_t *old_out)
 {
     TceNode *lpath[TCE_MAX_HEIGHT + 1];
     unsigned lslot[TCE_MAX_HEIGHT + 1];
@@ -798,8 +806,10 @@ static bool tce_user_set_fast(SpaprTceUserStorage *u, uint64_t index,
     unsigned *slot = lslot;
     TceNode *n = u->root;
     unsigned level = u->height, i, pos;
-    uint64_t b, old;
+    uint64_t b, old, valid_before;
+    bool removed = false;
 
+    *old_out = 0;
     if (!n) {
         return !tce;
     }
@@ -822,6 +832,7 @@ static bool tce_user_set_fast(SpaprTceUserStorage *u, uint64_t index,
             if (level || tce_popcount(n->present) >= n->cap) {
                 return false;
             }
+            valid_before = n->valid;
             tce_slot_insert(n, i)->tce = tce;
             n->desc |= b;
             if (tce_is_valid(tce)) {
@@ -836,15 +847,18 @@ static bool tce_user_set_fast(SpaprTceUserStorage *u, uint64_t index,
 
             old = n->slot[pos].tce + (n->adv & b ? off << u->parent.page_shift
                                                  : 0);
+            *old_out = old;
             if (old == tce) {
                 return true;
             }
             if (level) {
                 return false;
             }
+            valid_before = n->valid;
             u->nr_valid -= tce_is_valid(old);
             if (!tce) {
                 tce_slot_remove(n, i);
+                removed = true;
             } else {
                 n->slot[pos].tce = tce;
                 u->nr_valid += tce_is_valid(tce);
@@ -862,6 +876,14 @@ static bool tce_user_set_fast(SpaprTceUserStorage *u, uint64_t index,
     }
     u->path_gen = u->gen;
     u->path_block = index >> TCE_BITS;
+    /*
+     * Nothing above the leaf changes unless the leaf lost an entry (it may
+     * be empty or shrink), became full (it may collapse into a run), or
+     * started or stopped holding valid entries.
+     */
+    if (!removed && n->present != TCE_ALL && !valid_before == !n->valid) {
+        return true;
+    }
     for (level = 1; level <= u->height; level++) {
         if (!tce_fix_slot(u, path[level], slot[level], level)) {
             break;
@@ -882,10 +904,24 @@ static int tce_user_fill(SpaprTceStorage *s, uint64_t first, uint64_t count,
 {
     SpaprTceUserStorage *u = tce_user(s);
 
-    if (count == 1 && tce_user_set_fast(u, first, tce)) {
+    uint64_t old;
+
+    if (count == 1 && tce_user_set_fast(u, first, tce, &old)) {
         return 0;
     }
     return tce_user_write(u, first, count, tce, adv);
+}
+
+static int tce_user_exchange(SpaprTceStorage *s, uint64_t index, uint64_t tce,
+                             uint64_t *old)
+{
+    SpaprTceUserStorage *u = tce_user(s);
+
+    if (tce_user_set_fast(u, index, tce, old)) {
+        return 0;
+    }
+    *old = tce_user_get(s, index);
+    return *old == tce ? 0 : tce_user_write(u, index, 1, tce, false);
 }
 
 /* The general write: plan, allocate, then change. */
@@ -948,13 +984,18 @@ static bool tce_user_can_write(SpaprTceStorage *s, uint64_t nr_writes)
 {
     SpaprTceUserStorage *u = tce_user(s);
     SpaprTceBudget *b = u->budget;
+    uint64_t need;
 
     if (!b || !b->limit) {
         return true;
     }
+
+    /* A multiplication, not a division: this runs on every hypercall. */
     return b->used <= b->limit &&
-           nr_writes <= (b->limit - b->used) /
-                        spapr_tce_storage_user_write_bytes(s);
+           !__builtin_mul_overflow(nr_writes,
+                                   spapr_tce_storage_user_write_bytes(s),
+                                   &need) &&
+           need <= b->limit - b->used;
 }
 
 /*
@@ -1153,6 +1194,7 @@ static const SpaprTceStorageOps spapr_tce_user_ops = {
     .kind = "user",
     .get = tce_user_get,
     .fill = tce_user_fill,
+    .exchange = tce_user_exchange,
     .can_write = tce_user_can_write,
     .walk = tce_user_walk,
     .walk_runs = tce_user_walk_runs,

@@ -92,6 +92,9 @@ struct SpaprTceStorageOps {
      */
     int (*fill)(SpaprTceStorage *s, uint64_t first, uint64_t count,
                 uint64_t tce, bool advance);
+    /* See spapr_tce_storage_exchange(). */
+    int (*exchange)(SpaprTceStorage *s, uint64_t index, uint64_t tce,
+                    uint64_t *old);
     /* See spapr_tce_storage_can_write(). */
     bool (*can_write)(SpaprTceStorage *s, uint64_t nr_writes);
     /*
@@ -272,13 +275,21 @@ uint64_t spapr_tce_storage_get(SpaprTceStorage *s, uint64_t index);
  * Store @tce verbatim at @index (< nb_entries).  Returns 0, or -ENOSPC (the
  * budget would be exceeded) / -ENOMEM (an allocation failed) with the
  * storage unchanged.  Storing 0 clears the entry, may free memory and never
- * fails; storing the value already there changes nothing.  Read the old
- * value with spapr_tce_storage_get() first if it matters.  Runs form as
+ * fails; storing the value already there changes nothing.  Use
+ * spapr_tce_storage_exchange() when the old value matters.  Runs form as
  * entries are stored: storing entries that continue a run (same value, or
  * value + (1 << page_shift) per entry) merges them into it, whatever order
  * they are stored in.
  */
 int spapr_tce_storage_set(SpaprTceStorage *s, uint64_t index, uint64_t tce);
+
+/*
+ * As spapr_tce_storage_set(), and *@old receives the value the entry held
+ * before the call (whether or not the call succeeds): one descent where
+ * get() then set() take two.
+ */
+int spapr_tce_storage_exchange(SpaprTceStorage *s, uint64_t index,
+                               uint64_t tce, uint64_t *old);
 
 /*
  * Entries [first, first + count) := @tce (advance false) or tce + (k <<
