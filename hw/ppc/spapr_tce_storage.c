@@ -1033,6 +1033,13 @@ static int tce_walk_node(TceWalk *wk, const TceNode *n, unsigned level,
         int ret;
 
         map &= map - 1;
+        /*
+         * Walks are bound by the latency of loading child nodes: start
+         * loading the next sibling's child while this slot is handled.
+         */
+        if (map && !(n->desc & tce_bit(tce_ctz(map)))) {
+            __builtin_prefetch(n->slot[tce_pos(n, tce_ctz(map))].child);
+        }
         if (n->desc & b) {
             uint64_t lo = MAX(sb, first);
             uint64_t hi = MIN(sb + (1ULL << shift) - 1, last);
