@@ -12,13 +12,6 @@ cd "$src" || exit 1
 # Names of documents that live outside the tree.
 pattern='DESIGN\.md|STYLE\.md|kernel-interfaces|qemu-behaviour|qemu72-observed|vfio-in-vm|shared/'
 
-# Files whose owners are replacing their citations on other branches: each
-# must still cite (so the list cannot go stale); delete a name once its fix
-# is merged.
-pending="
-docs/benchmarks.md
-"
-
 if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
     files=$(git ls-files --cached --others --exclude-standard)
 else
@@ -31,16 +24,6 @@ for f in $files; do
     [ -f "$f" ] || continue
     [ "$f" = tests/check-citations.sh ] && continue
     hits=$(grep -nE "$pattern" "$f" 2>/dev/null)
-    case "$pending" in
-    *"
-$f
-"*)
-        if [ -z "$hits" ]; then
-            echo "$f: no citation left: delete it from 'pending' in $0"
-            status=1
-        fi
-        continue ;;
-    esac
     if [ -n "$hits" ]; then
         echo "$hits" | sed "s|^|$f:|"
         status=1
