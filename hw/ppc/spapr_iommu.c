@@ -86,6 +86,18 @@ static int spapr_tce_notify_all(SpaprTceTable *tcet, const IOMMUTLBEvent *ev,
                                              spapr_tce_call_failed, opaque);
 }
 
+/*
+ * Event sink for events that every consumer must get whatever the others
+ * do (unmapping a range): failures are recorded in the call, never stop
+ * the delivery.
+ */
+static int spapr_tce_notify_all_go_on(SpaprTceTable *tcet,
+                                      const IOMMUTLBEvent *ev, void *opaque)
+{
+    spapr_tce_notify_all(tcet, ev, opaque);
+    return 0;
+}
+
 /* Event sink: one consumer (replay, resynchronisation). */
 static int spapr_tce_notify_one(SpaprTceTable *tcet, const IOMMUTLBEvent *ev,
                                 void *opaque)
@@ -559,7 +571,7 @@ static void spapr_tce_unmap_valid(TceCall *c, uint64_t first, uint64_t n)
 {
     TceSpan s = {
         .tcet = c->tcet,
-        .fn = spapr_tce_notify_all,
+        .fn = spapr_tce_notify_all_go_on,
         .opaque = c,
     };
 
@@ -673,11 +685,6 @@ static void spapr_tce_resync(SpaprTceTable *tcet, IOMMUNotifier *n)
     error_report_err(err);
 }
 
-static void spapr_tce_resync_all_cb(IOMMUNotifier *n, int err, void *opaque)
-{
-    spapr_tce_call_failed(n, err, opaque);
-}
-
 /*
  * Start a call: the batch opens (when consumers exist and @batch).  A batch
  * that a consumer cannot open is closed again and the call refused before
@@ -709,7 +716,7 @@ static inline target_ulong spapr_tce_call_end(TceCall *c)
     if (c->batch) {
         c->phase = TCE_PHASE_FORGET;
         if (memory_region_iommu_batch_commit_report(&tcet->iommu,
-                                                    spapr_tce_resync_all_cb,
+                                                    spapr_tce_call_failed,
                                                     c)) {
             trace_spapr_tce_batch_failed(tcet->liobn, c->err);
         }

@@ -604,6 +604,78 @@ static void test_consumer_begin_failure_refuses(Fixture *f,
     rec_unregister(&r, f->tcet);
 }
 
+/* Clearing a range whose UNMAP a consumer fails: cleared anyway, resync. */
+static void test_consumer_clear_failure_resyncs(Fixture *f, gconstpointer data)
+{
+    Rec r = { 0 };
+    g_autofree char *evs = NULL;
+
+    g_assert_cmpint(hcall(f, H_STUFF_TCE, LIOBN, 0x1000, 0x700001, 2, NULL),
+                    ==, H_SUCCESS);
+    rec_register(&r, f->tcet, IOMMU_NOTIFIER_IOTLB_EVENTS);
+    r.fail_unmap_at = 1;
+    g_assert_cmpint(hcall(f, H_STUFF_TCE, LIOBN, 0, 0, 16, NULL), ==,
+                    H_HARDWARE);
+    evs = rec_take(&r);
+    g_assert_cmpstr(evs, ==, "B U 0x1000->0x0 none U 0x2000->0x0 none C "
+                    "U 0x0->0x0+0x40000000 none B C");
+    g_assert_cmphex(get_tce(f, LIOBN, 0x1000), ==, 0);
+    g_assert_cmphex(get_tce(f, LIOBN, 0x2000), ==, 0);
+    rec_unregister(&r, f->tcet);
+}
+
+/*
+ * Two consumers: one failing never keeps the other from hearing every
+ * event, and only the one that failed to unmap is resynchronised.
+ */
+static void test_consumer_two_consumers(Fixture *f, gconstpointer data)
+{
+    Rec a = { 0 }, b = { 0 };
+    g_autofree char *ea = NULL, *eb = NULL, *ea2 = NULL, *eb2 = NULL;
+
+    rec_register(&a, f->tcet, IOMMU_NOTIFIER_IOTLB_EVENTS);
+    rec_register(&b, f->tcet, IOMMU_NOTIFIER_IOTLB_EVENTS);
+    a.fail_map_at = 1;
+    g_assert_cmpint(hcall(f, H_PUT_TCE, LIOBN, 0x4000, 0x304003, 0, NULL),
+                    ==, H_HARDWARE);
+    ea = rec_take(&a);
+    eb = rec_take(&b);
+    g_assert_cmpstr(ea, ==, "M 0x4000->0x304000 rw U 0x4000->0x0 none");
+    g_assert_cmpstr(eb, ==, "M 0x4000->0x304000 rw U 0x4000->0x0 none");
+    g_assert_cmpint(hcall(f, H_STUFF_TCE, LIOBN, 0x1000, 0x700001, 2, NULL),
+                    ==, H_SUCCESS);
+    g_free(rec_take(&a));
+    g_free(rec_take(&b));
+    a.fail_unmap_at = a.unmaps + 1;
+    g_assert_cmpint(hcall(f, H_STUFF_TCE, LIOBN, 0, 0, 16, NULL), ==,
+                    H_HARDWARE);
+    ea2 = rec_take(&a);
+    eb2 = rec_take(&b);
+    g_assert_cmpstr(ea2, ==, "B U 0x1000->0x0 none U 0x2000->0x0 none C "
+                    "U 0x0->0x0+0x40000000 none B C");
+    g_assert_cmpstr(eb2, ==, "B U 0x1000->0x0 none U 0x2000->0x0 none C");
+    rec_unregister(&b, f->tcet);
+    rec_unregister(&a, f->tcet);
+}
+
+/* A reset cannot be refused: a consumer whose batch fails resyncs. */
+static void test_consumer_reset_begin_failure(Fixture *f, gconstpointer data)
+{
+    Rec r = { 0 };
+    g_autofree char *evs = NULL;
+
+    g_assert_cmpint(hcall(f, H_PUT_TCE, LIOBN, 0x7000, 0x900003, 0, NULL), ==,
+                    H_SUCCESS);
+    rec_register(&r, f->tcet, IOMMU_NOTIFIER_IOTLB_EVENTS);
+    r.fail_begin_at = 1;
+    device_cold_reset(DEVICE(f->tcet));
+    evs = rec_take(&r);
+    g_assert_cmpstr(evs, ==, "B U 0x7000->0x0 none C "
+                    "U 0x0->0x0+0x40000000 none B C");
+    g_assert_cmphex(get_tce(f, LIOBN, 0x7000), ==, 0);
+    rec_unregister(&r, f->tcet);
+}
+
 /*
  * H_STUFF_TCE of a valid value with a consumer: one MAP per entry; the
  * failing entry is cleared, earlier ones applied, later ones untouched.
@@ -1169,6 +1241,10 @@ int main(int argc, char **argv)
         test_consumer_commit_failure_resyncs);
     ADD("consumer/begin-failure-refuses", test_consumer_begin_failure_refuses);
     ADD("consumer/stuff-failure", test_consumer_stuff_failure);
+    ADD("consumer/clear-failure-resyncs", test_consumer_clear_failure_resyncs);
+    ADD("consumer/two-consumers", test_consumer_two_consumers);
+    ADD("consumer/reset-begin-failure-resyncs",
+        test_consumer_reset_begin_failure);
     ADD("stuff/whole-window-is-one-run", test_stuff_whole_window);
     ADD("storage/limit", test_storage_limit);
     ADD("replay/valid-only", test_replay_valid_only);
