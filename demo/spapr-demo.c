@@ -206,6 +206,25 @@ int main(int argc, char **argv)
         printf("   device buffer now holds 0x%08x\n",
                qtest_readl(s, BAR + IOMMU_TESTDEV_BUF_OFFSET));
         show_hmp(s, "info tce");
+
+        step("The guest direct-maps its 1 GiB of RAM into the DDW (H_PUT_TCE_INDIRECT, "
+             "512 TCEs a call), then H_STUFF_TCE fills the rest of the 2^31 entries: "
+             "runs are stored as runs");
+        for (uint64_t i = 0; i < 16384; i += 512) {
+            uint64_t args[4] = { ddw_liobn, ddw_bus + (i << 16), 0x400000, 512 };
+            int64_t ret;
+
+            for (uint64_t k = 0; k < 512; k++) {
+                qtest_writeq(s, 0x400000 + k * 8, ((i + k) << 16) | 3);
+            }
+            ret = qtest_hcall(s, "H_PUT_TCE_INDIRECT", 4, args, 0, NULL);
+            g_assert_cmpint(ret, ==, 0);
+        }
+        printf("32 x H_PUT_TCE_INDIRECT of 512 TCEs (guest RAM 0..1 GiB) -> 0\n");
+        show_hcall(s, "H_STUFF_TCE", 4, (uint64_t[]) {
+                       ddw_liobn, ddw_bus + (16384ULL << 16), 0x10003,
+                       (1ULL << 31) - 16384 - 1 }, 0, NULL);
+        show_hmp(s, "info tce");
     }
 
     step("The DMA address space of the PHB");
