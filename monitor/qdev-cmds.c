@@ -56,19 +56,14 @@ static void qmp_device_add(JsonObject *args, JsonNode **ret, Error **errp)
         if (!strcmp(name, "driver")) {
             continue;
         }
-        if (!JSON_NODE_HOLDS_VALUE(node)) {
-            error_setg(errp, "Parameter '%s' expects a string, an integer or "
-                       "a boolean", name);
-            return;
-        }
-        switch (json_node_get_value_type(node)) {
-        case G_TYPE_STRING:
+        switch (qmp_node_kind(node)) {
+        case QMP_NODE_STRING:
             value = g_strdup(json_node_get_string(node));
             break;
-        case G_TYPE_INT64:
-            value = g_strdup_printf("%" PRId64, json_node_get_int(node));
+        case QMP_NODE_INT:
+            value = qmp_node_number_text(node);
             break;
-        case G_TYPE_BOOLEAN:
+        case QMP_NODE_BOOL:
             value = g_strdup(json_node_get_boolean(node) ? "on" : "off");
             break;
         default:
