@@ -267,6 +267,15 @@ static void qmp_cmd_query_status(JsonObject *args, JsonNode **ret,
     *ret = qmp_node_take_object(info);
 }
 
+/* {} : the guest has no name (there is no -name option). */
+static void qmp_cmd_query_name(JsonObject *args, JsonNode **ret, Error **errp)
+{
+    if (!qmp_args_check(args, NULL, errp)) {
+        return;
+    }
+    *ret = qmp_node_take_object(json_object_new());
+}
+
 /*
  * stop and cont send QEMU's STOP and RESUME events when the run state
  * actually changes (QEMU sends them from vm_stop()/vm_start(); here the
@@ -422,6 +431,7 @@ void qmp_register_builtin_commands(void)
     qmp_register_command("query-version", qmp_cmd_query_version);
     qmp_register_command("query-commands", qmp_cmd_query_commands);
     qmp_register_command("query-status", qmp_cmd_query_status);
+    qmp_register_command("query-name", qmp_cmd_query_name);
     qmp_register_command("stop", qmp_cmd_stop);
     qmp_register_command("cont", qmp_cmd_cont);
     qmp_register_command("system_reset", qmp_cmd_system_reset);

@@ -32,6 +32,15 @@ struct MonitorQMP {
      * picks up again at the next value, but neither kept nor parsed.
      */
     bool skipping;
+    /*
+     * A byte no JSON token can hold arrived (a raw control character or
+     * 0xfe/0xff in a string, or a byte that starts no token outside one):
+     * the value was answered with an error and dropped, and bytes are
+     * skipped up to the next structural character, control character
+     * other than tab, or 0xfe/0xff, which is read again as new input.
+     * This is QEMU's lexer recovery, so a client can resynchronize.
+     */
+    bool recovering;
 };
 
 /* Every QMP monitor, for event delivery (a broadcast, never a search). */
@@ -300,6 +309,7 @@ static void qmp_input_reset(MonitorQMP *mon)
     mon->escape = false;
     mon->in_scalar = false;
     mon->skipping = false;
+    mon->recovering = false;
 }
 
 /* The value being received broke a limit: reply @why, skip the rest. */
@@ -353,6 +363,50 @@ static bool qmp_is_delimiter(char c)
     return g_ascii_isspace(c) || strchr("{}[]\"':,", c);
 }
 
+/* True if @c may appear in a JSON text outside strings (QEMU's lexer). */
+static bool qmp_byte_ok_outside(char c)
+{
+    return g_ascii_isspace(c) || (c && strchr("{}[]:,\"'-+.E", c)) ||
+           g_ascii_isdigit(c) || (c >= 'a' && c <= 'z');
+}
+
+/* True if @c may appear raw inside a string. */
+static bool qmp_byte_ok_in_string(char c)
+{
+    unsigned char u = c;
+
+    return u >= 0x20 && u < 0xfe;
+}
+
+/* Where lexer recovery stops: @c is read again as new input. */
+static bool qmp_byte_resyncs(char c)
+{
+    unsigned char u = c;
+
+    return (c && strchr("{}[]:,", c)) || (u < 0x20 && c != '\t') ||
+           u >= 0xfe;
+}
+
+/* @c cannot be part of any token: one error reply, then recovery. */
+static void qmp_input_lex_error(MonitorQMP *mon, char c)
+{
+    unsigned char u = c;
+    g_autofree char *what = g_ascii_isprint(c) ? g_strdup_printf("%c", c)
+                                : g_strdup_printf("\\x%02X", u);
+    g_autofree char *why = g_strdup_printf("JSON parse error, stray '%s'",
+                                           what);
+    bool skipped = mon->skipping;
+    Error *err = NULL;
+
+    qmp_input_reset(mon);
+    mon->recovering = true;
+    trace_monitor_qmp_input_error(mon, why);
+    if (!skipped) {
+        error_setg(&err, "%s", why);
+        qmp_send_error(mon, err, NULL);
+    }
+}
+
 void monitor_qmp_feed(MonitorQMP *mon, const void *buf, size_t len)
 {
     const char *p = buf;
@@ -362,6 +416,20 @@ void monitor_qmp_feed(MonitorQMP *mon, const void *buf, size_t len)
     while (i < len && mon->open) {
         char c = p[i];
 
+        if (mon->recovering) {
+            if (qmp_byte_resyncs(c)) {
+                mon->recovering = false;
+            } else {
+                i++;
+            }
+            continue;
+        }
+        if (mon->quote ? !qmp_byte_ok_in_string(c)
+                       : !qmp_byte_ok_outside(c)) {
+            i++;
+            qmp_input_lex_error(mon, c);
+            continue;
+        }
         if (mon->quote) {
             qmp_input_keep(mon, c);
             i++;
