@@ -645,8 +645,11 @@ static JsonNode *json_in_value(JsonIn *in)
     if (in->p == start) {
         g_autofree char *c = g_strndup(start, 1);
 
-        json_in_fail(in, "%s '%s'",
-                     strchr("}]:,", *start) ? "expecting value" : "stray", c);
+        if (strchr("}]:,", *start)) {
+            json_in_fail(in, "expecting value");
+        } else {
+            json_in_fail(in, "stray '%s'", c);
+        }
         return NULL;
     }
     for (unsigned i = 0; i < G_N_ELEMENTS(keywords); i++) {

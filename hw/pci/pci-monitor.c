@@ -9,6 +9,7 @@
 #include "qapi/error.h"
 #include "hw/pci/pci.h"
 #include "hw/pci/pci_regs.h"
+#include "hw/sysbus.h"
 #include "monitor/monitor.h"
 #include "monitor/hmp.h"
 #include "monitor/qmp.h"
@@ -117,37 +118,43 @@ static void pci_query_device(PCIBus *bus, PCIDevice *dev, void *opaque)
     json_array_add_object_element(devices, info);
 }
 
-static int pci_query_bus(Object *obj, void *opaque)
+static void pci_query_bus(PCIBus *bus, JsonArray *list)
 {
-    PCIBus *bus = (PCIBus *)object_dynamic_cast(obj, TYPE_PCI_BUS);
-    JsonArray *list = opaque;
-    JsonObject *info;
-    JsonArray *devices;
+    JsonObject *info = json_object_new();
+    JsonArray *devices = json_array_new();
 
-    if (!bus) {
-        return 0;
-    }
-    info = json_object_new();
-    devices = json_array_new();
     json_object_set_int_member(info, "bus", pci_bus_num(bus));
     pci_for_each_device(bus, pci_query_device, devices);
     json_object_set_array_member(info, "devices", devices);
     json_array_add_object_element(list, info);
-    return 0;
 }
 
-/* query-pci: [{"bus": 0, "devices": [PciDeviceInfo...]}, ...] */
+/*
+ * query-pci: [{"bus": 0, "devices": [PciDeviceInfo...]}, ...], one entry
+ * per root bus of every host bridge on the system bus, in the order the
+ * bridges were created (the machine's default PHB first).
+ */
 static void qmp_query_pci(JsonObject *args, JsonNode **ret, Error **errp)
 {
+    BusState *sysbus = sysbus_get_default();
     JsonArray *list;
-    Object *machine = qdev_get_machine();
 
     if (!qmp_args_check(args, NULL, errp)) {
         return;
     }
     list = json_array_new();
-    if (machine) {
-        object_child_foreach_recursive(machine, pci_query_bus, list);
+    /* The system bus lists its children newest first. */
+    for (GList *d = sysbus->children.tail; d; d = d->prev) {
+        DeviceState *host = d->data;
+
+        for (GList *b = host->child_bus.head; b; b = b->next) {
+            PCIBus *bus = (PCIBus *)object_dynamic_cast(b->data,
+                                                        TYPE_PCI_BUS);
+
+            if (bus) {
+                pci_query_bus(bus, list);
+            }
+        }
     }
     trace_pci_query(json_array_get_length(list));
     *ret = json_node_init_array(json_node_alloc(), list);
