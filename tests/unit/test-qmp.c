@@ -304,14 +304,14 @@ static void test_query_commands(void)
                 "{\"return\": [{\"name\": \"cont\"}, "
                 "{\"name\": \"human-monitor-command\"}, "
                 "{\"name\": \"qmp_capabilities\"}, "
-                "{\"name\": \"query-commands\"}, "
+                "{\"name\": \"query-commands\"}, {\"name\": \"query-name\"}, "
                 "{\"name\": \"query-status\"}, "
                 "{\"name\": \"query-version\"}, "
                 "{\"name\": \"quit\"}, "
                 "{\"name\": \"stop\"}, "
                 "{\"name\": \"system_reset\"}, "
                 "{\"name\": \"test-echo\"}, "
-                "{\"name\": \"test-fail\"}, "
+                "{\"name\": \"test-fail\"}, {\"name\": \"test-uint\"}, "
                 "{\"name\": \"trace-event-get-state\"}, "
                 "{\"name\": \"trace-event-set-state\"}]}\r\n");
     check_reply(c, "{\"execute\": \"query-version\"}",
@@ -901,9 +901,6 @@ static void test_json_numbers(void)
     uint64_t u;
     int64_t i;
 
-    if (!qmp_command_exists("test-uint")) {
-        qmp_register_command("test-uint", test_cmd_uint);
-    }
     check_reply(c, "{'execute': 'test-uint', 'arguments': "
                 "{'u': 18446744073709551615}, 'id': 9223372036854775808}",
                 "{\"return\": {\"u\": 18446744073709551615, \"i\": 0}, "
@@ -952,6 +949,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     qmp_register_command("test-echo", test_cmd_echo);
+    qmp_register_command("test-uint", test_cmd_uint);
     qmp_register_command("test-fail", test_cmd_fail);
 
     g_test_add_func("/qmp/greeting", test_greeting);
