@@ -157,6 +157,78 @@ void hmp_help(Monitor *mon, const char *args)
     hmp_help_one(mon, "", cmd);
 }
 
+/*
+ * Run @cmd with @args; a command that takes no parameters refuses any
+ * text after its name, with QEMU's message.
+ */
+static void hmp_run(Monitor *mon, HmpCommand *cmd, const char *args)
+{
+    if (!cmd->params[0] && *args) {
+        monitor_printf(mon, "%.*s: extraneous characters at the end of line\n",
+                       (int)strcspn(cmd->name, "|"), cmd->name);
+        return;
+    }
+    cmd->fn(mon, args);
+}
+
+char *hmp_get_str(const char **p, Error **errp)
+{
+    const char *s = *p;
+    g_autoptr(GString) out = g_string_new(NULL);
+
+    while (g_ascii_isspace(*s)) {
+        s++;
+    }
+    if (*s != '"') {
+        while (*s && !g_ascii_isspace(*s)) {
+            g_string_append_c(out, *s++);
+        }
+        *p = s;
+        return g_string_free(g_steal_pointer(&out), FALSE);
+    }
+    for (s++; *s && *s != '"'; s++) {
+        if (*s != '\\') {
+            g_string_append_c(out, *s);
+            continue;
+        }
+        switch (*++s) {
+        case 'n':
+            g_string_append_c(out, '\n');
+            break;
+        case 'r':
+            g_string_append_c(out, '\r');
+            break;
+        case '\\':
+        case '\'':
+        case '"':
+            g_string_append_c(out, *s);
+            break;
+        default:
+            error_setg(errp, "unsupported escape code: '\\%c'", *s ? *s : ' ');
+            return NULL;
+        }
+    }
+    if (*s != '"') {
+        error_setg(errp, "unterminated string");
+        return NULL;
+    }
+    *p = s + 1;
+    return g_string_free(g_steal_pointer(&out), FALSE);
+}
+
+bool hmp_check_end(Monitor *mon, const char *name, const char *rest)
+{
+    while (g_ascii_isspace(*rest)) {
+        rest++;
+    }
+    if (*rest) {
+        monitor_printf(mon, "%s: extraneous characters at the end of line\n",
+                       name);
+        return false;
+    }
+    return true;
+}
+
 /* "info [subcommand [args]]" */
 void hmp_info(Monitor *mon, const char *args)
 {
@@ -178,7 +250,7 @@ void hmp_info(Monitor *mon, const char *args)
         return;
     }
     trace_monitor_hmp_cmd(mon, cmd->name, rest);
-    cmd->fn(mon, rest);
+    hmp_run(mon, cmd, rest);
 }
 
 void hmp_handle_line(Monitor *mon, const char *line)
@@ -201,7 +273,7 @@ void hmp_handle_line(Monitor *mon, const char *line)
     if (cmd->fn != hmp_info) {
         trace_monitor_hmp_cmd(mon, cmd->name, args);
     }
-    cmd->fn(mon, args);
+    hmp_run(mon, cmd, args);
 }
 
 void hmp_handle_error(Monitor *mon, Error *err)

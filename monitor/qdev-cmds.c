@@ -56,19 +56,14 @@ static void qmp_device_add(JsonObject *args, JsonNode **ret, Error **errp)
         if (!strcmp(name, "driver")) {
             continue;
         }
-        if (!JSON_NODE_HOLDS_VALUE(node)) {
-            error_setg(errp, "Parameter '%s' expects a string, an integer or "
-                       "a boolean", name);
-            return;
-        }
-        switch (json_node_get_value_type(node)) {
-        case G_TYPE_STRING:
+        switch (qmp_node_kind(node)) {
+        case QMP_NODE_STRING:
             value = g_strdup(json_node_get_string(node));
             break;
-        case G_TYPE_INT64:
-            value = g_strdup_printf("%" PRId64, json_node_get_int(node));
+        case QMP_NODE_INT:
+            value = qmp_node_number_text(node);
             break;
-        case G_TYPE_BOOLEAN:
+        case QMP_NODE_BOOL:
             value = g_strdup(json_node_get_boolean(node) ? "on" : "off");
             break;
         default:
@@ -121,28 +116,71 @@ static void device_deleted(DeviceState *dev, const char *path)
     qapi_event_send("DEVICE_DELETED", data);
 }
 
+/*
+ * The one argument of device_add / device_del: a word or a quoted string,
+ * and nothing after it.  NULL (message printed) on error.
+ */
+static char *hmp_one_arg(Monitor *mon, const char *name, const char *args)
+{
+    const char *p = args;
+    Error *err = NULL;
+    g_autofree char *arg = hmp_get_str(&p, &err);
+
+    if (!arg) {
+        hmp_handle_error(mon, err);
+        return NULL;
+    }
+    if (!*arg) {
+        monitor_printf(mon, "%s: %s is required\n", name,
+                       !strcmp(name, "device_add") ?
+                       "driver[,prop=value][,...]" : "id");
+        return NULL;
+    }
+    if (!hmp_check_end(mon, name, p)) {
+        return NULL;
+    }
+    return g_steal_pointer(&arg);
+}
+
+/*
+ * device_add DRIVER[,prop=value...] (as -device); "device_add help" lists
+ * the device types, "device_add DRIVER,help" the properties of one.
+ */
 static void hmp_device_add(Monitor *mon, const char *args)
 {
+    g_autofree char *opts = hmp_one_arg(mon, "device_add", args);
+    g_autoptr(GString) out = g_string_new(NULL);
     Error *err = NULL;
 
-    if (!args || !*args) {
-        monitor_printf(mon, "device_add: driver[,prop=value][,...] is required\n");
+    if (!opts) {
         return;
     }
-    if (!qdev_device_add_from_str(args, &err)) {
+    if (!strcmp(opts, "help") || !strcmp(opts, "?")) {
+        qdev_device_list(out);
+        monitor_puts(mon, out->str);
+        return;
+    }
+    if (g_str_has_suffix(opts, ",help") || g_str_has_suffix(opts, ",?")) {
+        g_autofree char *type = g_strndup(opts, strcspn(opts, ","));
+
+        if (!qdev_device_help(type, out, &err)) {
+            hmp_handle_error(mon, err);
+            return;
+        }
+        monitor_puts(mon, out->str);
+        return;
+    }
+    if (!qdev_device_add_from_str(opts, &err)) {
         hmp_handle_error(mon, err);
     }
 }
 
 static void hmp_device_del(Monitor *mon, const char *args)
 {
+    g_autofree char *id = hmp_one_arg(mon, "device_del", args);
     Error *err = NULL;
 
-    if (!args || !*args) {
-        monitor_printf(mon, "device_del: id is required\n");
-        return;
-    }
-    if (!device_del(args, &err)) {
+    if (id && !device_del(id, &err)) {
         hmp_handle_error(mon, err);
     }
 }
@@ -152,8 +190,13 @@ static void hmp_info_mtree(Monitor *mon, const char *args)
     g_autoptr(GString) out = g_string_new(NULL);
     bool flatview = args && !strcmp(args, "-f");
 
-    if (args && *args && !flatview) {
-        monitor_printf(mon, "info mtree: unknown option '%s' (only -f)\n", args);
+    if (*args && !flatview) {
+        if (args[0] == '-') {
+            monitor_printf(mon, "mtree: unsupported option %.2s\n", args);
+        } else {
+            monitor_printf(mon, "mtree: extraneous characters at the end of "
+                           "line\n");
+        }
         return;
     }
     mtree_info(out, flatview);
@@ -181,7 +224,9 @@ void monitor_qdev_cmds_init(void)
     qmp_register_command("device_add", qmp_device_add);
     qmp_register_command("device_del", qmp_device_del);
     hmp_register_command("device_add", "driver[,prop=value][,...]",
-                         "add a device (as -device)", hmp_device_add);
+                         "add a device (as -device); 'device_add help' lists "
+                         "the types, 'device_add DRIVER,help' the properties",
+                         hmp_device_add);
     hmp_register_command("device_del", "id", "remove a device",
                          hmp_device_del);
     hmp_register_info("mtree", "[-f]",

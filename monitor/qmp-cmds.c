@@ -11,33 +11,48 @@
 
 /* --- Argument helpers --- */
 
-/* The member @name of @args if it holds a value of @type, else NULL + error. */
-static JsonNode *qmp_arg_get(JsonObject *args, const char *name, GType type,
-                             const char *type_name, bool *present,
-                             Error **errp)
+/* QEMU's name of what a parameter of @kind expects. */
+static const char *qmp_kind_name(QmpNodeKind kind)
+{
+    switch (kind) {
+    case QMP_NODE_STRING:
+        return "string";
+    case QMP_NODE_BOOL:
+        return "boolean";
+    default:
+        return "integer";
+    }
+}
+
+/*
+ * The member @name of @args if it is a @kind (an int64 for
+ * QMP_NODE_INT), else NULL with an error; *@present says whether it exists.
+ */
+static JsonNode *qmp_arg_get(JsonObject *args, const char *name,
+                             QmpNodeKind kind, bool *present, Error **errp)
 {
     JsonNode *node = json_object_get_member(args, name);
+    int64_t i;
 
     *present = node != NULL;
     if (!node) {
         return NULL;
     }
-    if (!JSON_NODE_HOLDS_VALUE(node) ||
-        json_node_get_value_type(node) != type) {
+    if (qmp_node_kind(node) != kind ||
+        (kind == QMP_NODE_INT && !qmp_node_get_int(node, &i))) {
         error_setg(errp, "Invalid parameter type for '%s', expected: %s",
-                   name, type_name);
+                   name, qmp_kind_name(kind));
         return NULL;
     }
     return node;
 }
 
 static JsonNode *qmp_arg_required(JsonObject *args, const char *name,
-                                  GType type, const char *type_name,
-                                  Error **errp)
+                                  QmpNodeKind kind, Error **errp)
 {
     Error *err = NULL;
     bool present;
-    JsonNode *node = qmp_arg_get(args, name, type, type_name, &present, &err);
+    JsonNode *node = qmp_arg_get(args, name, kind, &present, &err);
 
     if (!present) {
         error_setg(errp, "Parameter '%s' is missing", name);
@@ -50,8 +65,7 @@ static JsonNode *qmp_arg_required(JsonObject *args, const char *name,
 bool qmp_arg_str(JsonObject *args, const char *name, const char **val,
                  Error **errp)
 {
-    JsonNode *node = qmp_arg_required(args, name, G_TYPE_STRING, "string",
-                                      errp);
+    JsonNode *node = qmp_arg_required(args, name, QMP_NODE_STRING, errp);
 
     if (!node) {
         return false;
@@ -63,8 +77,7 @@ bool qmp_arg_str(JsonObject *args, const char *name, const char **val,
 bool qmp_arg_int(JsonObject *args, const char *name, int64_t *val,
                  Error **errp)
 {
-    JsonNode *node = qmp_arg_required(args, name, G_TYPE_INT64, "integer",
-                                      errp);
+    JsonNode *node = qmp_arg_required(args, name, QMP_NODE_INT, errp);
 
     if (!node) {
         return false;
@@ -73,11 +86,51 @@ bool qmp_arg_int(JsonObject *args, const char *name, int64_t *val,
     return true;
 }
 
+/* An unsigned value, QEMU's way: negative int64 wrap around. */
+static bool qmp_node_to_uint(JsonNode *node, const char *name, uint64_t *val,
+                             Error **errp)
+{
+    int64_t i;
+
+    if (qmp_node_get_uint(node, val)) {
+        return true;
+    }
+    if (qmp_node_get_int(node, &i)) {
+        *val = (uint64_t)i;
+        return true;
+    }
+    error_setg(errp, "Parameter '%s' expects uint64", name);
+    return false;
+}
+
+bool qmp_arg_uint(JsonObject *args, const char *name, uint64_t *val,
+                  Error **errp)
+{
+    JsonNode *node = json_object_get_member(args, name);
+
+    if (!node) {
+        error_setg(errp, "Parameter '%s' is missing", name);
+        return false;
+    }
+    return qmp_node_to_uint(node, name, val, errp);
+}
+
+bool qmp_arg_opt_uint(JsonObject *args, const char *name, uint64_t dflt,
+                      uint64_t *val, Error **errp)
+{
+    JsonNode *node = json_object_get_member(args, name);
+
+    if (!node) {
+        *val = dflt;
+        return true;
+    }
+    return qmp_node_to_uint(node, name, val, errp);
+}
+
 bool qmp_arg_bool(JsonObject *args, const char *name, bool *val,
                   Error **errp)
 {
-    JsonNode *node = qmp_arg_required(args, name, G_TYPE_BOOLEAN, "boolean",
-                                      errp);
+    JsonNode *node = qmp_arg_required(args, name, QMP_NODE_BOOL, errp);
 
     if (!node) {
         return false;
@@ -90,8 +143,7 @@ bool qmp_arg_opt_str(JsonObject *args, const char *name, const char *dflt,
                      const char **val, Error **errp)
 {
     bool present;
-    JsonNode *node = qmp_arg_get(args, name, G_TYPE_STRING, "string",
-                                 &present, errp);
+    JsonNode *node = qmp_arg_get(args, name, QMP_NODE_STRING, &present, errp);
 
     if (present && !node) {
         return false;
@@ -104,8 +156,7 @@ bool qmp_arg_opt_int(JsonObject *args, const char *name, int64_t dflt,
                      int64_t *val, Error **errp)
 {
     bool present;
-    JsonNode *node = qmp_arg_get(args, name, G_TYPE_INT64, "integer",
-                                 &present, errp);
+    JsonNode *node = qmp_arg_get(args, name, QMP_NODE_INT, &present, errp);
 
     if (present && !node) {
         return false;
@@ -118,8 +169,7 @@ bool qmp_arg_opt_bool(JsonObject *args, const char *name, bool dflt,
                       bool *val, Error **errp)
 {
     bool present;
-    JsonNode *node = qmp_arg_get(args, name, G_TYPE_BOOLEAN, "boolean",
-                                 &present, errp);
+    JsonNode *node = qmp_arg_get(args, name, QMP_NODE_BOOL, &present, errp);
 
     if (present && !node) {
         return false;
@@ -215,6 +265,15 @@ static void qmp_cmd_query_status(JsonObject *args, JsonNode **ret,
                                   runstate_str(runstate_get()));
     json_object_set_boolean_member(info, "running", runstate_is_running());
     *ret = qmp_node_take_object(info);
+}
+
+/* {} : the guest has no name (there is no -name option). */
+static void qmp_cmd_query_name(JsonObject *args, JsonNode **ret, Error **errp)
+{
+    if (!qmp_args_check(args, NULL, errp)) {
+        return;
+    }
+    *ret = qmp_node_take_object(json_object_new());
 }
 
 /*
@@ -372,6 +431,7 @@ void qmp_register_builtin_commands(void)
     qmp_register_command("query-version", qmp_cmd_query_version);
     qmp_register_command("query-commands", qmp_cmd_query_commands);
     qmp_register_command("query-status", qmp_cmd_query_status);
+    qmp_register_command("query-name", qmp_cmd_query_name);
     qmp_register_command("stop", qmp_cmd_stop);
     qmp_register_command("cont", qmp_cmd_cont);
     qmp_register_command("system_reset", qmp_cmd_system_reset);

@@ -32,6 +32,15 @@ struct MonitorQMP {
      * picks up again at the next value, but neither kept nor parsed.
      */
     bool skipping;
+    /*
+     * A byte no JSON token can hold arrived (a raw control character or
+     * 0xfe/0xff in a string, or a byte that starts no token outside one):
+     * the value was answered with an error and dropped, and bytes are
+     * skipped up to the next structural character, control character
+     * other than tab, or 0xfe/0xff, which is read again as new input.
+     * This is QEMU's lexer recovery, so a client can resynchronize.
+     */
+    bool recovering;
 };
 
 /* Every QMP monitor, for event delivery (a broadcast, never a search). */
@@ -144,8 +153,7 @@ void qmp_capabilities_negotiate(JsonObject *args, Error **errp)
         if (json_array_get_length(list)) {
             JsonNode *cap = json_array_get_element(list, 0);
 
-            if (JSON_NODE_HOLDS_VALUE(cap) &&
-                json_node_get_value_type(cap) == G_TYPE_STRING) {
+            if (qmp_node_kind(cap) == QMP_NODE_STRING) {
                 error_setg(errp, "Capability '%s' not available",
                            json_node_get_string(cap));
             } else {
@@ -157,129 +165,6 @@ void qmp_capabilities_negotiate(JsonObject *args, Error **errp)
     }
     qmp_cur_mon->negotiated = true;
     trace_monitor_qmp_negotiated(qmp_cur_mon);
-}
-
-/* --- JSON output, in QEMU's layout --- */
-
-static void qmp_json_string(GString *out, const char *str)
-{
-    const char *p = str;
-
-    g_string_append_c(out, '"');
-    while (*p) {
-        gunichar c = g_utf8_get_char_validated(p, -1);
-
-        if (c == (gunichar)-1 || c == (gunichar)-2) {
-            /* Not UTF-8 (json-glib validates, so only from C callers). */
-            c = 0xfffd;
-            p++;
-        } else {
-            p = g_utf8_next_char(p);
-        }
-        switch (c) {
-        case '"':
-            g_string_append(out, "\\\"");
-            break;
-        case '\\':
-            g_string_append(out, "\\\\");
-            break;
-        case '\b':
-            g_string_append(out, "\\b");
-            break;
-        case '\f':
-            g_string_append(out, "\\f");
-            break;
-        case '\n':
-            g_string_append(out, "\\n");
-            break;
-        case '\r':
-            g_string_append(out, "\\r");
-            break;
-        case '\t':
-            g_string_append(out, "\\t");
-            break;
-        default:
-            if (c >= 0x20 && c <= 0x7e) {
-                g_string_append_c(out, (char)c);
-            } else if (c > 0xffff) {
-                c -= 0x10000;
-                g_string_append_printf(out, "\\u%04X\\u%04X",
-                                       0xd800 | (c >> 10), 0xdc00 | (c & 0x3ff));
-            } else {
-                g_string_append_printf(out, "\\u%04X", c);
-            }
-        }
-    }
-    g_string_append_c(out, '"');
-}
-
-static void qmp_json_node(GString *out, JsonNode *node)
-{
-    switch (json_node_get_node_type(node)) {
-    case JSON_NODE_OBJECT: {
-        JsonObject *obj = json_node_get_object(node);
-        g_autoptr(GList) members = json_object_get_members(obj);
-        const char *sep = "";
-
-        g_string_append_c(out, '{');
-        for (GList *l = members; l; l = l->next) {
-            g_string_append(out, sep);
-            qmp_json_string(out, l->data);
-            g_string_append(out, ": ");
-            qmp_json_node(out, json_object_get_member(obj, l->data));
-            sep = ", ";
-        }
-        g_string_append_c(out, '}');
-        break;
-    }
-    case JSON_NODE_ARRAY: {
-        JsonArray *arr = json_node_get_array(node);
-        guint len = json_array_get_length(arr);
-
-        g_string_append_c(out, '[');
-        for (guint i = 0; i < len; i++) {
-            if (i) {
-                g_string_append(out, ", ");
-            }
-            qmp_json_node(out, json_array_get_element(arr, i));
-        }
-        g_string_append_c(out, ']');
-        break;
-    }
-    case JSON_NODE_NULL:
-        g_string_append(out, "null");
-        break;
-    case JSON_NODE_VALUE:
-        switch (json_node_get_value_type(node)) {
-        case G_TYPE_STRING:
-            qmp_json_string(out, json_node_get_string(node));
-            break;
-        case G_TYPE_BOOLEAN:
-            g_string_append(out, json_node_get_boolean(node) ? "true"
-                                                             : "false");
-            break;
-        case G_TYPE_DOUBLE: {
-            char buf[G_ASCII_DTOSTR_BUF_SIZE];
-
-            g_string_append(out, g_ascii_formatd(buf, sizeof(buf), "%.17g",
-                                                 json_node_get_double(node)));
-            break;
-        }
-        default:
-            g_string_append_printf(out, "%" PRId64,
-                                   (int64_t)json_node_get_int(node));
-            break;
-        }
-        break;
-    }
-}
-
-char *qmp_to_json(JsonNode *node)
-{
-    GString *out = g_string_new(NULL);
-
-    qmp_json_node(out, node);
-    return g_string_free(out, FALSE);
 }
 
 /* --- Replies --- */
@@ -343,8 +228,7 @@ static const char *qmp_check_request(JsonObject *req, Error **errp)
         JsonNode *val = json_object_get_member(req, name);
 
         if (!strcmp(name, "execute")) {
-            if (!JSON_NODE_HOLDS_VALUE(val) ||
-                json_node_get_value_type(val) != G_TYPE_STRING) {
+            if (qmp_node_kind(val) != QMP_NODE_STRING) {
                 error_setg(errp, "QMP input member 'execute' must be a "
                            "string");
                 return NULL;
@@ -425,6 +309,7 @@ static void qmp_input_reset(MonitorQMP *mon)
     mon->escape = false;
     mon->in_scalar = false;
     mon->skipping = false;
+    mon->recovering = false;
 }
 
 /* The value being received broke a limit: reply @why, skip the rest. */
@@ -439,41 +324,13 @@ static void qmp_input_overflow(MonitorQMP *mon, const char *why)
     qmp_send_error(mon, err, NULL);
 }
 
-/*
- * True if a string in @text holds the escape \u0000.  json-glib would end
- * the string there (so "quit\u0000x" would run quit); QEMU's parser
- * refuses it, and so do we.
- */
-static bool qmp_has_nul_escape(const char *text, size_t len)
-{
-    char quote = 0;
-
-    for (size_t i = 0; i < len; i++) {
-        if (!quote) {
-            if (text[i] == '"' || text[i] == '\'') {
-                quote = text[i];
-            }
-        } else if (text[i] == '\\') {
-            if (len - i > 5 && !strncmp(text + i + 1, "u0000", 5)) {
-                return true;
-            }
-            i++;                /* the escaped character */
-        } else if (text[i] == quote) {
-            quote = 0;
-        }
-    }
-    return false;
-}
-
 /* One complete JSON value (text in mon->pending) arrived. */
 static void qmp_handle_value(MonitorQMP *mon)
 {
-    g_autoptr(JsonParser) parser = json_parser_new();
-    g_autoptr(GError) gerr = NULL;
     bool skipped = mon->skipping;
     size_t len = mon->pending->len;
     g_autofree char *text = g_string_free(mon->pending, FALSE);
-    JsonNode *root;
+    g_autoptr(JsonNode) root = NULL;
     Error *err = NULL;
 
     mon->pending = g_string_new(NULL);
@@ -482,22 +339,12 @@ static void qmp_handle_value(MonitorQMP *mon)
         return;
     }
 
-    if (qmp_has_nul_escape(text, len)) {
-        error_setg(&err, "JSON parse error, \\u0000 is not supported");
+    root = qmp_json_parse(text, len, &err);
+    if (err) {
         trace_monitor_qmp_input_error(mon, error_get_pretty(err));
         qmp_send_error(mon, err, NULL);
         return;
     }
-    if (!json_parser_load_from_data(parser, text, len, &gerr)) {
-        const char *msg = strstr(gerr->message, "Parse error: ");
-
-        msg = msg ? msg + strlen("Parse error: ") : gerr->message;
-        error_setg(&err, "JSON parse error, %s", msg);
-        trace_monitor_qmp_input_error(mon, error_get_pretty(err));
-        qmp_send_error(mon, err, NULL);
-        return;
-    }
-    root = json_parser_get_root(parser);
     if (!root) {
         return;     /* blanks only */
     }
@@ -516,6 +363,50 @@ static bool qmp_is_delimiter(char c)
     return g_ascii_isspace(c) || strchr("{}[]\"':,", c);
 }
 
+/* True if @c may appear in a JSON text outside strings (QEMU's lexer). */
+static bool qmp_byte_ok_outside(char c)
+{
+    return g_ascii_isspace(c) || (c && strchr("{}[]:,\"'-+.E", c)) ||
+           g_ascii_isdigit(c) || (c >= 'a' && c <= 'z');
+}
+
+/* True if @c may appear raw inside a string. */
+static bool qmp_byte_ok_in_string(char c)
+{
+    unsigned char u = c;
+
+    return u >= 0x20 && u < 0xfe;
+}
+
+/* Where lexer recovery stops: @c is read again as new input. */
+static bool qmp_byte_resyncs(char c)
+{
+    unsigned char u = c;
+
+    return (c && strchr("{}[]:,", c)) || (u < 0x20 && c != '\t') ||
+           u >= 0xfe;
+}
+
+/* @c cannot be part of any token: one error reply, then recovery. */
+static void qmp_input_lex_error(MonitorQMP *mon, char c)
+{
+    unsigned char u = c;
+    g_autofree char *what = g_ascii_isprint(c) ? g_strdup_printf("%c", c)
+                                : g_strdup_printf("\\x%02X", u);
+    g_autofree char *why = g_strdup_printf("JSON parse error, stray '%s'",
+                                           what);
+    bool skipped = mon->skipping;
+    Error *err = NULL;
+
+    qmp_input_reset(mon);
+    mon->recovering = true;
+    trace_monitor_qmp_input_error(mon, why);
+    if (!skipped) {
+        error_setg(&err, "%s", why);
+        qmp_send_error(mon, err, NULL);
+    }
+}
+
 void monitor_qmp_feed(MonitorQMP *mon, const void *buf, size_t len)
 {
     const char *p = buf;
@@ -525,6 +416,20 @@ void monitor_qmp_feed(MonitorQMP *mon, const void *buf, size_t len)
     while (i < len && mon->open) {
         char c = p[i];
 
+        if (mon->recovering) {
+            if (qmp_byte_resyncs(c)) {
+                mon->recovering = false;
+            } else {
+                i++;
+            }
+            continue;
+        }
+        if (mon->quote ? !qmp_byte_ok_in_string(c)
+                       : !qmp_byte_ok_outside(c)) {
+            i++;
+            qmp_input_lex_error(mon, c);
+            continue;
+        }
         if (mon->quote) {
             qmp_input_keep(mon, c);
             i++;

@@ -62,7 +62,7 @@ static void print_help(void)
 {
     printf("usage: " PROGNAME " [options]\n"
            "A vCPU-less model of the POWER pseries (sPAPR) IOMMU and PHB DMA.\n\n"
-           "-M|-machine pseries[,prop=value...]  the machine (pseries only)\n"
+           "-M|-machine pseries[,prop=value...]|none  the machine (-M help)\n"
            "-m SIZE               guest RAM (default 1G; plain numbers are MiB)\n"
            "-device TYPE[,prop=value...]  add a device (-device help lists types)\n"
            "-global DRIVER.PROP=VALUE     default property value for a type\n"

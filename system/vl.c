@@ -12,6 +12,7 @@
 #include "system/runstate.h"
 #include "system/system.h"
 #include "monitor/monitor.h"
+#include "hw/pci/pci.h"
 #include "hw/ppc/spapr.h"
 #include "hw/ppc/spapr_iommu.h"
 
@@ -105,6 +106,8 @@ bool system_device_add(const char *opts, Error **errp)
 void system_monitor_init(void)
 {
     monitor_qdev_cmds_init();
+    monitor_qom_cmds_init();
+    pci_monitor_init();
     spapr_tce_monitor_init();
     spapr_fdt_monitor_init();
 }

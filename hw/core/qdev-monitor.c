@@ -154,7 +154,11 @@ DeviceState *qdev_device_add_from_str(const char *opts, Error **errp)
         const char *key = kv->pdata[i];
         const char *val = kv->pdata[i + 1];
 
-        if (!*key || !strcmp(key, "driver") || !strcmp(key, "id") ||
+        /*
+         * Only an empty word (a trailing comma) is skipped: an empty name
+         * with a value is a property that does not exist, as in QEMU.
+         */
+        if ((!*key && !val) || !strcmp(key, "driver") || !strcmp(key, "id") ||
             !strcmp(key, "bus")) {
             continue;
         }

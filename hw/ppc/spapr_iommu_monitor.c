@@ -33,9 +33,9 @@ static int tce_query_entry(void *opaque, uint64_t index, uint64_t tce)
     JsonObject *e = json_object_new();
 
     json_object_set_int_member(e, "index", index);
-    json_object_set_int_member(e, "ioba",
-                               c->tcet->bus_offset + (index << c->tcet->page_shift));
-    json_object_set_int_member(e, "tce", tce);
+    qmp_object_set_uint_member(e, "ioba", c->tcet->bus_offset +
+                               (index << c->tcet->page_shift));
+    qmp_object_set_uint_member(e, "tce", tce);
     json_array_add_object_element(c->out, e);
     return --c->remaining == 0;
 }
@@ -52,7 +52,7 @@ static void tce_query_table(SpaprTceTable *tcet, void *opaque)
     t = json_object_new();
     json_object_set_int_member(t, "liobn", tcet->liobn);
     json_object_set_boolean_member(t, "enabled", enabled);
-    json_object_set_int_member(t, "bus-offset", tcet->bus_offset);
+    qmp_object_set_uint_member(t, "bus-offset", tcet->bus_offset);
     json_object_set_int_member(t, "page-shift", tcet->page_shift);
     json_object_set_int_member(t, "nb-table", tcet->nb_table);
     json_object_set_string_member(t, "owner", enabled ?
@@ -102,7 +102,7 @@ static void qmp_x_query_spapr_tce(JsonObject *args, JsonNode **ret, Error **errp
         return;
     }
     if (args && json_object_has_member(args, "liobn") &&
-        (liobn < 0 || liobn > UINT32_MAX ||
+        (liobn < 0 || liobn > UINT32_MAX || !spapr ||
          !spapr_tce_find_by_liobn(spapr, liobn))) {
         error_setg(errp, "No TCE table with LIOBN 0x%" PRIx64, (uint64_t)liobn);
         return;
@@ -121,7 +121,9 @@ static void qmp_x_query_spapr_tce(JsonObject *args, JsonNode **ret, Error **errp
     q.start = start;
     q.count = count;
     q.tables = json_array_new();
-    spapr_tce_table_foreach(spapr, tce_query_table, &q);
+    if (spapr) {                /* other machines have no TCE tables */
+        spapr_tce_table_foreach(spapr, tce_query_table, &q);
+    }
     *ret = json_node_init_array(json_node_alloc(), q.tables);
     json_array_unref(q.tables);
 }
@@ -152,6 +154,9 @@ static void hmp_info_tce(Monitor *mon, const char *args)
     monitor_printf(mon, "%-8s  %-8s %18s %5s %10s %-6s %-9s %10s %10s\n",
                    "LIOBN", "window", "bus-offset", "shift", "entries",
                    "owner", "need-vfio", "valid", "bytes");
+    if (!spapr) {
+        return;
+    }
     spapr_tce_table_foreach(spapr, hmp_info_tce_table, mon);
     if (spapr->tce_budget.limit) {
         monitor_printf(mon, "TCE storage: %" PRIu64 " of %" PRIu64

@@ -41,6 +41,20 @@ void hmp_register_info(const char *name, const char *params,
  */
 void hmp_handle_line(Monitor *mon, const char *line);
 
+/*
+ * Argument helpers with QEMU's HMP rules.  hmp_get_str() reads one
+ * argument at *@p (leading blanks skipped): a word up to the next blank,
+ * or a double-quoted string with the escapes \n \r \\ \' \"
+ * ("unterminated string", "unsupported escape code: '\X'").  It moves *@p
+ * past it and returns it (g_free it), or NULL with @errp set.
+ * hmp_check_end() prints "NAME: extraneous characters at the end of line"
+ * and returns false when anything but blanks is left in @rest.
+ *
+ * A command registered with empty @params gets that check before it runs.
+ */
+char *hmp_get_str(const char **p, Error **errp);
+bool hmp_check_end(Monitor *mon, const char *name, const char *rest);
+
 /* Print "Error: MESSAGE\n" on @mon and free @err. */
 void hmp_handle_error(Monitor *mon, Error *err);
 

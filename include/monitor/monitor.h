@@ -94,4 +94,11 @@ void monitor_cleanup(void);
  */
 void monitor_qdev_cmds_init(void);
 
+/*
+ * Register the QOM and machine introspection commands: query-machines,
+ * qom-list-types, qom-list, qom-get, qom-set, qom-list-properties,
+ * device-list-properties.  Once, at start-up.
+ */
+void monitor_qom_cmds_init(void);
+
 #endif /* MONITOR_MONITOR_H */

@@ -15,8 +15,8 @@
  * limit exceeded" / "JSON nesting depth limit exceeded", QEMU's texts) as
  * soon as the limit is hit, and its remaining bytes are skipped; the
  * connection always stays up.  Single-quoted strings are accepted as in
- * QEMU.  Syntax errors read "JSON parse error, DETAIL" where DETAIL is
- * json-glib's description.
+ * QEMU.  Syntax errors read "JSON parse error, DETAIL" (see
+ * qmp_json_parse()).
  */
 #ifndef MONITOR_QMP_H
 #define MONITOR_QMP_H
@@ -67,13 +67,20 @@ bool qmp_command_call(const char *name, JsonObject *args, JsonNode **ret,
  *   wrong type:    "Invalid parameter type for 'NAME', expected: string"
  *                  (or "integer", "boolean")
  *   unexpected:    "Parameter 'NAME' is unexpected"
- * A JSON null counts as the wrong type.  Strings are borrowed from @args.
+ * A JSON null counts as the wrong type, and so does an int64 parameter
+ * given an integer above INT64_MAX, as in QEMU.  A uint64 parameter takes
+ * 0..2^64 - 1 and, as QEMU does, a negative integer as its two's
+ * complement; anything else is "Parameter 'NAME' expects uint64".
+ * Strings are borrowed from @args.
  * Each returns true on success, false with @errp set.
  */
 bool qmp_arg_str(JsonObject *args, const char *name, const char **val,
                  Error **errp);
 bool qmp_arg_int(JsonObject *args, const char *name, int64_t *val,
                  Error **errp);
+/* An integer in 0..2^64 - 1 (QEMU's 'uint64'). */
+bool qmp_arg_uint(JsonObject *args, const char *name, uint64_t *val,
+                  Error **errp);
 bool qmp_arg_bool(JsonObject *args, const char *name, bool *val,
                   Error **errp);
 /* Optional variants: *@val = @dflt when the member is absent. */
@@ -81,6 +88,8 @@ bool qmp_arg_opt_str(JsonObject *args, const char *name, const char *dflt,
                      const char **val, Error **errp);
 bool qmp_arg_opt_int(JsonObject *args, const char *name, int64_t dflt,
                      int64_t *val, Error **errp);
+bool qmp_arg_opt_uint(JsonObject *args, const char *name, uint64_t dflt,
+                      uint64_t *val, Error **errp);
 bool qmp_arg_opt_bool(JsonObject *args, const char *name, bool dflt,
                       bool *val, Error **errp);
 /*
@@ -92,10 +101,58 @@ bool qmp_args_check(JsonObject *args, const char *const *known, Error **errp);
 
 /*
  * Serialize @node as QEMU does: compact, ", " and ": " separators, object
- * members in insertion order, non-ASCII and control characters as \uXXXX.
+ * members in insertion order, non-ASCII and control characters as \uXXXX,
+ * doubles with 17 significant digits.  Unsigned values made by
+ * qmp_node_new_uint() print as unsigned; a non-finite double (which only C
+ * code can make) prints as null, so the output is always JSON.
  * Returns a new string (g_free it).
  */
 char *qmp_to_json(JsonNode *node);
+
+/*
+ * Parse one JSON value (@len bytes of @text), with QEMU's extensions and
+ * number model:
+ *   - strings in double or single quotes, valid UTF-8 only, no raw control
+ *     characters, no \u0000;
+ *   - an integer that fits int64 is one; a larger non-negative integer up to
+ *     2^64 - 1 is unsigned (qmp_node_get_uint()); any other number is a
+ *     double, and one that overflows a double (1e400) is refused;
+ *   - a duplicate key in an object is refused.
+ * Returns the value, NULL without an error for blank input, or NULL with
+ * "JSON parse error, DETAIL" (QEMU's texts: "premature EOI", "invalid
+ * keyword 'X'", "expecting value", "duplicate key", ...).
+ */
+JsonNode *qmp_json_parse(const char *text, size_t len, Error **errp);
+
+/*
+ * Numbers.  JsonNode holds signed 64-bit integers only; the JSON layer
+ * keeps integers above INT64_MAX as unsigned values that only these
+ * functions and the serializer understand.  Commands build numbers with
+ * json_object_set_int_member() / qmp_node_new_int() when signed and with
+ * qmp_object_set_uint_member() / qmp_node_new_uint() when unsigned (bus
+ * addresses, uint64 properties), and read arguments with qmp_arg_*.
+ */
+typedef enum QmpNodeKind {
+    QMP_NODE_NULL,
+    QMP_NODE_OBJECT,
+    QMP_NODE_ARRAY,
+    QMP_NODE_STRING,
+    QMP_NODE_BOOL,
+    QMP_NODE_INT,           /* int64 or an unsigned value above INT64_MAX */
+    QMP_NODE_DOUBLE,
+} QmpNodeKind;
+
+QmpNodeKind qmp_node_kind(JsonNode *node);
+JsonNode *qmp_node_new_int(int64_t val);
+JsonNode *qmp_node_new_uint(uint64_t val);
+void qmp_object_set_uint_member(JsonObject *obj, const char *name,
+                                uint64_t val);
+/* True with *@val if @node is an integer that fits int64. */
+bool qmp_node_get_int(JsonNode *node, int64_t *val);
+/* True with *@val if @node is an integer in 0..2^64 - 1. */
+bool qmp_node_get_uint(JsonNode *node, uint64_t *val);
+/* The decimal text of a number node (g_free it), or NULL for others. */
+char *qmp_node_number_text(JsonNode *node);
 
 /*
  * The byte-level protocol core, with no chardev: bytes in through

@@ -94,6 +94,14 @@ static void test_bad_machine(void)
 
 static void test_bad_devices(void)
 {
+    expect_error("-device iommu-testdev,=1", "spapr-iommu: -device "
+                 "iommu-testdev,=1: Property 'iommu-testdev.' not found");
+    expect_error("-device iommu-testdev,nope=1", "spapr-iommu: -device "
+                 "iommu-testdev,nope=1: Property 'iommu-testdev.nope' not "
+                 "found");
+    expect_error("-M none -device iommu-testdev", "spapr-iommu: -device "
+                 "iommu-testdev: No 'PCI' bus found for device "
+                 "'iommu-testdev'");
     expect_error("-device nosuchdev", "spapr-iommu: -device nosuchdev: "
                  "'nosuchdev' is not a valid device model name");
     expect_error_prefix("-device spapr-tce-table",
@@ -119,7 +127,10 @@ static void test_help(void)
 
     run_binary("-M help", &r);
     g_assert_cmpint(r.status, ==, 0);
-    g_assert_nonnull(strstr(r.out, "pseries "));
+    g_assert_cmpstr(r.out, ==, "Supported machines are:\n"
+                    "none                 empty machine\n"
+                    "pseries              pSeries Logical Partition (PAPR "
+                    "compliant) (default)\n");
     run_free(&r);
 
     run_binary("-device help", &r);

@@ -640,8 +640,8 @@ static size_t qmp_object_len(const char *buf, size_t len)
     return 0;
 }
 
-/* The next QMP message, as an object (caller unrefs). */
-static JsonObject *qmp_receive(QTestState *s)
+/* The text of the next QMP message, without surrounding blanks. */
+static char *qmp_receive_text(QTestState *s)
 {
     gint64 deadline = qtest_deadline();
 
@@ -649,26 +649,59 @@ static JsonObject *qmp_receive(QTestState *s)
         size_t len = qmp_object_len(s->qmp_rx->str, s->qmp_rx->len);
 
         if (len) {
-            g_autoptr(JsonParser) parser = json_parser_new();
-            g_autofree char *text = g_strndup(s->qmp_rx->str, len);
-            GError *gerr = NULL;
-            JsonNode *root;
+            char *text = g_strndup(s->qmp_rx->str, len);
 
             g_string_erase(s->qmp_rx, 0, len);
+            g_strstrip(text);
             if (s->log) {
-                g_printerr("libqtest: QMP <- %s\n", g_strstrip(text));
+                g_printerr("libqtest: QMP <- %s\n", text);
             }
-            if (!json_parser_load_from_data(parser, text, -1, &gerr)) {
-                g_error("libqtest: bad QMP JSON '%s': %s", text,
-                        gerr->message);
-            }
-            root = json_parser_get_root(parser);
-            if (!root || !JSON_NODE_HOLDS_OBJECT(root)) {
-                g_error("libqtest: QMP message is not an object: '%s'", text);
-            }
-            return json_object_ref(json_node_get_object(root));
+            return text;
         }
         qtest_fill(s, s->qmp_fd, s->qmp_rx, deadline, "a QMP message");
+    }
+}
+
+static JsonObject *qmp_parse_message(const char *text)
+{
+    g_autoptr(JsonParser) parser = json_parser_new();
+    GError *gerr = NULL;
+    JsonNode *root;
+
+    if (!json_parser_load_from_data(parser, text, -1, &gerr)) {
+        g_error("libqtest: bad QMP JSON '%s': %s", text, gerr->message);
+    }
+    root = json_parser_get_root(parser);
+    if (!root || !JSON_NODE_HOLDS_OBJECT(root)) {
+        g_error("libqtest: QMP message is not an object: '%s'", text);
+    }
+    return json_object_ref(json_node_get_object(root));
+}
+
+/* The next QMP message, as an object (caller unrefs). */
+static JsonObject *qmp_receive(QTestState *s)
+{
+    g_autofree char *text = qmp_receive_text(s);
+
+    return qmp_parse_message(text);
+}
+
+char *qtest_qmp_raw(QTestState *s, const char *text)
+{
+    if (s->log) {
+        g_printerr("libqtest: QMP -> %s\n", text);
+    }
+    qtest_send_all(s, s->qmp_fd, text, strlen(text));
+    qtest_send_all(s, s->qmp_fd, "\n", 1);
+    for (;;) {
+        char *reply = qmp_receive_text(s);
+
+        if (g_str_has_prefix(reply, "{\"event\"")) {
+            g_queue_push_tail(&s->events, qmp_parse_message(reply));
+            g_free(reply);
+            continue;
+        }
+        return reply;
     }
 }
 

@@ -117,6 +117,14 @@ int64_t qtest_hcall(QTestState *s, const char *name, unsigned nargs,
  * The caller owns the result: json_object_unref().
  */
 JsonObject *qtest_qmp(QTestState *s, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+/*
+ * Send @text as it is (any bytes; a newline is appended) and return the
+ * text of the next reply exactly as the binary wrote it, without the line
+ * end.  Events received meanwhile are queued.  For checks of the JSON
+ * layer itself (numbers json-glib cannot hold, error replies to bad
+ * input).  Caller frees.
+ */
+char *qtest_qmp_raw(QTestState *s, const char *text);
 /* Like qtest_qmp() and assert the response has "return"; drop it. */
 void qtest_qmp_assert_success(QTestState *s, const char *fmt, ...)
     G_GNUC_PRINTF(2, 3);

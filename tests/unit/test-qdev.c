@@ -1251,6 +1251,7 @@ static void test_machine(void)
     machine_help(out);
     g_assert_cmpstr(out->str, ==,
                     "Supported machines are:\n"
+                    "none                 empty machine\n"
                     "pseries              pSeries Logical Partition (PAPR "
                     "compliant) (default)\n"
                     "testboard            Test board\n");

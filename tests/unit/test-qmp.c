@@ -2,6 +2,7 @@
 /* Unit tests of the QMP protocol core (monitor/qmp.c, monitor/qmp-cmds.c). */
 
 #include "qemu/osdep.h"
+#include <math.h>
 #include "qapi/error.h"
 #include "qemu/trace-control.h"
 #include "chardev/char.h"
@@ -303,14 +304,14 @@ static void test_query_commands(void)
                 "{\"return\": [{\"name\": \"cont\"}, "
                 "{\"name\": \"human-monitor-command\"}, "
                 "{\"name\": \"qmp_capabilities\"}, "
-                "{\"name\": \"query-commands\"}, "
+                "{\"name\": \"query-commands\"}, {\"name\": \"query-name\"}, "
                 "{\"name\": \"query-status\"}, "
                 "{\"name\": \"query-version\"}, "
                 "{\"name\": \"quit\"}, "
                 "{\"name\": \"stop\"}, "
                 "{\"name\": \"system_reset\"}, "
                 "{\"name\": \"test-echo\"}, "
-                "{\"name\": \"test-fail\"}, "
+                "{\"name\": \"test-fail\"}, {\"name\": \"test-uint\"}, "
                 "{\"name\": \"trace-event-get-state\"}, "
                 "{\"name\": \"trace-event-set-state\"}]}\r\n");
     check_reply(c, "{\"execute\": \"query-version\"}",
@@ -414,7 +415,7 @@ static void test_bad_input(void)
                 "{\"error\": {\"class\": \"GenericError\", \"desc\": "
                 "\"QMP input member 'execute' must be a string\"}}\r\n");
 
-    /* Syntax errors: QEMU's prefix, json-glib's detail; stream goes on. */
+    /* Syntax errors: QEMU's prefix and detail; the stream goes on. */
     client_send(c, "{\"execute\": }");
     out = client_take(c);
     g_assert_true(g_str_has_prefix(out, "{\"error\": {\"class\": "
@@ -810,10 +811,145 @@ static void test_quit(void)
     client_free(c);
 }
 
+#define PARSE_ERROR(detail) \
+    "{\"error\": {\"class\": \"GenericError\", \"desc\": " \
+    "\"JSON parse error, " detail "\"}}\r\n"
+
+/* The parser's errors, with QEMU's texts. */
+static void test_json_parse_errors(void)
+{
+    Client *c = client_ready();
+
+    check_reply(c, "{\"execute\": }", PARSE_ERROR("expecting value"));
+    check_reply(c, "{'execute': 'query-name', 'execute': 'stop'}",
+                PARSE_ERROR("duplicate key"));
+    check_reply(c, "{\"execute\": tru}",
+                PARSE_ERROR("invalid keyword 'tru'"));
+    check_reply(c, "{1: 2}", PARSE_ERROR("key is not a string in object"));
+    check_reply(c, "{'a' 2}", PARSE_ERROR("missing : in object pair"));
+    check_reply(c, "{'a': 2 'b': 3}",
+                PARSE_ERROR("expected separator in dict"));
+    check_reply(c, "[1 2]", PARSE_ERROR("expected separator in list"));
+    check_reply(c, "{'a': 01}", PARSE_ERROR("stray '01'"));
+    check_reply(c, "{'a': '\\q'}",
+                PARSE_ERROR("invalid escape sequence in string"));
+    check_reply(c, "{'a': '\\udc00'}",
+                PARSE_ERROR("invalid \\\\u escape (lone low surrogate) "
+                            "in string"));
+    /* A surrogate pair is one character, written back escaped. */
+    check_reply(c, "{'execute': 'query-name', 'id': '\\ud83d\\ude00'}",
+                "{\"return\": {}, \"id\": \"\\uD83D\\uDE00\"}\r\n");
+    check_reply(c, "{\"execute\": \"query-name\"}", RET_EMPTY);
+    client_free(c);
+}
+
+/*
+ * A byte no token can hold is answered at once (QEMU's lexer), not when
+ * the braces close, and input is skipped up to a point where a new value
+ * can start.
+ */
+static void test_json_lexer_recovery(void)
+{
+    Client *c = client_ready();
+
+    check_reply(c, "{\x01", PARSE_ERROR("stray '\\\\x01'"));
+    check_reply(c, "{\"execute\": \"query-name\"}", RET_EMPTY);
+    check_reply(c, "{\xff", PARSE_ERROR("stray '\\\\xFF'"));
+    check_reply(c, "{\"execute\": \"query-name\"}", RET_EMPTY);
+    check_reply(c, "{'bad \xff", PARSE_ERROR("stray '\\\\xFF'"));
+    check_reply(c, "{\"execute\": \"query-name\"}", RET_EMPTY);
+    /* A raw newline inside a string. */
+    check_reply(c, "{'execute': 'nonexistent', 'id':'\n",
+                PARSE_ERROR("stray '\\\\x0A'"));
+    check_reply(c, "{\"execute\": \"query-name\"}", RET_EMPTY);
+    check_reply(c, "%p", PARSE_ERROR("stray '%'"));
+    check_reply(c, "{\"execute\": \"query-name\"}", RET_EMPTY);
+    /* Recovery skips the rest of a word; "{" starts the next value. */
+    check_reply(c, "{'a': \x01 junk junk {\"execute\": \"query-name\"}",
+                PARSE_ERROR("stray '\\\\x01'") RET_EMPTY);
+    client_free(c);
+}
+
+static void test_cmd_uint(JsonObject *args, JsonNode **ret, Error **errp)
+{
+    static const char *const known[] = { "u", "i", NULL };
+    uint64_t u;
+    int64_t i;
+    JsonObject *out;
+
+    if (!qmp_args_check(args, known, errp) ||
+        !qmp_arg_uint(args, "u", &u, errp) ||
+        !qmp_arg_opt_int(args, "i", 0, &i, errp)) {
+        return;
+    }
+    out = json_object_new();
+    qmp_object_set_uint_member(out, "u", u);
+    json_object_set_int_member(out, "i", i);
+    *ret = json_node_init_object(json_node_alloc(), out);
+    json_object_unref(out);
+}
+
+/* QEMU's number model: int64, uint64 above INT64_MAX, double. */
+static void test_json_numbers(void)
+{
+    Client *c = client_ready();
+    g_autoptr(JsonNode) inf = json_node_new(JSON_NODE_VALUE);
+    g_autoptr(JsonNode) big = qmp_node_new_uint(UINT64_MAX);
+    g_autoptr(JsonNode) small = qmp_node_new_uint(5);
+    g_autofree char *inf_text = NULL;
+    g_autofree char *big_text = NULL;
+    uint64_t u;
+    int64_t i;
+
+    check_reply(c, "{'execute': 'test-uint', 'arguments': "
+                "{'u': 18446744073709551615}, 'id': 9223372036854775808}",
+                "{\"return\": {\"u\": 18446744073709551615, \"i\": 0}, "
+                "\"id\": 9223372036854775808}\r\n");
+    /* A negative value is its two's complement, as in QEMU. */
+    check_reply(c, "{'execute': 'test-uint', 'arguments': {'u': -1}}",
+                "{\"return\": {\"u\": 18446744073709551615, \"i\": 0}}"
+                "\r\n");
+    check_reply(c, "{'execute': 'test-uint', 'arguments': {'u': 1.5}}",
+                "{\"error\": {\"class\": \"GenericError\", \"desc\": "
+                "\"Parameter 'u' expects uint64\"}}\r\n");
+    check_reply(c, "{'execute': 'test-uint', 'arguments': {'u': 1, "
+                "'i': 9223372036854775808}}",
+                "{\"error\": {\"class\": \"GenericError\", \"desc\": "
+                "\"Invalid parameter type for 'i', expected: integer\"}}\r\n");
+    /* A big unsigned value is an integer, never a string. */
+    check_reply(c, "{'execute': 'test-echo', 'arguments': {'s': "
+                "18446744073709551615, 'i': 1, 'b': true}}",
+                "{\"error\": {\"class\": \"GenericError\", \"desc\": "
+                "\"Invalid parameter type for 's', expected: string\"}}\r\n");
+    check_reply(c, "{'execute': 'query-name', 'id': 18446744073709551616}",
+                "{\"return\": {}, \"id\": 1.8446744073709552e+19}\r\n");
+    check_reply(c, "{'execute': 'query-name', 'id': -1.5e-3}",
+                "{\"return\": {}, \"id\": -0.0015}\r\n");
+    check_reply(c, "{'execute': 'query-name', 'id': 1e400}",
+                PARSE_ERROR("number '1e400' is out of range"));
+    check_reply(c, "{'execute': 'query-name', 'id': -1e400}",
+                PARSE_ERROR("number '-1e400' is out of range"));
+
+    /* The C side. */
+    big_text = qmp_to_json(big);
+    g_assert_cmpstr(big_text, ==, "18446744073709551615");
+    g_assert_cmpint(qmp_node_kind(big), ==, QMP_NODE_INT);
+    g_assert_true(qmp_node_get_uint(big, &u));
+    g_assert_cmphex(u, ==, UINT64_MAX);
+    g_assert_false(qmp_node_get_int(big, &i));
+    g_assert_true(qmp_node_get_int(small, &i));
+    g_assert_cmpint(i, ==, 5);
+    json_node_set_double(inf, INFINITY);
+    inf_text = qmp_to_json(inf);
+    g_assert_cmpstr(inf_text, ==, "null");
+    client_free(c);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     qmp_register_command("test-echo", test_cmd_echo);
+    qmp_register_command("test-uint", test_cmd_uint);
     qmp_register_command("test-fail", test_cmd_fail);
 
     g_test_add_func("/qmp/greeting", test_greeting);
@@ -837,5 +973,8 @@ int main(int argc, char **argv)
     g_test_add_func("/qmp/register-twice", test_register_twice);
     g_test_add_func("/qmp/chardev", test_chardev);
     g_test_add_func("/qmp/quit", test_quit);
+    g_test_add_func("/qmp/json/parse-errors", test_json_parse_errors);
+    g_test_add_func("/qmp/json/lexer-recovery", test_json_lexer_recovery);
+    g_test_add_func("/qmp/json/numbers", test_json_numbers);
     return g_test_run();
 }

@@ -310,4 +310,7 @@ static inline uint64_t pci_get_quad(const uint8_t *config)
     return pci_get_long(config) | (uint64_t)pci_get_long(config + 4) << 32;
 }
 
+/* Register QMP query-pci and HMP "info pci" (hw/pci/pci-monitor.c). */
+void pci_monitor_init(void);
+
 #endif /* HW_PCI_PCI_H */
