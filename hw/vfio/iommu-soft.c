@@ -215,7 +215,7 @@ static uint64_t soft_map_clear(VFIOSoftIOMMU *s, hwaddr iova, hwaddr last,
     return removed;
 }
 
-/* ---- setup and info ---- */
+/* ---- setup, info: docs/specs/linux-interfaces.md §4.1, §4.2, §4.4 ---- */
 
 static int soft_setup(VFIOIOMMU *iommu, VFIOIOMMUType type)
 {
@@ -269,7 +269,7 @@ static int soft_info(VFIOIOMMU *iommu, VFIOIOMMUInfo *info)
     return soft_end(s, VFIO_SOFT_OP_INFO, 0);
 }
 
-/* ---- sPAPR windows ---- */
+/* ---- sPAPR windows (docs/specs/linux-interfaces.md §4.4) ---- */
 
 /* The slot whose window holds @iova, or -1. */
 static int soft_window_of(VFIOSoftIOMMU *s, hwaddr iova)
@@ -418,7 +418,7 @@ out:
     return soft_end(s, op, ret);
 }
 
-/* ---- map and unmap ---- */
+/* ---- map, unmap: docs/specs/linux-interfaces.md §4.2, §4.3, §4.6 ---- */
 
 static int soft_check_perm(VFIOSoftIOMMU *s, uint32_t perm)
 {
@@ -576,7 +576,7 @@ static int soft_spapr_map(VFIOSoftIOMMU *s, hwaddr iova, uint64_t size,
         return soft_reject(s, op, "IOMMU page larger than the backing page",
                            EINVAL);
     }
-    /* TCEs are overwritten: drop what the range held, then map. */
+    /* TCEs are overwritten (§4.6): drop what the range held, then map. */
     soft_map_clear(s, iova, iova + size - 1, false);
     soft_map_insert(s, iova, iova + size - 1, vaddr, perm);
     return 0;
@@ -620,7 +620,7 @@ static int soft_type1_unmap(VFIOSoftIOMMU *s, hwaddr iova, uint64_t *size)
     if (last < iova) {
         return soft_reject(s, op, "range wraps", EINVAL);
     }
-    /* v2: the range may not cut a mapping at either end. */
+    /* v2: the range may not cut a mapping at either end (§4.3). */
     e = range_map_lookup(s->maps, iova);
     if (e && e->start != iova) {
         return soft_reject(s, op, "range starts inside a mapping", EINVAL);
@@ -676,7 +676,7 @@ out:
     return soft_end(s, VFIO_SOFT_OP_UNMAP, ret);
 }
 
-/* ---- sPAPR pre-registration ---- */
+/* ---- sPAPR pre-registration (docs/specs/linux-interfaces.md §4.5) ---- */
 
 static int soft_region_check(VFIOSoftIOMMU *s, VFIOSoftOp op, uint64_t vaddr,
                              uint64_t size)
@@ -702,7 +702,7 @@ static int soft_register(VFIOSoftIOMMU *s, uint64_t vaddr, uint64_t size)
         return soft_reject(s, op, "no type set", EINVAL);
     }
     if (s->type != VFIO_IOMMU_SPAPR_TCE_V2) {
-        /* Same request number as type1 DIRTY_PAGES, which refuses it. */
+        /* type1's DIRTY_PAGES has this number and refuses it (§4.7). */
         return soft_reject(s, op, "type1: taken as DIRTY_PAGES", EINVAL);
     }
     ret = soft_region_check(s, op, vaddr, size);

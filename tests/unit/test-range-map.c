@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Unit tests of util/range-map.c (non-overlapping ranges on a balanced tree). */
+/* Unit tests of util/range-map.c (non-overlapping ranges on a GTree). */
 
 #include "qemu/osdep.h"
 #include "qemu/range-map.h"
@@ -269,13 +269,15 @@ static void test_many(void)
                                          GSIZE_TO_POINTER(k)), ==, 0);
     }
     for (uint64_t k = 0; k < n; k++) {
-        g_assert_cmpuint(GPOINTER_TO_SIZE(range_map_lookup(m, k * 0x2000)->data),
-                         ==, k);
-        g_assert_cmpuint(GPOINTER_TO_SIZE(range_map_lookup(m, k * 0x2000 +
-                                                           0xfff)->data), ==, k);
+        RangeMapEntry *lo = range_map_lookup(m, k * 0x2000);
+        RangeMapEntry *hi = range_map_lookup(m, k * 0x2000 + 0xfff);
+
+        g_assert_cmpuint(GPOINTER_TO_SIZE(lo->data), ==, k);
+        g_assert_cmpuint(GPOINTER_TO_SIZE(hi->data), ==, k);
         g_assert_null(range_map_lookup(m, k * 0x2000 + 0x1000));
     }
-    for (e = range_map_first_in(m, 0, UINT64_MAX); e; e = range_map_next(m, e)) {
+    for (e = range_map_first_in(m, 0, UINT64_MAX); e;
+         e = range_map_next(m, e)) {
         g_assert_cmpuint(e->start, ==, visited * 0x2000ULL);
         visited++;
     }

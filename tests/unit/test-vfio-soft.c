@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Unit tests of hw/vfio/iommu-soft.c: the kernel's rules and errnos per type. */
+/* Unit tests of hw/vfio/iommu-soft.c: the kernel's rules and errnos per type */
 
 #include "qemu/osdep.h"
 #include "hw/vfio/iommu-soft.h"
@@ -114,8 +114,10 @@ static void test_bad_config(void)
     g_assert_nonnull(err);
     error_free(err);
     err = NULL;
-    c = (VFIOSoftConfig) { .nr_iova_ranges = 2,
-                           .iova_ranges = { { 0, 0xffff }, { 0x8000, 0x1ffff } } };
+    c = (VFIOSoftConfig) {
+        .nr_iova_ranges = 2,
+        .iova_ranges = { { 0, 0xffff }, { 0x8000, 0x1ffff } },
+    };
     g_assert_null(vfio_soft_new(&c, &err));
     g_assert_nonnull(err);
     error_free(err);
@@ -961,7 +963,8 @@ int main(int argc, char **argv)
                     test_spapr_register_efault);
     g_test_add_func("/vfio-soft/spapr/unregister/enoent-eperm",
                     test_spapr_unregister);
-    g_test_add_func("/vfio-soft/spapr/unregister/busy", test_spapr_unregister_busy);
+    g_test_add_func("/vfio-soft/spapr/unregister/busy",
+                    test_spapr_unregister_busy);
 
     g_test_add_func("/vfio-soft/counters", test_counters);
     g_test_add_func("/vfio-soft/fault/map-nth", test_fault_map);

@@ -6,24 +6,24 @@
  * Every op follows the syscall convention: it returns 0 on success or a
  * negative errno, nothing else, and a failed op changes no state.  The
  * errnos are the ones the Linux VFIO back end of the selected type returns
- * for the same request (docs/specs/linux-interfaces.md §5): a back end that
+ * for the same request (docs/specs/linux-interfaces.md §4): a back end that
  * talks to the kernel passes them on, the software one reproduces them.
  * Where the kernel answers something other than 0 / -1 (a misaligned sPAPR
- * IOVA makes MAP_DMA and UNMAP_DMA return +1, §5.3), a back end reports
+ * IOVA makes MAP_DMA and UNMAP_DMA return +1, §4.6), a back end reports
  * -EINVAL.
  *
  * Calling context, for every op: the main loop thread (the model is
  * single-threaded, no locks); ops may be called from memory listener or
  * IOMMU notifier callbacks and never call back into their caller.  Ops that
  * do not apply to the selected type fail as the kernel does (-ENOTTY for
- * sPAPR requests on a type1 container, §5.1), never abort.
+ * sPAPR requests on a type1 container, §4.7), never abort.
  */
 #ifndef HW_VFIO_VFIO_IOMMU_H
 #define HW_VFIO_VFIO_IOMMU_H
 
 #include "qemu/osdep.h"
 
-/* IOMMU types, numbered as the kernel's VFIO_SET_IOMMU argument (§5.1). */
+/* IOMMU types, numbered as the kernel's VFIO_SET_IOMMU argument (§4.1). */
 typedef enum VFIOIOMMUType {
     VFIO_IOMMU_TYPE_NONE = 0,          /* not set up yet */
     VFIO_IOMMU_TYPE1 = 1,
@@ -37,7 +37,7 @@ typedef enum VFIOIOMMUType {
 #define VFIO_IOMMU_PERM_WRITE  0x2u    /* the device may write it */
 #define VFIO_IOMMU_PERM_RW     (VFIO_IOMMU_PERM_READ | VFIO_IOMMU_PERM_WRITE)
 
-/* One valid IOVA range of a type1 container, inclusive (§5.2). */
+/* One valid IOVA range of a type1 container, inclusive (§4.2). */
 typedef struct VFIOIOVARange {
     hwaddr start;
     hwaddr last;
@@ -91,7 +91,8 @@ struct VFIOIOMMUOps {
      * 2^@page_shift pages, @window_size bytes, @levels table levels; the
      * host picks the bus address and stores it in *@start_addr (slot 0:
      * the DMA-32 start, slot 1: the 64-bit base).  A pending default
-     * window is instantiated first and takes slot 0.
+     * window is instantiated first and takes slot 0; it stays even if the
+     * create then fails (the one state change of a failed op, §4.4).
      * -ENOSPC: both slots in use; -EINVAL: page size not offered, levels 0
      * or above the maximum, size not a power of two or too large;
      * -ENOMEM: locked-memory limit; -ENOTTY: not an sPAPR v2 container;
@@ -111,7 +112,8 @@ struct VFIOIOMMUOps {
 
     /*
      * Map [@iova, @iova + @size) to process memory at @vaddr with @perm
-     * (VFIO_IOMMU_MAP_DMA).
+     * (VFIO_IOMMU_MAP_DMA).  On sPAPR a pending default window is created
+     * first and stays even if the map then fails (§4.4).
      * type1v2: -EINVAL bad perm, size 0, misalignment to the smallest
      * page size, wrap-around or an IOVA outside the valid ranges; -EEXIST
      * overlap; -ENOSPC mapping limit; -EFAULT memory that cannot be
