@@ -336,6 +336,7 @@ static void test_attach_order(gconstpointer data)
                     "group 5 used in multiple address spaces");
     error_free(err);
     address_space_destroy(&other);
+    memory_region_finalize(&other_root);
 
     /* the default window: the host knows it */
     {
