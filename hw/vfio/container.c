@@ -82,6 +82,9 @@ static void vfio_mapping_drop(VFIOContainer *c, hwaddr start)
     }
 }
 
+static void *vfio_mapping_split(void *opaque, RangeMapEntry *e,
+                                uint64_t offset);
+
 int vfio_container_dma_map(VFIOContainer *c, hwaddr iova, uint64_t size,
                            hwaddr gpa, uint64_t vaddr, uint32_t perm)
 {
@@ -100,9 +103,20 @@ int vfio_container_dma_map(VFIOContainer *c, hwaddr iova, uint64_t size,
         .iova = iova, .size = size, .gpa = gpa, .vaddr = vaddr, .perm = perm,
     };
     if (range_map_insert(c->mappings, iova, iova + size - 1, m)) {
-        /* The host accepted an overlap (sPAPR replaces): drop the old ones. */
-        vfio_container_dma_unmap(c, iova, iova + size - 1);
-        g_assert(!range_map_insert(c->mappings, iova, iova + size - 1, m));
+        /*
+         * The host accepted an overlap: sPAPR replaces translations (type1
+         * says EEXIST).  Forget the replaced parts, no host call.
+         */
+        RangeMapEntry *e;
+
+        range_map_split(c->mappings, iova, vfio_mapping_split, c);
+        if (iova + size) {
+            range_map_split(c->mappings, iova + size, vfio_mapping_split, c);
+        }
+        while ((e = range_map_first_in(c->mappings, iova, iova + size - 1))) {
+            vfio_mapping_drop(c, e->start);
+        }
+        range_map_insert(c->mappings, iova, iova + size - 1, m);
     }
     vfio_spapr_prereg_get(c, m);
     return 0;
