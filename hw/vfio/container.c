@@ -1,0 +1,583 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * VFIO containers and groups per DMA address space, and the container's host
+ * mapping state (include/hw/vfio/vfio-container.h).
+ */
+
+#include "qemu/osdep.h"
+#include "hw/vfio/vfio-container.h"
+#include "trace.h"
+
+static GList *vfio_spaces;      /* VFIOAddressSpace * */
+static GList *vfio_groups;      /* VFIOGroup * (a handful per process) */
+
+/* ---- KVM-VFIO hook --------------------------------------------------- */
+
+static GString *kvm_stub_log;
+
+static bool kvm_stub_add(void *opaque, VFIOGroup *group, Error **errp)
+{
+    VFIOContainer *c = group->container;
+
+    if (!kvm_stub_log) {
+        kvm_stub_log = g_string_new(NULL);
+    }
+    g_string_append_printf(kvm_stub_log, "add %d (%s, listener %s); ",
+                           group->groupid,
+                           g_list_find(c->groups, group) ? "in-list"
+                                                         : "not-in-list",
+                           c->listener_on ? "on" : "off");
+    return true;
+}
+
+static void kvm_stub_del(void *opaque, VFIOGroup *group)
+{
+    if (!kvm_stub_log) {
+        kvm_stub_log = g_string_new(NULL);
+    }
+    g_string_append_printf(kvm_stub_log, "del %d; ", group->groupid);
+}
+
+static const VFIOKvmOps kvm_stub_ops = {
+    .add_group = kvm_stub_add,
+    .del_group = kvm_stub_del,
+};
+
+static const VFIOKvmOps *kvm_ops = &kvm_stub_ops;
+static void *kvm_opaque;
+
+void vfio_kvm_set_ops(const VFIOKvmOps *ops, void *opaque)
+{
+    kvm_ops = ops ? ops : &kvm_stub_ops;
+    kvm_opaque = ops ? opaque : NULL;
+}
+
+const char *vfio_kvm_stub_log(void)
+{
+    return kvm_stub_log ? kvm_stub_log->str : "";
+}
+
+void vfio_kvm_stub_log_reset(void)
+{
+    if (kvm_stub_log) {
+        g_string_truncate(kvm_stub_log, 0);
+    }
+}
+
+/* ---- host mapping state ---------------------------------------------- */
+
+static void vfio_mapping_free(gpointer p)
+{
+    g_free(p);
+}
+
+/* Forget @m (already gone from the host). */
+static void vfio_mapping_drop(VFIOContainer *c, hwaddr start)
+{
+    VFIOMapping *m = range_map_steal(c->mappings, start);
+
+    if (m) {
+        vfio_spapr_prereg_put(c, m);
+        g_free(m);
+    }
+}
+
+static void *vfio_mapping_split(void *opaque, RangeMapEntry *e,
+                                uint64_t offset);
+
+int vfio_container_dma_map(VFIOContainer *c, hwaddr iova, uint64_t size,
+                           hwaddr gpa, uint64_t vaddr, uint32_t perm)
+{
+    VFIOMapping *m;
+    int ret;
+
+    c->stats.map_calls++;
+    ret = vfio_iommu_map(c->iommu, iova, size, vaddr, perm);
+    trace_vfio_container_map(iova, size, gpa, perm, ret);
+    if (ret) {
+        c->stats.errors++;
+        return ret;
+    }
+    m = g_new0(VFIOMapping, 1);
+    *m = (VFIOMapping) {
+        .iova = iova, .size = size, .gpa = gpa, .vaddr = vaddr, .perm = perm,
+    };
+    if (range_map_insert(c->mappings, iova, iova + size - 1, m)) {
+        /*
+         * The host accepted an overlap: sPAPR replaces translations (type1
+         * says EEXIST).  Forget the replaced parts, no host call.
+         */
+        RangeMapEntry *e;
+
+        range_map_split(c->mappings, iova, vfio_mapping_split, c);
+        if (iova + size) {
+            range_map_split(c->mappings, iova + size, vfio_mapping_split, c);
+        }
+        while ((e = range_map_first_in(c->mappings, iova, iova + size - 1))) {
+            vfio_mapping_drop(c, e->start);
+        }
+        range_map_insert(c->mappings, iova, iova + size - 1, m);
+    }
+    vfio_spapr_prereg_get(c, m);
+    return 0;
+}
+
+/* Split callback: the upper part of a mapping cut at @offset. */
+static void *vfio_mapping_split(void *opaque, RangeMapEntry *e,
+                                uint64_t offset)
+{
+    VFIOContainer *c = opaque;
+    VFIOMapping *lo = e->data;
+    VFIOMapping *hi = g_new0(VFIOMapping, 1);
+
+    *hi = (VFIOMapping) {
+        .iova = lo->iova + offset,
+        .size = lo->size - offset,
+        .gpa = lo->gpa + offset,
+        .vaddr = lo->vaddr + offset,
+        .perm = lo->perm,
+    };
+    lo->size = offset;
+    vfio_spapr_prereg_get(c, hi);
+    return hi;
+}
+
+/*
+ * Remove every host mapping byte in [first, last].  One host unmap call
+ * (none when nothing is mapped there); mappings cut at either end are
+ * split: type1v2 unmaps them whole in that call and maps the survivors
+ * again.  Returns the first host error; the bookkeeping follows what the
+ * host did.
+ */
+int vfio_container_dma_unmap(VFIOContainer *c, hwaddr first, hwaddr last)
+{
+    RangeMapEntry *lo = range_map_first_in(c->mappings, first, last);
+    RangeMapEntry *hi;
+    VFIOMapping left = { 0 }, right = { 0 };
+    hwaddr ufirst, ulast;
+    unsigned nsplits;
+    uint64_t size;
+    int ret = 0;
+
+    if (!lo) {
+        return 0;
+    }
+    hi = range_map_lookup(c->mappings, last);
+    if (!hi) {
+        /* the last mapping meeting the span ends before @last */
+        RangeMapEntry *e = lo, *next;
+
+        while ((next = range_map_next(c->mappings, e)) &&
+               next->start <= last) {
+            e = next;       /* bounded by the mappings being removed */
+        }
+        hi = e;
+    }
+    /* mappings cut: one per mapping, even when cut at both ends */
+    nsplits = (lo->start < first) + (hi->last > last);
+    if (nsplits == 2 && lo == hi) {
+        nsplits = 1;
+    }
+    if (c->type == VFIO_IOMMU_TYPE1V2) {
+        ufirst = lo->start;
+        ulast = hi->last;
+        if (lo->start < first) {
+            left = *(VFIOMapping *)lo->data;
+            left.size = first - lo->start;
+        }
+        if (hi->last > last) {
+            right = *(VFIOMapping *)hi->data;
+            right.iova = last + 1;
+            right.gpa += last + 1 - hi->start;
+            right.vaddr += last + 1 - hi->start;
+            right.size = hi->last - last;
+        }
+    } else {
+        ufirst = MAX(first, lo->start);
+        ulast = MIN(last, hi->last);
+    }
+
+    size = ulast - ufirst + 1;
+    c->stats.unmap_calls++;
+    ret = vfio_iommu_unmap(c->iommu, ufirst, &size);
+    trace_vfio_container_unmap(ufirst, ulast - ufirst + 1, ret);
+    if (ret) {
+        c->stats.errors++;
+        return ret;
+    }
+
+    if (c->type != VFIO_IOMMU_TYPE1V2) {
+        if (lo->start < ufirst) {
+            range_map_split(c->mappings, ufirst, vfio_mapping_split, c);
+        }
+        if (range_map_lookup(c->mappings, ulast) &&
+            range_map_lookup(c->mappings, ulast)->last > ulast) {
+            range_map_split(c->mappings, ulast + 1, vfio_mapping_split, c);
+        }
+    }
+    c->stats.splits += nsplits;
+    /* Drop every entry inside [ufirst, ulast]. */
+    while ((lo = range_map_first_in(c->mappings, ufirst, ulast))) {
+        vfio_mapping_drop(c, lo->start);
+    }
+    if (left.size) {
+        int r = vfio_container_dma_map(c, left.iova, left.size, left.gpa,
+                                       left.vaddr, left.perm);
+        ret = ret ? ret : r;
+    }
+    if (right.size) {
+        int r = vfio_container_dma_map(c, right.iova, right.size, right.gpa,
+                                       right.vaddr, right.perm);
+        ret = ret ? ret : r;
+    }
+    return ret;
+}
+
+static int vfio_mapping_collect(void *opaque, RangeMapEntry *e)
+{
+    VFIOMapping m = *(VFIOMapping *)e->data;
+
+    m.prereg = NULL;
+    g_array_append_val((GArray *)opaque, m);
+    return 0;
+}
+
+GArray *vfio_container_get_mappings(VFIOContainer *c)
+{
+    GArray *a = g_array_new(FALSE, TRUE, sizeof(VFIOMapping));
+
+    range_map_foreach(c->mappings, 0, UINT64_MAX, vfio_mapping_collect, a);
+    return a;
+}
+
+static gint vfio_window_cmp(gconstpointer a, gconstpointer b)
+{
+    const VFIOWindowInfo *x = a, *y = b;
+
+    return x->bus_start < y->bus_start ? -1 : x->bus_start > y->bus_start;
+}
+
+GArray *vfio_container_get_windows(VFIOContainer *c)
+{
+    GArray *a = g_array_new(FALSE, TRUE, sizeof(VFIOWindowInfo));
+
+    for (GList *l = c->giommus; l; l = l->next) {
+        VFIOGuestIOMMU *g = l->data;
+        VFIOWindowInfo w = {
+            .name = memory_region_name(MEMORY_REGION_OF_IOMMU(g->iommu_mr)),
+            .bus_start = g->bus_start,
+            .size = g->bus_last - g->bus_start + 1,
+            .tce_page_shift = g->page_shift,
+            .host_window = g->host_window,
+            .host_page_shift = g->host_page_shift,
+            .levels = g->levels,
+            .broken = g->broken != NULL,
+            .error = g->broken ? error_get_pretty(g->broken) : NULL,
+        };
+        g_array_append_val(a, w);
+    }
+    g_array_sort(a, vfio_window_cmp);
+    return a;
+}
+
+VFIOContainerStats vfio_container_get_stats(VFIOContainer *c)
+{
+    return c->stats;
+}
+
+void vfio_container_reset_stats(VFIOContainer *c)
+{
+    c->stats = (VFIOContainerStats) { 0 };
+}
+
+void vfio_container_set_coalescing(VFIOContainer *c, bool on)
+{
+    c->no_coalesce = !on;
+}
+
+/* ---- address spaces --------------------------------------------------- */
+
+static VFIOAddressSpace *vfio_space_find(AddressSpace *as)
+{
+    for (GList *l = vfio_spaces; l; l = l->next) {
+        VFIOAddressSpace *s = l->data;
+
+        if (s->as == as) {
+            return s;
+        }
+    }
+    return NULL;
+}
+
+GList *vfio_address_space_containers(AddressSpace *as)
+{
+    VFIOAddressSpace *s = vfio_space_find(as);
+
+    return s ? s->containers : NULL;
+}
+
+void vfio_container_foreach(void (*fn)(VFIOContainer *c, void *opaque),
+                            void *opaque)
+{
+    for (GList *l = vfio_spaces; l; l = l->next) {
+        VFIOAddressSpace *s = l->data;
+
+        for (GList *k = s->containers; k; k = k->next) {
+            fn(k->data, opaque);
+        }
+    }
+}
+
+/* ---- containers ------------------------------------------------------- */
+
+static void vfio_container_free(VFIOContainer *c)
+{
+    VFIOAddressSpace *s = c->space;
+
+    if (c->listener_on) {
+        memory_listener_unregister(&c->listener);
+        c->listener_on = false;
+    }
+    /* Whatever a failed region_del left: one call per mapping. */
+    while (range_map_count(c->mappings)) {
+        RangeMapEntry *e = range_map_first_in(c->mappings, 0, UINT64_MAX);
+        hwaddr start = e->start;
+
+        if (vfio_container_dma_unmap(c, e->start, e->last)) {
+            vfio_mapping_drop(c, start);    /* release drops it anyway */
+        }
+    }
+    vfio_spapr_container_teardown(c);
+    trace_vfio_container_release(c->stats.map_calls, c->stats.unmap_calls,
+                                 c->stats.splits, c->stats.errors);
+    if (c->host_ops->released) {
+        c->host_ops->released(c->host_opaque, c);
+    }
+    vfio_iommu_release(c->iommu);
+    range_map_free(c->mappings);
+    range_map_free(c->prereg);
+    error_free(c->error);
+    s->containers = g_list_remove(s->containers, c);
+    if (!s->containers) {
+        vfio_spaces = g_list_remove(vfio_spaces, s);
+        g_free(s);
+    }
+    g_free(c);
+}
+
+static bool vfio_container_set_type(VFIOContainer *c, Error **errp)
+{
+    static const VFIOIOMMUType types[] = {
+        VFIO_IOMMU_TYPE1V2, VFIO_IOMMU_SPAPR_TCE_V2,
+    };
+    int ret = -ENODEV;
+
+    for (unsigned i = 0; i < G_N_ELEMENTS(types); i++) {
+        ret = vfio_iommu_setup(c->iommu, types[i]);
+        if (ret == 0) {
+            c->type = types[i];
+            break;
+        }
+        if (ret != -ENODEV) {
+            break;
+        }
+    }
+    if (ret) {
+        error_setg_errno(errp, -ret, "vfio: the %s host offers no supported "
+                         "IOMMU type (type1v2, sPAPR TCE v2)",
+                         c->host_ops->name);
+        return false;
+    }
+    ret = vfio_iommu_info(c->iommu, &c->info);
+    if (ret) {
+        error_setg_errno(errp, -ret, "vfio: cannot read the host IOMMU info");
+        return false;
+    }
+    return true;
+}
+
+static void vfio_group_leave(VFIOGroup *group)
+{
+    VFIOContainer *c = group->container;
+
+    kvm_ops->del_group(kvm_opaque, group);
+    c->groups = g_list_remove(c->groups, group);
+    if (c->host_ops->unset_container) {
+        c->host_ops->unset_container(c->host_opaque, group->groupid,
+                                     c->iommu);
+    }
+    group->container = NULL;
+}
+
+/* Try existing containers of @s; true if @group joined one. */
+static bool vfio_group_join_existing(VFIOGroup *group, VFIOAddressSpace *s,
+                                     const VFIOHostOps *ops, void *opaque,
+                                     Error **errp)
+{
+    for (GList *l = s->containers; l; l = l->next) {
+        VFIOContainer *c = l->data;
+        int ret;
+
+        if (c->host_ops != ops || c->host_opaque != opaque) {
+            continue;       /* another host: its contexts are not ours */
+        }
+        ret = ops->set_container(opaque, group->groupid, c->iommu);
+        trace_vfio_group_join(group->groupid, ret);
+        if (ret) {
+            continue;       /* refused (sPAPR: EPERM), try the next one */
+        }
+        group->container = c;
+        c->groups = g_list_append(c->groups, group);
+        if (!kvm_ops->add_group(kvm_opaque, group, errp)) {
+            c->groups = g_list_remove(c->groups, group);
+            if (ops->unset_container) {
+                ops->unset_container(opaque, group->groupid, c->iommu);
+            }
+            group->container = NULL;
+            return false;
+        }
+        return true;
+    }
+    return true;
+}
+
+static bool vfio_group_new_container(VFIOGroup *group, AddressSpace *as,
+                                     const VFIOHostOps *ops, void *opaque,
+                                     Error **errp)
+{
+    VFIOAddressSpace *s = vfio_space_find(as);
+    VFIOContainer *c;
+    VFIOIOMMU *iommu;
+    int ret;
+
+    iommu = ops->open_iommu(opaque, errp);
+    if (!iommu) {
+        return false;
+    }
+    if (!s) {
+        s = g_new0(VFIOAddressSpace, 1);
+        s->as = as;
+        vfio_spaces = g_list_append(vfio_spaces, s);
+    }
+    c = g_new0(VFIOContainer, 1);
+    c->space = s;
+    c->host_ops = ops;
+    c->host_opaque = opaque;
+    c->iommu = iommu;
+    c->mappings = range_map_new(vfio_mapping_free);
+    c->prereg = range_map_new(g_free);
+    c->ram_page_size = (uint64_t)sysconf(_SC_PAGESIZE);
+    s->containers = g_list_append(s->containers, c);
+    trace_vfio_container_new(group->groupid, ops->name);
+
+    ret = ops->set_container(opaque, group->groupid, iommu);
+    if (ret) {
+        error_setg_errno(errp, -ret, "vfio: group %d cannot be attached to "
+                         "a new container", group->groupid);
+        goto fail;
+    }
+    group->container = c;
+    if (!vfio_container_set_type(c, errp)) {
+        goto fail;
+    }
+    if (c->type == VFIO_IOMMU_SPAPR_TCE_V2 &&
+        !vfio_spapr_container_setup(c, errp)) {
+        goto fail;
+    }
+    /* Group in the list and known to KVM before the listener runs. */
+    c->groups = g_list_append(c->groups, group);
+    if (!kvm_ops->add_group(kvm_opaque, group, errp)) {
+        c->groups = g_list_remove(c->groups, group);
+        goto fail;
+    }
+    vfio_listener_init(c);
+    memory_listener_register(&c->listener, as);
+    c->listener_on = true;
+    if (c->error) {
+        error_propagate(errp, c->error);
+        c->error = NULL;
+        vfio_group_leave(group);
+        vfio_container_free(c);
+        return false;
+    }
+    c->initialized = true;
+    return true;
+
+fail:
+    if (group->container && ops->unset_container) {
+        ops->unset_container(opaque, group->groupid, iommu);
+    }
+    group->container = NULL;
+    vfio_container_free(c);
+    return false;
+}
+
+VFIOGroup *vfio_group_find(int groupid)
+{
+    for (GList *l = vfio_groups; l; l = l->next) {
+        VFIOGroup *g = l->data;
+
+        if (g->groupid == groupid) {
+            return g;
+        }
+    }
+    return NULL;
+}
+
+VFIOGroup *vfio_group_get(int groupid, AddressSpace *as,
+                          const VFIOHostOps *ops, void *opaque, Error **errp)
+{
+    VFIOGroup *group = vfio_group_find(groupid);
+    VFIOAddressSpace *s;
+
+    if (group) {
+        if (group->container->space->as != as) {
+            error_setg(errp, "group %d used in multiple address spaces",
+                       groupid);
+            return NULL;
+        }
+        group->refs++;
+        return group;
+    }
+    group = g_new0(VFIOGroup, 1);
+    group->groupid = groupid;
+    group->refs = 1;
+
+    s = vfio_space_find(as);
+    if (s && !vfio_group_join_existing(group, s, ops, opaque, errp)) {
+        g_free(group);
+        return NULL;
+    }
+    if (!group->container &&
+        !vfio_group_new_container(group, as, ops, opaque, errp)) {
+        g_free(group);
+        return NULL;
+    }
+    vfio_groups = g_list_append(vfio_groups, group);
+    trace_vfio_group_get(groupid, group->container->groups->data == group);
+    return group;
+}
+
+void vfio_group_put(VFIOGroup *group)
+{
+    VFIOContainer *c;
+
+    if (!group || --group->refs) {
+        return;
+    }
+    c = group->container;
+    trace_vfio_group_put(group->groupid, g_list_length(c->groups) == 1);
+    vfio_groups = g_list_remove(vfio_groups, group);
+    if (g_list_length(c->groups) == 1) {
+        /* Last group: the listener goes first, while the group is there. */
+        if (c->listener_on) {
+            memory_listener_unregister(&c->listener);
+            c->listener_on = false;
+        }
+        vfio_group_leave(group);
+        vfio_container_free(c);
+    } else {
+        vfio_group_leave(group);
+    }
+    g_free(group);
+}

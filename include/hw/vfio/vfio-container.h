@@ -1,0 +1,305 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * VFIO containers and groups: one host IOMMU context per container, fed by
+ * a listener on a DMA address space (a PHB's "pci@<buid>") that mirrors the
+ * guest's TCE windows and their valid entries into the host IOMMU.
+ *
+ * docs/devel/vfio-container.md tells how the pieces fit; the contracts are
+ * here.
+ *
+ * Address spaces, containers, groups (as QEMU arranges them):
+ *   - a VFIOGroup (a host group number) belongs to exactly one container;
+ *     the containers are kept per DMA address space;
+ *   - vfio_group_get() of a new group first offers it to every container of
+ *     that address space opened by the same host (VFIOHostOps.set_container
+ *     may refuse, as the sPAPR kernel does with EPERM when the table ops
+ *     differ), and opens a new container when all refuse;
+ *   - a group number already used in another address space is refused with
+ *     "group N used in multiple address spaces"; asked again for the same
+ *     address space, the same group comes back with one more reference;
+ *   - every container of an address space has its own listener, so each
+ *     gets every window and every mapping.
+ *
+ * Attach order of a new container: open the host IOMMU, join the group to
+ * it, set the IOMMU type (type1v2 first, then sPAPR TCE v2), read its info;
+ * sPAPR v2: remove the host's default DMA-32 window and pre-register guest
+ * RAM (a listener on address_space_memory); then the group goes into the
+ * container's list and to the KVM-VFIO hook, and only then the DMA listener
+ * is registered, so that region_add finds the group.  Any failure up to
+ * the end of the listener's first region_add round (a window the host
+ * cannot honour, a failed pre-registration, a failed replay) fails the
+ * attach with that error and leaves nothing behind.
+ *
+ * Release: the last vfio_group_put() of the last group of a container
+ * unregisters its listener (every window is unmapped and its host window
+ * removed), unregisters guest RAM, tells the host (VFIOHostOps.released)
+ * and releases the host IOMMU.  That is what device unplug drives.
+ *
+ * Windows (one VFIOGuestIOMMU per IOMMU section of the address space, per
+ * container): bus address = the section's start in the address space + the
+ * event's IOVA relative to the section (sections start at the window start
+ * in the TCE case).  Non-IOMMU sections (the PHB's "msi" region) are
+ * skipped.  region_add checks the window against the host:
+ *   - type1v2: the whole window inside one of the host's valid IOVA ranges
+ *     and a TCE page size the host can map (some host page size <= it),
+ *     else an error naming the window, the sizes and the ranges;
+ *   - sPAPR v2: a host window is created with the largest host page size
+ *     <= both the TCE page size and the RAM backing page size (else an
+ *     error naming the three), the level count checked against the host's
+ *     maximum, and its bus address must be the guest window's;
+ * then registers a MAP|UNMAP notifier with batch hooks and replays the
+ * table (a just-created window is empty: the replay costs nothing).
+ * region_del: notifier off, the window's range unmapped (one call), host
+ * window removed.
+ *
+ * A listener cannot fail a topology change: after the attach, a window the
+ * host cannot honour is "broken": its error is reported (error_report and
+ * a trace) and kept; every later MAP event on it fails with -EIO, so the
+ * guest's put gets H_HARDWARE and the entry is cleared (the host maps
+ * nothing in a broken window, so guest view == host stays true for it).
+ * TODO(issue 13): a consumer veto so that ibm,create-pe-dma-window and
+ * ibm,reset-pe-dma-window fail instead (needs a memory API pre-check hook;
+ * not in this slice).
+ *
+ * Host mapping state (per container): a RangeMap of VFIOMapping keyed by
+ * IOVA, one entry per host map call that succeeded (minus what was unmapped
+ * since); no list is ever scanned.
+ *
+ * Coalescing: inside one batch (H_PUT_TCE_INDIRECT, H_STUFF_TCE, a reset,
+ * a replay) MAP events contiguous in IOVA and host address with the same
+ * permission are merged into one pending run, and UNMAP events contiguous
+ * in IOVA into one pending span; both are flushed (span first, then run)
+ * at batch_commit, when an event does not extend them, and before an
+ * UNMAP that touches the pending run.  Outside a batch every event goes to
+ * the host at once.  So every hcall's host updates are complete when it
+ * returns; batch_commit returns the first host error of the batch, which
+ * makes the TCE table resynchronise this container (see
+ * include/hw/ppc/spapr_iommu.h, "Consumer failures").
+ *
+ * Splits: an unmap that covers only part of a host mapping cuts it.  On
+ * type1v2 (which refuses to cut a mapping) the container unmaps the whole
+ * mapping in the same call and maps the surviving parts again; on sPAPR v2
+ * (page-granular unmap) only the bookkeeping splits.  Either way the
+ * "splits" counter goes up by one per mapping cut.  An overwrite is never
+ * an EEXIST: the table sends UNMAP of the old value first.
+ *
+ * Single-threaded (main loop).  Nothing here aborts on guest input.
+ */
+#ifndef HW_VFIO_VFIO_CONTAINER_H
+#define HW_VFIO_VFIO_CONTAINER_H
+
+#include "qemu/osdep.h"
+#include "qapi/error.h"
+#include "exec/memory.h"
+#include "qemu/range-map.h"
+#include "hw/vfio/vfio-iommu.h"
+
+typedef struct VFIOContainer VFIOContainer;
+typedef struct VFIOGroup VFIOGroup;
+typedef struct VFIOAddressSpace VFIOAddressSpace;
+typedef struct VFIOGuestIOMMU VFIOGuestIOMMU;
+
+/*
+ * Where groups and host IOMMU contexts come from: the Linux back end (group
+ * fds, /dev/vfio/vfio) or a software host.  All calls from the main loop.
+ */
+typedef struct VFIOHostOps {
+    const char *name;
+    /*
+     * A new, untyped host IOMMU context for a new container (opening
+     * /dev/vfio/vfio).  NULL with @errp set on failure.  The container
+     * owns it and releases it with vfio_iommu_release().
+     */
+    VFIOIOMMU *(*open_iommu)(void *opaque, Error **errp);
+    /*
+     * Attach group @groupid to the context @iommu (VFIO_GROUP_SET_CONTAINER).
+     * 0, or a negative errno: -EPERM when the host refuses to share the
+     * context (sPAPR: different table ops); the group then tries the next
+     * container, or a new one.  A refusal for a new context fails the attach.
+     */
+    int (*set_container)(void *opaque, int groupid, VFIOIOMMU *iommu);
+    /* Detach the group again (VFIO_GROUP_UNSET_CONTAINER); may be NULL. */
+    void (*unset_container)(void *opaque, int groupid, VFIOIOMMU *iommu);
+    /*
+     * The container is going away: its mappings and windows are gone, its
+     * host IOMMU is released right after this returns.  May be NULL.
+     */
+    void (*released)(void *opaque, VFIOContainer *container);
+} VFIOHostOps;
+
+/* Call counters of one container (host calls made, whatever the result). */
+typedef struct VFIOContainerStats {
+    uint64_t map_calls;
+    uint64_t unmap_calls;
+    uint64_t splits;            /* host mappings cut by an unmap */
+    uint64_t errors;            /* host calls that failed */
+} VFIOContainerStats;
+
+/* One host mapping as the container keeps it. */
+typedef struct VFIOMapping {
+    hwaddr iova;                /* bus address */
+    uint64_t size;
+    hwaddr gpa;                 /* guest physical address of the first byte */
+    uint64_t vaddr;             /* process address of the first byte */
+    uint32_t perm;              /* VFIO_IOMMU_PERM_* */
+    /* private: the pre-registered region it points into (sPAPR), or NULL */
+    struct VFIOPrereg *prereg;
+} VFIOMapping;
+
+/* One guest window as the container sees it. */
+typedef struct VFIOWindowInfo {
+    const char *name;           /* the IOMMU region's name */
+    hwaddr bus_start;
+    uint64_t size;
+    uint32_t tce_page_shift;
+    bool host_window;           /* sPAPR: a host window was created */
+    uint32_t host_page_shift;   /* sPAPR: its page size */
+    uint32_t levels;            /* sPAPR: its table levels */
+    bool broken;                /* the host could not honour it */
+    const char *error;          /* why, while broken; else NULL */
+} VFIOWindowInfo;
+
+/* A pre-registered guest RAM range (sPAPR v2). */
+typedef struct VFIOPrereg {
+    uint64_t vaddr;
+    uint64_t size;
+    hwaddr gpa;
+    uint64_t users;             /* host mappings pointing into it */
+    bool dying;                 /* RAM gone: unregister when users is 0 */
+} VFIOPrereg;
+
+struct VFIOAddressSpace {
+    AddressSpace *as;
+    GList *containers;          /* VFIOContainer * */
+};
+
+struct VFIOGroup {
+    int groupid;
+    unsigned refs;
+    VFIOContainer *container;
+};
+
+struct VFIOContainer {
+    VFIOAddressSpace *space;
+    const VFIOHostOps *host_ops;
+    void *host_opaque;
+    VFIOIOMMU *iommu;
+    VFIOIOMMUType type;
+    VFIOIOMMUInfo info;
+    GList *groups;              /* VFIOGroup *, in attach order */
+
+    RangeMap *mappings;         /* iova -> VFIOMapping (owned) */
+    RangeMap *prereg;           /* vaddr -> VFIOPrereg (owned), sPAPR */
+    GList *giommus;             /* VFIOGuestIOMMU *, one per window */
+
+    MemoryListener listener;    /* on space->as */
+    bool listener_on;
+    MemoryListener prereg_listener; /* on address_space_memory, sPAPR */
+    bool prereg_on;
+    /* Page size backing guest RAM (host page size; hugetlbfs would differ) */
+    uint64_t ram_page_size;
+
+    bool initialized;           /* the attach that created it completed */
+    Error *error;               /* first failure while not initialized */
+    bool no_coalesce;           /* bench only: one host call per event */
+    VFIOContainerStats stats;
+};
+
+/* Per container, per IOMMU section (guest window). */
+struct VFIOGuestIOMMU {
+    VFIOContainer *container;
+    IOMMUMemoryRegion *iommu_mr;
+    hwaddr bus_start;
+    hwaddr bus_last;
+    hwaddr iova_offset;         /* bus address = iova_offset + event iova */
+    uint32_t page_shift;        /* TCE page size */
+    IOMMUNotifier n;
+    bool registered;
+    bool host_window;
+    uint32_t host_page_shift;
+    uint32_t levels;
+    Error *broken;              /* set: the window is broken (why) */
+
+    bool in_batch;
+    int batch_err;              /* first host error inside the open batch */
+    bool map_pending;
+    VFIOMapping pending;        /* the run being merged */
+    bool unmap_pending;
+    hwaddr unmap_first, unmap_last;
+};
+
+/*
+ * The group @groupid for DMA address space @as, attached to a container
+ * (see the attach order above).  A group already attached for @as is
+ * returned with one more reference (@ops/@opaque must be the same host).
+ * Errors (NULL, @errp set, nothing left behind): "group N used in multiple
+ * address spaces", the host refusing a new context, no supported IOMMU
+ * type, the KVM hook failing, a window or RAM the host cannot take.
+ */
+VFIOGroup *vfio_group_get(int groupid, AddressSpace *as,
+                          const VFIOHostOps *ops, void *opaque, Error **errp);
+
+/* Drop a reference; the last one detaches (and may release the container). */
+void vfio_group_put(VFIOGroup *group);
+
+/* The group with that number, or NULL. */
+VFIOGroup *vfio_group_find(int groupid);
+
+/* The containers of @as, in creation order (NULL if none); do not free. */
+GList *vfio_address_space_containers(AddressSpace *as);
+
+/* Call @fn for every container of every address space. */
+void vfio_container_foreach(void (*fn)(VFIOContainer *c, void *opaque),
+                            void *opaque);
+
+/* Host mappings in ascending IOVA order; g_array_unref(). Of VFIOMapping. */
+GArray *vfio_container_get_mappings(VFIOContainer *c);
+
+/* Guest windows by bus address; g_array_unref().  Of VFIOWindowInfo. */
+GArray *vfio_container_get_windows(VFIOContainer *c);
+
+/* Counters since creation or the last reset. */
+VFIOContainerStats vfio_container_get_stats(VFIOContainer *c);
+void vfio_container_reset_stats(VFIOContainer *c);
+
+/* Bench only: @on false makes every MAP/UNMAP event one host call. */
+void vfio_container_set_coalescing(VFIOContainer *c, bool on);
+
+/*
+ * The KVM-VFIO device hook: every group that joins a container is added
+ * before the DMA listener is registered, and deleted when it leaves.  The
+ * stand-in (installed by default, and by vfio_kvm_set_ops(NULL, NULL))
+ * records the calls as "add N (in-list, listener off); del N; ".
+ */
+typedef struct VFIOKvmOps {
+    bool (*add_group)(void *opaque, VFIOGroup *group, Error **errp);
+    void (*del_group)(void *opaque, VFIOGroup *group);
+} VFIOKvmOps;
+
+void vfio_kvm_set_ops(const VFIOKvmOps *ops, void *opaque);
+const char *vfio_kvm_stub_log(void);
+void vfio_kvm_stub_log_reset(void);
+
+/* ---- internal to hw/vfio/ ------------------------------------------- */
+
+/* container.c: host calls with bookkeeping.  0 or -errno. */
+int vfio_container_dma_map(VFIOContainer *c, hwaddr iova, uint64_t size,
+                           hwaddr gpa, uint64_t vaddr, uint32_t perm);
+int vfio_container_dma_unmap(VFIOContainer *c, hwaddr first, hwaddr last);
+
+/* listener.c */
+void vfio_listener_init(VFIOContainer *c);
+int vfio_giommu_flush(VFIOGuestIOMMU *g);
+
+/* spapr.c */
+bool vfio_spapr_container_setup(VFIOContainer *c, Error **errp);
+void vfio_spapr_container_teardown(VFIOContainer *c);
+bool vfio_spapr_add_window(VFIOContainer *c, VFIOGuestIOMMU *g, Error **errp);
+void vfio_spapr_remove_window(VFIOContainer *c, VFIOGuestIOMMU *g);
+void vfio_spapr_prereg_get(VFIOContainer *c, VFIOMapping *m);
+void vfio_spapr_prereg_put(VFIOContainer *c, VFIOMapping *m);
+/* Largest page size in @pgsizes <= MIN(@tce, @ram), or 0. */
+uint64_t vfio_spapr_pick_page_size(uint64_t pgsizes, uint64_t tce,
+                                   uint64_t ram);
+
+#endif /* HW_VFIO_VFIO_CONTAINER_H */
