@@ -30,6 +30,7 @@
 typedef struct StartupConfig {
     char *machine_opts;             /* -M: "pseries[,prop=val...]" (owned) */
     uint64_t ram_size;              /* -m, 0 = machine default */
+    GPtrArray *objects;             /* -object strings, in order */
     GPtrArray *devices;             /* -device strings, in order */
     GPtrArray *globals;             /* -global DRIVER.PROP=VALUE */
     GPtrArray *chardevs;            /* -chardev strings */
@@ -65,6 +66,7 @@ static void print_help(void)
            "-M|-machine pseries[,prop=value...]|none  the machine (-M help)\n"
            "-m SIZE               guest RAM (default 1G; plain numbers are MiB)\n"
            "-device TYPE[,prop=value...]  add a device (-device help lists types)\n"
+           "-object TYPE,id=ID[,prop=value...]  add an object (-object help)\n"
            "-global DRIVER.PROP=VALUE     default property value for a type\n"
            "-accel qtest|tcg      accelerator (no vCPU runs in either)\n"
            "-qtest unix:PATH[,server=on,wait=off]|stdio  qtest protocol\n"
@@ -166,6 +168,9 @@ static void parse_cmdline(int argc, char **argv, StartupConfig *cfg)
         } else if (!strcmp(opt, "-device")) {
             WANT_ARG();
             g_ptr_array_add(cfg->devices, (gpointer)arg);
+        } else if (!strcmp(opt, "-object")) {
+            WANT_ARG();
+            g_ptr_array_add(cfg->objects, (gpointer)arg);
         } else if (!strcmp(opt, "-global")) {
             WANT_ARG();
             g_ptr_array_add(cfg->globals, (gpointer)arg);
@@ -307,6 +312,7 @@ static gboolean on_term_signal(gpointer opaque)
 int main(int argc, char **argv)
 {
     StartupConfig cfg = {
+        .objects = g_ptr_array_new(),
         .devices = g_ptr_array_new(),
         .globals = g_ptr_array_new(),
         .chardevs = g_ptr_array_new(),
@@ -332,6 +338,9 @@ int main(int argc, char **argv)
     for (guint i = 0; i < cfg.devices->len; i++) {
         system_device_help_and_exit(g_ptr_array_index(cfg.devices, i));
     }
+    for (guint i = 0; i < cfg.objects->len; i++) {
+        system_object_help_and_exit(g_ptr_array_index(cfg.objects, i));
+    }
 
     /* 3. Memory, machine, cold-plugged devices. */
     memory_map_init();
@@ -342,6 +351,10 @@ int main(int argc, char **argv)
     exit_if_failed(system_create_machine(cfg.machine_opts ? cfg.machine_opts
                                                           : "pseries",
                                          cfg.ram_size, &err), &err);
+    for (guint i = 0; i < cfg.objects->len; i++) {
+        exit_if_failed(system_object_add(g_ptr_array_index(cfg.objects, i),
+                                         &err), &err);
+    }
     for (guint i = 0; i < cfg.devices->len; i++) {
         exit_if_failed(system_device_add(g_ptr_array_index(cfg.devices, i),
                                          &err), &err);
@@ -393,6 +406,7 @@ int main(int argc, char **argv)
     /* 6. Orderly teardown, so that sanitizers see no leak. */
     system_cleanup();
     qemu_chr_cleanup();
+    g_ptr_array_free(cfg.objects, TRUE);
     g_ptr_array_free(cfg.devices, TRUE);
     g_ptr_array_free(cfg.globals, TRUE);
     g_ptr_array_free(cfg.chardevs, TRUE);

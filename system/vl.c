@@ -15,6 +15,8 @@
 #include "hw/pci/pci.h"
 #include "hw/ppc/spapr.h"
 #include "hw/ppc/spapr_iommu.h"
+#include "hw/vfio/soft-host.h"
+#include "qom/object_interfaces.h"
 
 static MachineState *current_machine;
 
@@ -63,6 +65,32 @@ void system_machine_help_and_exit(const char *opts)
     exit(0);
 }
 
+void system_object_help_and_exit(const char *opts)
+{
+    g_autoptr(GString) out = g_string_new(NULL);
+    Error *err = NULL;
+    int ret = user_creatable_help(opts, out, &err);
+
+    if (ret < 0) {
+        error_prepend(&err, "-object %s: ", opts);
+        error_report_err(err);
+        exit(1);
+    }
+    if (ret > 0) {
+        fputs(out->str, stdout);
+        exit(0);
+    }
+}
+
+bool system_object_add(const char *opts, Error **errp)
+{
+    if (!user_creatable_add_from_str(opts, errp)) {
+        error_prepend(errp, "-object %s: ", opts);
+        return false;
+    }
+    return true;
+}
+
 bool system_add_global(const char *spec, Error **errp)
 {
     return qdev_prop_register_global(spec, errp);
@@ -107,6 +135,8 @@ void system_monitor_init(void)
 {
     monitor_qdev_cmds_init();
     monitor_qom_cmds_init();
+    monitor_object_cmds_init();
+    vfio_soft_host_monitor_init();
     pci_monitor_init();
     spapr_tce_monitor_init();
     spapr_fdt_monitor_init();
@@ -127,6 +157,7 @@ void system_cleanup(void)
         machine_destroy(current_machine);
         current_machine = NULL;
     }
+    user_creatable_cleanup();
     qdev_prop_clear_globals();
     memory_map_cleanup();
 }

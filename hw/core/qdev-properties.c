@@ -303,13 +303,73 @@ const PropertyInfo qdev_prop_string = {
 
 /* ---- link ---- */
 
+typedef struct PartialLink {
+    char **parts;
+    const char *type;
+    Object *found;
+    bool ambiguous;
+} PartialLink;
+
+static int partial_link_try(Object *from, void *opaque)
+{
+    PartialLink *pl = opaque;
+    Object *hit = from;
+
+    for (char **p = pl->parts; hit && *p; p++) {
+        hit = **p ? object_resolve_path_component(hit, *p) : hit;
+    }
+    if (!hit || !object_dynamic_cast(hit, pl->type)) {
+        return 0;
+    }
+    if (pl->found && pl->found != hit) {
+        pl->ambiguous = true;
+        return 1;
+    }
+    pl->found = hit;
+    return 0;
+}
+
+/*
+ * A link value as QEMU resolves it: an absolute path, or a partial one
+ * ("h0", "objects/h0") naming the one object of the link's type it leads
+ * to from some node of the tree (an -object id finds /objects/ID).
+ */
+static Object *link_resolve(const Property *prop, const char *str,
+                            Error **errp)
+{
+    g_auto(GStrv) parts = NULL;
+    PartialLink pl = { .type = prop->link_type };
+
+    if (str[0] == '/') {
+        return object_resolve_path(str);
+    }
+    parts = g_strsplit(str, "/", -1);
+    pl.parts = parts;
+    partial_link_try(object_get_root(), &pl);
+    if (!pl.ambiguous) {
+        object_child_foreach_recursive(object_get_root(), partial_link_try,
+                                       &pl);
+    }
+    if (pl.ambiguous) {
+        error_setg(errp, "Path '%s' is ambiguous", str);
+        return NULL;
+    }
+    return pl.found;
+}
+
 static bool set_link(Object *obj, const Property *prop, void *ptr,
                      const char *str, Error **errp)
 {
     Object *target = NULL;
 
     if (*str) {
-        target = object_resolve_path(str);
+        Error *err = NULL;
+
+        target = link_resolve(prop, str, &err);
+        if (err) {
+            error_propagate(errp, err);
+            return false;
+        }
         if (!target) {
             error_setg(errp, "Device '%s' not found", str);
             return false;

@@ -101,4 +101,10 @@ void monitor_qdev_cmds_init(void);
  */
 void monitor_qom_cmds_init(void);
 
+/*
+ * Register object-add and object-del (QMP), object_add and object_del
+ * (HMP).  Once, at start-up.
+ */
+void monitor_object_cmds_init(void);
+
 #endif /* MONITOR_MONITOR_H */

@@ -17,6 +17,11 @@ void system_device_help_and_exit(const char *opts);
 /* "-M help": print the machines and exit 0; else return. */
 void system_machine_help_and_exit(const char *opts);
 
+/* "-object help" / "-object TYPE,help": print and exit 0; else return. */
+void system_object_help_and_exit(const char *opts);
+/* -object TYPE,id=ID[,prop=value...]: a user-creatable object. */
+bool system_object_add(const char *opts, Error **errp);
+
 /* -global DRIVER.PROP=VALUE. */
 bool system_add_global(const char *spec, Error **errp);
 

@@ -104,7 +104,10 @@ static void test_qom_list_types(void)
                "{\"return\": [{\"name\": \"System\", \"parent\": \"bus\"}, "
                "{\"name\": \"hotplug-handler\", "
                "\"abstract\": true, \"parent\": \"interface\"}, "
-               "{\"name\": \"interface\", \"abstract\": true}]}");
+               "{\"name\": \"interface\", \"abstract\": true}, "
+               "{\"name\": \"user-creatable\", \"abstract\": true, "
+               "\"parent\": \"interface\"}, "
+               "{\"name\": \"vfio-soft-host\", \"parent\": \"object\"}]}");
     assert_qmp(s, "{\"execute\": \"qom-list-types\", \"arguments\": "
                "{\"implements\": \"nope\"}}", "{\"return\": []}");
     assert_qmp(s, "{\"execute\": \"qom-list-types\", \"arguments\": "
@@ -482,12 +485,14 @@ static void test_query_commands(void)
     }
     g_assert_cmpstr(names->str, ==,
                     "cont device-list-properties device_add device_del "
-                    "dumpdtb human-monitor-command qmp_capabilities "
+                    "dumpdtb human-monitor-command object-add object-del "
+                    "qmp_capabilities "
                     "qom-get qom-list qom-list-properties qom-list-types "
                     "qom-set query-commands query-machines query-name "
                     "query-pci query-status query-version quit stop "
                     "system_reset trace-event-get-state "
-                    "trace-event-set-state x-query-spapr-tce");
+                    "trace-event-set-state x-query-spapr-tce "
+                    "x-query-vfio-soft x-vfio-soft-fault");
     json_object_unref(resp);
     qtest_quit(s);
 }
