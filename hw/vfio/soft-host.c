@@ -7,6 +7,7 @@
 #include "qemu/cutils.h"
 #include "qom/object_interfaces.h"
 #include "hw/vfio/soft-host.h"
+#include "hw/vfio/vfio-container.h"
 #include "monitor/qmp.h"
 #include "trace.h"
 
@@ -751,6 +752,30 @@ static void qmp_x_query_vfio_soft(JsonObject *args, JsonNode **ret,
     *ret = json_node_init_object(json_node_alloc(), o);
     json_object_unref(o);
 }
+
+/* ---- The soft host as a VFIO host (groups and containers) ------------- */
+
+static VFIOIOMMU *soft_host_open_iommu(void *opaque, Error **errp)
+{
+    return vfio_soft_host_new_iommu(opaque, errp);
+}
+
+/*
+ * A group of this host joins any container this host opened; a container
+ * of another host refuses it, as a kernel refuses to put groups of two
+ * different IOMMU domains types in one container (EPERM).
+ */
+static int soft_host_set_container(void *opaque, int groupid,
+                                   VFIOIOMMU *iommu)
+{
+    return vfio_soft_host_of(iommu) == opaque ? 0 : -EPERM;
+}
+
+const VFIOHostOps vfio_soft_host_ops = {
+    .name = "soft",
+    .open_iommu = soft_host_open_iommu,
+    .set_container = soft_host_set_container,
+};
 
 void vfio_soft_host_monitor_init(void)
 {

@@ -63,6 +63,16 @@ int vfio_soft_host_add_ram(VFIOSoftHost *h, uint64_t vaddr, uint64_t size);
 bool vfio_soft_host_inject(VFIOSoftHost *h, int index, VFIOSoftOp op,
                            uint64_t nth, int err, Error **errp);
 
+/*
+ * The soft host as the source of groups and containers for
+ * vfio_group_get() (include/hw/vfio/vfio-container.h), with the
+ * VFIOSoftHost as opaque: each new container gets a new instance
+ * (vfio_soft_host_new_iommu()); a group joins a container of the same
+ * host, and a container of another host refuses it with -EPERM.
+ */
+struct VFIOHostOps;
+extern const struct VFIOHostOps vfio_soft_host_ops;
+
 /* Register x-vfio-soft-fault and x-query-vfio-soft.  Once, at start-up. */
 void vfio_soft_host_monitor_init(void);
 
