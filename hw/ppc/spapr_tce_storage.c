@@ -793,8 +793,41 @@ static uint64_t tce_user_get(SpaprTceStorage *s, uint64_t index)
 }
 
 /*
- * set() without allocation: an existing leaf entry overwritten or cleared,
- * or a new entry in a leaf with a free slot.  Returns false (having changed
+ * Give the full leaf path[0] room for one more slot, in place in its
+ * parent (path[1], slot[1]) or as the root: the growth a leaf filled in
+ * order needs, without the general write's planning.  NULL (nothing
+ * changed) when the budget or malloc says no: the general path then
+ * decides (and reports -ENOSPC or -ENOMEM).
+ */
+static TceNode *tce_leaf_grow(SpaprTceUserStorage *u, TceNode **path,
+                              const unsigned *slot)
+{
+    TceNode *n = path[0], *m;
+    TceNode **ref = u->height ?
+        &path[1]->slot[tce_pos(path[1], slot[1])].child : &u->root;
+    unsigned cap = tce_cap_for(tce_popcount(n->present) + 1);
+    size_t bytes = tce_node_bytes(cap);
+    void *mem;
+
+    if (tce_over_budget(u, bytes)) {
+        return NULL;
+    }
+    mem = g_try_malloc(bytes);
+    if (!mem) {
+        return NULL;
+    }
+    tce_charge(u, bytes);
+    m = tce_node_init(u, mem, cap, 0);
+    tce_node_copy(m, n);
+    tce_node_release(u, n, 0);
+    *ref = m;
+    path[0] = m;
+    return m;
+}
+
+/*
+ * set() without planning: an existing leaf entry overwritten or cleared,
+ * or a new entry in an existing leaf (grown by one size if full).  Returns false (having changed
  * nothing) when the general path is needed.
  */
 static bool tce_user_set_fast(SpaprTceUserStorage *u, uint64_t index,
@@ -829,8 +862,14 @@ static bool tce_user_set_fast(SpaprTceUserStorage *u, uint64_t index,
             if (!tce) {
                 return true;
             }
-            if (level || tce_popcount(n->present) >= n->cap) {
+            if (level) {
                 return false;
+            }
+            if (tce_popcount(n->present) >= n->cap) {
+                n = tce_leaf_grow(u, path, slot);
+                if (!n) {
+                    return false;
+                }
             }
             valid_before = n->valid;
             tce_slot_insert(n, i)->tce = tce;
