@@ -92,7 +92,8 @@ static void test_qom_list_types(void)
                "{\"implements\": \"pci-device\", \"abstract\": true}}",
                "{\"return\": [{\"name\": \"iommu-testdev\", "
                "\"parent\": \"pci-device\"}, {\"name\": \"pci-device\", "
-               "\"abstract\": true, \"parent\": \"device\"}]}");
+               "\"abstract\": true, \"parent\": \"device\"}, "
+               "{\"name\": \"vfio-pci\", \"parent\": \"pci-device\"}]}");
     assert_qmp(s, "{\"execute\": \"qom-list-types\", \"arguments\": "
                "{\"implements\": \"machine\"}}",
                "{\"return\": [{\"name\": \"none-machine\", "
@@ -437,7 +438,9 @@ static void test_hmp(void)
                "name \"iommu-testdev\", bus PCI, desc \"IOMMU test device "
                "(synchronous DMA through the PHB IOMMU)\"\n"
                "name \"spapr-pci-host-bridge\", bus System, desc \"sPAPR PCI "
-               "host bridge (PHB) with its DMA windows\"\n");
+               "host bridge (PHB) with its DMA windows\"\n"
+               "name \"vfio-pci\", bus PCI, desc \"VFIO-based PCI device "
+               "assignment\"\n");
     assert_hmp(s, "device_add \"iommu-testdev,help\"",
                "iommu-testdev options:\n"
                "  addr=<int32>           - Slot and optional function number, "

@@ -32,31 +32,11 @@
 #include "qemu/osdep.h"
 
 /*
- * The kernel's numbers.  Where the uAPI header exists it provides them (a
- * Linux back end includes it anyway); elsewhere the same names and values
- * are defined here.  The values are fixed user ABI.
+ * The kernel's numbers (region indexes, flags) are the uAPI header's: they
+ * are fixed user ABI, and the Linux back end needs the header anyway
+ * (hw/vfio/meson.build checks for it).
  */
-#if defined(__linux__) && __has_include(<linux/vfio.h>)
 #include <linux/vfio.h>
-#else
-#define VFIO_DEVICE_FLAGS_RESET     (1u << 0)   /* VFIO_DEVICE_RESET works */
-#define VFIO_DEVICE_FLAGS_PCI       (1u << 1)   /* a vfio-pci device */
-#define VFIO_REGION_INFO_FLAG_READ  (1u << 0)
-#define VFIO_REGION_INFO_FLAG_WRITE (1u << 1)
-#define VFIO_REGION_INFO_FLAG_MMAP  (1u << 2)
-enum {
-    VFIO_PCI_BAR0_REGION_INDEX,
-    VFIO_PCI_BAR1_REGION_INDEX,
-    VFIO_PCI_BAR2_REGION_INDEX,
-    VFIO_PCI_BAR3_REGION_INDEX,
-    VFIO_PCI_BAR4_REGION_INDEX,
-    VFIO_PCI_BAR5_REGION_INDEX,
-    VFIO_PCI_ROM_REGION_INDEX,
-    VFIO_PCI_CONFIG_REGION_INDEX,
-    VFIO_PCI_VGA_REGION_INDEX,
-    VFIO_PCI_NUM_REGIONS = 9
-};
-#endif
 
 /* What VFIO_DEVICE_GET_INFO reports. */
 typedef struct VFIODeviceInfo {
