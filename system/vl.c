@@ -15,6 +15,7 @@
 #include "hw/pci/pci.h"
 #include "hw/ppc/spapr.h"
 #include "hw/ppc/spapr_iommu.h"
+#include "hw/vfio/vfio-monitor.h"
 
 static MachineState *current_machine;
 
@@ -110,6 +111,7 @@ void system_monitor_init(void)
     pci_monitor_init();
     spapr_tce_monitor_init();
     spapr_fdt_monitor_init();
+    vfio_monitor_init();
 }
 
 bool system_machine_done(Error **errp)
