@@ -463,7 +463,7 @@ static void test_hmp(void)
         g_assert_null(strstr(out, "unknown command"));
         n++;
     }
-    g_assert_cmpint(n, ==, 8);
+    g_assert_cmpint(n, ==, 9);
     qtest_quit(s);
 }
 
@@ -487,7 +487,7 @@ static void test_query_commands(void)
                     "qom-set query-commands query-machines query-name "
                     "query-pci query-status query-version quit stop "
                     "system_reset trace-event-get-state "
-                    "trace-event-set-state x-query-spapr-tce");
+                    "trace-event-set-state x-query-spapr-tce x-query-vfio");
     json_object_unref(resp);
     qtest_quit(s);
 }
