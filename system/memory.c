@@ -703,6 +703,61 @@ GList *memory_address_spaces(void)
     return address_spaces;
 }
 
+/* Where offset 0 of @mr is in @as (subregion links only); false if nowhere. */
+static bool memory_region_offset_in(AddressSpace *as, MemoryRegion *mr,
+                                    hwaddr *base)
+{
+    hwaddr off = 0;
+
+    for (; mr; mr = mr->container) {
+        if (mr == as->root) {
+            *base = off;
+            return true;
+        }
+        off += mr->addr;
+    }
+    return false;
+}
+
+bool memory_region_iommu_check_window(MemoryRegion *parent, hwaddr offset,
+                                      IOMMUMemoryRegion *iommu_mr,
+                                      uint64_t size, uint64_t page_size,
+                                      bool replaces_all, Error **errp)
+{
+    assert(!listener_depth);
+    for (GList *l = address_spaces; l; l = l->next) {
+        AddressSpace *as = l->data;
+        IOMMUWindowCheck w = {
+            .page_size = page_size,
+            .replaces_all = replaces_all,
+        };
+        hwaddr base;
+        bool ok = true;
+
+        if (!memory_region_offset_in(as, parent, &base)) {
+            continue;
+        }
+        w.start = base + offset;
+        w.last = w.start + size - 1;      /* size 0 (2^64) wraps right */
+        for (GList *k = as->listeners; k && ok; k = k->next) {
+            MemoryListener *ml = k->data;
+
+            if (!ml->iommu_window_check) {
+                continue;
+            }
+            listener_depth++;
+            ok = ml->iommu_window_check(ml, iommu_mr, &w, errp);
+            listener_depth--;
+            trace_memory_iommu_check_window(ml->name ? ml->name : "anonymous",
+                                            as->name, w.start, w.last, ok);
+        }
+        if (!ok) {
+            return false;
+        }
+    }
+    return true;
+}
+
 bool address_space_find_section(AddressSpace *as, hwaddr addr,
                                 MemoryRegionSection *section)
 {

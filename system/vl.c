@@ -17,6 +17,7 @@
 #include "hw/ppc/spapr_iommu.h"
 #include "hw/vfio/soft-host.h"
 #include "qom/object_interfaces.h"
+#include "hw/vfio/vfio-monitor.h"
 
 static MachineState *current_machine;
 
@@ -140,6 +141,7 @@ void system_monitor_init(void)
     pci_monitor_init();
     spapr_tce_monitor_init();
     spapr_fdt_monitor_init();
+    vfio_monitor_init();
 }
 
 bool system_machine_done(Error **errp)

@@ -425,14 +425,16 @@ SpaprTceTable *spapr_tce_find_by_liobn(SpaprMachineState *spapr,
                                GUINT_TO_POINTER((uint32_t)liobn));
 }
 
-bool spapr_tce_table_enable(SpaprTceTable *tcet, uint32_t page_shift,
-                            uint64_t bus_offset, uint32_t nb_table,
-                            Error **errp)
+/* The table's own rules; *@last_off: the window's last byte offset. */
+static bool spapr_tce_table_geometry_ok(SpaprTceTable *tcet,
+                                        uint32_t page_shift,
+                                        uint64_t bus_offset, uint32_t nb_table,
+                                        bool replaces, uint64_t *last_off,
+                                        Error **errp)
 {
-    MemoryRegion *iommu_mr = MEMORY_REGION_OF_IOMMU(&tcet->iommu);
     uint64_t size;
 
-    if (spapr_tce_table_enabled(tcet)) {
+    if (spapr_tce_table_enabled(tcet) && !replaces) {
         error_setg(errp, "TCE table 0x%x is already enabled", tcet->liobn);
         return false;
     }
@@ -452,7 +454,53 @@ bool spapr_tce_table_enable(SpaprTceTable *tcet, uint32_t page_shift,
                    "or wraps past 2^64", tcet->liobn, bus_offset);
         return false;
     }
+    *last_off = size;
+    return true;
+}
 
+bool spapr_tce_table_check_window(SpaprTceTable *tcet, uint32_t page_shift,
+                                  uint64_t bus_offset, uint32_t nb_table,
+                                  bool replaces_all, Error **errp)
+{
+    uint64_t size;
+
+    /* (with @replaces_all the table itself is disabled first) */
+    if (!spapr_tce_table_geometry_ok(tcet, page_shift, bus_offset, nb_table,
+                                     replaces_all, &size, errp)) {
+        return false;
+    }
+    if (!memory_region_iommu_check_window(&tcet->root, bus_offset,
+                                          &tcet->iommu, size + 1,
+                                          1ULL << page_shift, replaces_all,
+                                          errp)) {
+        trace_spapr_tce_table_refused(tcet->liobn, bus_offset, page_shift,
+                                      nb_table);
+        return false;
+    }
+    return true;
+}
+
+bool spapr_tce_table_enable(SpaprTceTable *tcet, uint32_t page_shift,
+                            uint64_t bus_offset, uint32_t nb_table,
+                            Error **errp)
+{
+    return spapr_tce_table_check_window(tcet, page_shift, bus_offset,
+                                        nb_table, false, errp) &&
+           spapr_tce_table_enable_forced(tcet, page_shift, bus_offset,
+                                         nb_table, errp);
+}
+
+bool spapr_tce_table_enable_forced(SpaprTceTable *tcet, uint32_t page_shift,
+                                   uint64_t bus_offset, uint32_t nb_table,
+                                   Error **errp)
+{
+    MemoryRegion *iommu_mr = MEMORY_REGION_OF_IOMMU(&tcet->iommu);
+    uint64_t size;
+
+    if (!spapr_tce_table_geometry_ok(tcet, page_shift, bus_offset, nb_table,
+                                     false, &size, errp)) {
+        return false;
+    }
     tcet->storage = spapr_tce_storage_new_user(nb_table, page_shift,
                                                spapr_tce_budget(tcet));
     tcet->page_shift = page_shift;

@@ -84,8 +84,11 @@ void spapr_phb_dma_reset(SpaprPhbState *phb)
             spapr_tce_table_disable(phb->tcet[i]);
         }
     }
-    /* The geometry was checked at realize: enabling cannot fail. */
-    spapr_tce_table_enable(def, SPAPR_TCE_PAGE_SHIFT, phb->dma_win_addr,
+    /*
+     * The geometry was checked at realize: enabling cannot fail, and no
+     * consumer may veto the default window here (it marks it broken).
+     */
+    spapr_tce_table_enable_forced(def, SPAPR_TCE_PAGE_SHIFT, phb->dma_win_addr,
                            phb->dma_win_size >> SPAPR_TCE_PAGE_SHIFT,
                            &error_abort);
     memory_region_transaction_commit();

@@ -249,8 +249,12 @@ static void rtas_ibm_create_pe_dma_window(SpaprMachineState *spapr,
     }
     if (!spapr_tce_table_enable(tcet, page_shift, bus,
                                 1U << (window_shift - page_shift), &err)) {
-        /* Not reached: the checks above cover the table's rules. */
-        trace_spapr_ddw_create_no_room(phb->buid, bus, page_shift,
+        /*
+         * The checks above cover the table's rules: a consumer of the
+         * PHB's DMA space (a VFIO host IOMMU) cannot honour the window.
+         * Nothing was added; HW_ERROR as for every other create failure.
+         */
+        trace_spapr_ddw_create_refused(phb->buid, bus, page_shift,
                                        window_shift, error_get_pretty(err));
         error_free(err);
         rtas_st(rets, 0, RTAS_OUT_HW_ERROR);
@@ -316,6 +320,7 @@ static void rtas_ibm_reset_pe_dma_window(SpaprMachineState *spapr,
                                          target_ulong rets)
 {
     SpaprPhbState *phb;
+    Error *err = NULL;
 
     if (!ddw_check_cells("ibm,reset-pe-dma-window", nargs, 3, nret,
                          nret == 1, rets)) {
@@ -323,6 +328,19 @@ static void rtas_ibm_reset_pe_dma_window(SpaprMachineState *spapr,
     }
     phb = ddw_find_phb(spapr, "ibm,reset-pe-dma-window", args, rets);
     if (!phb) {
+        return;
+    }
+    /*
+     * The default window must be one every consumer can honour once the
+     * other windows are gone; if not, fail and change nothing.
+     */
+    if (!spapr_tce_table_check_window(phb->tcet[0], SPAPR_TCE_PAGE_SHIFT,
+                                      phb->dma_win_addr,
+                                      phb->dma_win_size >> SPAPR_TCE_PAGE_SHIFT,
+                                      true, &err)) {
+        trace_spapr_ddw_reset_refused(phb->buid, error_get_pretty(err));
+        error_free(err);
+        rtas_st(rets, 0, RTAS_OUT_HW_ERROR);
         return;
     }
     trace_spapr_ddw_reset(phb->buid);

@@ -7,6 +7,7 @@
 
 #include "qemu/osdep.h"
 #include "hw/vfio/vfio-container.h"
+#include "hw/vfio/vfio-monitor.h"
 #include "trace.h"
 
 /* ---- events ----------------------------------------------------------- */
@@ -212,6 +213,52 @@ static void vfio_giommu_break(VFIOGuestIOMMU *g, Error *err)
     }
     error_free(g->broken);
     g->broken = err;
+    if (c->initialized) {
+        vfio_monitor_window_broken(g);
+    }
+}
+
+/* The consumer veto (MemoryListener.iommu_window_check). */
+static bool vfio_listener_window_check(MemoryListener *l,
+                                       IOMMUMemoryRegion *iommu_mr,
+                                       const IOMMUWindowCheck *w,
+                                       Error **errp)
+{
+    VFIOContainer *c = container_of(l, VFIOContainer, listener);
+    VFIOGuestIOMMU probe = {
+        .container = c,
+        .iommu_mr = iommu_mr,
+        .bus_start = w->start,
+        .bus_last = w->last,
+        .page_shift = w->page_size ? __builtin_ctzll(w->page_size) : 0,
+    };
+    Error *err = NULL;
+    bool ok;
+
+    if (probe.bus_last < probe.bus_start ||
+        (probe.bus_start == 0 && probe.bus_last == UINT64_MAX)) {
+        error_setg(&err, "a window of 2^64 bytes cannot be mapped");
+        ok = false;
+    } else if (c->type == VFIO_IOMMU_TYPE1V2) {
+        ok = vfio_type1_check_window(c, &probe, &err);
+    } else {
+        ok = vfio_spapr_check_window(c, probe.bus_start,
+                                     probe.bus_last - probe.bus_start + 1,
+                                     probe.page_shift, w->replaces_all, &err);
+    }
+    if (ok) {
+        return true;
+    }
+    error_prepend(&err, "vfio: window %s [0x%" PRIx64 ", 0x%" PRIx64 "] "
+                  "(size 0x%" PRIx64 ", TCE page 0x%" PRIx64 "): ",
+                  memory_region_name(MEMORY_REGION_OF_IOMMU(iommu_mr)),
+                  probe.bus_start, probe.bus_last,
+                  probe.bus_last - probe.bus_start + 1,
+                  (uint64_t)1 << probe.page_shift);
+    trace_vfio_listener_window_refused(probe.bus_start,
+                                       error_get_pretty(err));
+    error_propagate(errp, err);
+    return false;
 }
 
 static void vfio_listener_region_add(MemoryListener *l,
@@ -345,6 +392,7 @@ void vfio_listener_init(VFIOContainer *c)
     c->listener = (MemoryListener) {
         .region_add = vfio_listener_region_add,
         .region_del = vfio_listener_region_del,
+        .iommu_window_check = vfio_listener_window_check,
         .priority = 10,
         .name = "vfio",
     };

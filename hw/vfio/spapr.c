@@ -186,15 +186,15 @@ void vfio_spapr_container_teardown(VFIOContainer *c)
 
 /* ---- windows ---------------------------------------------------------- */
 
-bool vfio_spapr_add_window(VFIOContainer *c, VFIOGuestIOMMU *g, Error **errp)
+/* Host page shift and table levels for a window; false with @errp. */
+static bool vfio_spapr_window_geometry(VFIOContainer *c, uint32_t tce_shift,
+                                       uint64_t size, uint32_t *pshift,
+                                       uint32_t *plevels, Error **errp)
 {
-    uint64_t tce = 1ULL << g->page_shift;
-    uint64_t size = g->bus_last - g->bus_start + 1;
+    uint64_t tce = 1ULL << tce_shift;
     uint64_t page = vfio_spapr_pick_page_size(c->info.pgsizes, tce,
                                               c->ram_page_size);
     uint32_t shift, levels = 1;
-    hwaddr start = 0;
-    int ret;
 
     if (!page) {
         error_setg(errp, "no host IOMMU page size fits: TCE page size 0x%"
@@ -214,6 +214,75 @@ bool vfio_spapr_add_window(VFIOContainer *c, VFIOGuestIOMMU *g, Error **errp)
                    size, page, levels, c->info.max_levels);
         return false;
     }
+    *pshift = shift;
+    *plevels = levels;
+    return true;
+}
+
+bool vfio_spapr_check_window(VFIOContainer *c, hwaddr bus_start,
+                             uint64_t size, uint32_t tce_shift,
+                             bool replaces_all, Error **errp)
+{
+    uint32_t shift, levels, in_use = 0;
+    hwaddr start = 0;
+    int ret;
+
+    if (!vfio_spapr_window_geometry(c, tce_shift, size, &shift, &levels,
+                                    errp)) {
+        return false;
+    }
+    if (replaces_all) {
+        /* The slots and the size limit are only known with the slots free. */
+        return true;
+    }
+    for (GList *l = c->giommus; l; l = l->next) {
+        in_use += ((VFIOGuestIOMMU *)l->data)->host_window;
+    }
+    if (c->info.max_windows && in_use >= c->info.max_windows) {
+        error_setg(errp, "the host has no free DMA window slot (%u of %u in "
+                   "use)", in_use, c->info.max_windows);
+        return false;
+    }
+    /*
+     * What only the host knows (its largest window, its locked-memory
+     * limit, where it would place the window): create it and remove it.
+     */
+    ret = vfio_iommu_add_window(c->iommu, shift, size, levels, &start);
+    trace_vfio_spapr_probe_window(bus_start, size, shift, levels, start, ret);
+    if (ret) {
+        c->stats.errors++;
+        error_setg_errno(errp, -ret, "cannot create a host DMA window of 0x%"
+                         PRIx64 " bytes with 0x%" PRIx64 " pages, %u levels",
+                         size, (uint64_t)1 << shift, levels);
+        return false;
+    }
+    ret = vfio_iommu_remove_window(c->iommu, start);
+    trace_vfio_spapr_remove_window(start, ret);
+    if (ret) {
+        c->stats.errors++;
+        error_setg_errno(errp, -ret, "cannot remove the trial host DMA "
+                         "window at 0x%" PRIx64, start);
+        return false;
+    }
+    if (start != bus_start) {
+        error_setg(errp, "the host would place its window at 0x%" PRIx64
+                   ", the guest window is at 0x%" PRIx64, start, bus_start);
+        return false;
+    }
+    return true;
+}
+
+bool vfio_spapr_add_window(VFIOContainer *c, VFIOGuestIOMMU *g, Error **errp)
+{
+    uint64_t size = g->bus_last - g->bus_start + 1;
+    uint32_t shift, levels;
+    hwaddr start = 0;
+    int ret;
+
+    if (!vfio_spapr_window_geometry(c, g->page_shift, size, &shift, &levels,
+                                    errp)) {
+        return false;
+    }
     ret = vfio_iommu_add_window(c->iommu, shift, size, levels, &start);
     trace_vfio_spapr_add_window(g->bus_start, size, shift, levels, start,
                                 ret);
@@ -221,7 +290,7 @@ bool vfio_spapr_add_window(VFIOContainer *c, VFIOGuestIOMMU *g, Error **errp)
         c->stats.errors++;
         error_setg_errno(errp, -ret, "cannot create a host DMA window of 0x%"
                          PRIx64 " bytes with 0x%" PRIx64 " pages, %u levels",
-                         size, page, levels);
+                         size, (uint64_t)1 << shift, levels);
         return false;
     }
     if (start != g->bus_start) {

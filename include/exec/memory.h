@@ -48,6 +48,7 @@ typedef struct AddressSpace AddressSpace;
 typedef struct FlatView FlatView;
 typedef struct MemoryListener MemoryListener;
 typedef struct MemoryRegionSection MemoryRegionSection;
+typedef struct IOMMUWindowCheck IOMMUWindowCheck;
 
 /* ---- transaction results --------------------------------------------- */
 
@@ -305,16 +306,49 @@ static inline hwaddr memory_region_section_last(const MemoryRegionSection *s)
  *   unregister listeners, or create/destroy address spaces (asserted).
  * Failure: listeners cannot fail a topology change.  A listener that cannot
  *   honour a section records the error itself (and reports it on its own
- *   path, e.g. fails a later realize or reports to the operator).
- * Either callback may be NULL.
+ *   path, e.g. fails a later realize or reports to the operator).  What a
+ *   consumer can do is refuse an IOMMU window *before* it exists, through
+ *   iommu_window_check (see memory_region_iommu_check_window()); the
+ *   owner of the window asks, and does not add it when a consumer says no.
+ * Either callback may be NULL; so may iommu_window_check.
  */
 struct MemoryListener {
     void (*region_add)(MemoryListener *listener, MemoryRegionSection *section);
     void (*region_del)(MemoryListener *listener, MemoryRegionSection *section);
+    /*
+     * iommu_window_check(listener, iommu_mr, window, errp): could this
+     * listener honour @iommu_mr appearing at @window in its address space?
+     * Return true, or false with @errp set (the text names the window, the
+     * sizes and the limit).  It must not change the topology, register
+     * listeners or notifiers, or change guest-visible state; it may ask
+     * its own host (and undo what it asked).  A true answer is not a
+     * promise: region_add may still fail (and then handles it as any
+     * region_add failure).
+     */
+    bool (*iommu_window_check)(MemoryListener *listener,
+                               IOMMUMemoryRegion *iommu_mr,
+                               const IOMMUWindowCheck *window,
+                               Error **errp);
     int priority;
     const char *name;               /* for trace events; may be NULL */
     /* private */
     AddressSpace *address_space;
+};
+
+/*
+ * A window about to appear, as memory_region_iommu_check_window() shows it
+ * to each listener: in the listener's address space.
+ */
+struct IOMMUWindowCheck {
+    hwaddr start;               /* first address in the address space */
+    hwaddr last;                /* inclusive last address */
+    uint64_t page_size;         /* the IOMMU's page (translation granule) */
+    /*
+     * Every IOMMU window of the address space other than this one goes
+     * away before it appears (a reset to a default window): resources the
+     * current windows hold (host window slots) do not count against it.
+     */
+    bool replaces_all;
 };
 
 /* An address space; fields private. */
@@ -739,6 +773,24 @@ bool memory_region_iommu_replay(IOMMUMemoryRegion *iommu_mr,
 
 /* Translation granule of @iommu_mr (get_min_page_size, default 4096). */
 uint64_t memory_region_iommu_get_min_page_size(IOMMUMemoryRegion *iommu_mr);
+
+/*
+ * memory_region_iommu_check_window: the consumer veto.  Before an owner
+ * makes @iommu_mr (not mapped yet) a subregion of @parent at @offset,
+ * @size bytes (0: 2^64) with pages of @page_size bytes, it asks every
+ * listener with an iommu_window_check hook of every address space from
+ * whose root @parent is reached by subregion links (not through aliases;
+ * the window is taken as wholly visible, priorities are not looked at).
+ * Returns true if nobody refuses; false with the first refusal's error in
+ * @errp (address spaces in creation order, listeners in priority order).
+ * Nothing changes either way.  Not callable from a listener (asserted);
+ * the owner must not change the topology between this call and the add
+ * if it relies on the answer.  @replaces_all: see IOMMUWindowCheck.
+ */
+bool memory_region_iommu_check_window(MemoryRegion *parent, hwaddr offset,
+                                      IOMMUMemoryRegion *iommu_mr,
+                                      uint64_t size, uint64_t page_size,
+                                      bool replaces_all, Error **errp);
 
 /* get_attr of @iommu_mr; -EINVAL if it has none. */
 int memory_region_iommu_get_attr(IOMMUMemoryRegion *iommu_mr,

@@ -469,7 +469,7 @@ static void test_hmp(void)
         g_assert_null(strstr(out, "unknown command"));
         n++;
     }
-    g_assert_cmpint(n, ==, 8);
+    g_assert_cmpint(n, ==, 9);
     qtest_quit(s);
 }
 
@@ -495,7 +495,7 @@ static void test_query_commands(void)
                     "query-pci query-status query-version quit stop "
                     "system_reset trace-event-get-state "
                     "trace-event-set-state x-query-spapr-tce "
-                    "x-query-vfio-soft x-vfio-soft-fault");
+                    "x-query-vfio x-query-vfio-soft x-vfio-soft-fault");
     json_object_unref(resp);
     qtest_quit(s);
 }

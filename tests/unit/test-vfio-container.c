@@ -630,8 +630,20 @@ static void test_type1_window_outside(void)
     fixture_init(&f, VFIO_IOMMU_TYPE1V2);
     f.host.cfg.nr_iova_ranges = 0;          /* the default x86 ranges */
     g = attach(&f, 1);
-    g_assert_true(spapr_tce_table_enable(f.phb->tcet[1], 16, DMA64, 0x100,
-                                         &error_abort));
+    /* the container refuses it before it exists */
+    g_assert_false(spapr_tce_table_enable(f.phb->tcet[1], 16, DMA64, 0x100,
+                                          &err));
+    g_assert_cmpstr(error_get_pretty(err), ==,
+                    "vfio: window tce-iommu-80000001 "
+                    "[0x800000000000000, 0x800000000ffffff] "
+                    "(size 0x1000000, TCE page 0x10000): the window is "
+                    "outside the host's valid IOVA ranges "
+                    "([0x0, 0xfedfffff], [0xfef00000, 0x7fffffffff])");
+    g_clear_pointer(&err, error_free);
+    g_assert_false(spapr_tce_table_enabled(f.phb->tcet[1]));
+    /* a path that cannot fail: the window is there, but broken */
+    g_assert_true(spapr_tce_table_enable_forced(f.phb->tcet[1], 16, DMA64,
+                                                0x100, &error_abort));
     {
         g_autoptr(GArray) w = vfio_container_get_windows(g->container);
         VFIOWindowInfo *i = &g_array_index(w, VFIOWindowInfo, 1);
@@ -688,7 +700,7 @@ static void test_page_size_lacking(void)
                     "(size 0x40000000, TCE page 0x1000): TCE page size "
                     "0x1000 is not supported by the host IOMMU (page sizes "
                     "0x10000)");
-    error_free(err);
+    g_clear_pointer(&err, error_free);
     fixture_free(&f);
 
     /* sPAPR v2 offering 64 KiB and 16 MiB: a 4 KiB DDW at run time */
@@ -697,8 +709,17 @@ static void test_page_size_lacking(void)
     f.host.cfg.host_page_shift = 12;
     spapr_tce_table_disable(f.phb->tcet[0]);    /* no 4 KiB window yet */
     g = attach(&f, 1);
-    g_assert_true(spapr_tce_table_enable(f.phb->tcet[1], 12, DMA64, 0x100,
-                                         &error_abort));
+    g_assert_false(spapr_tce_table_enable(f.phb->tcet[1], 12, DMA64, 0x100,
+                                          &err));
+    g_assert_cmpstr(error_get_pretty(err), ==,
+                    "vfio: window tce-iommu-80000001 "
+                    "[0x800000000000000, 0x8000000000fffff] "
+                    "(size 0x100000, TCE page 0x1000): no host IOMMU "
+                    "page size fits: TCE page size 0x1000, RAM backing "
+                    "page size 0x1000, host page sizes 0x1010000");
+    g_clear_pointer(&err, error_free);
+    g_assert_true(spapr_tce_table_enable_forced(f.phb->tcet[1], 12, DMA64,
+                                                0x100, &error_abort));
     {
         g_autoptr(GArray) w = vfio_container_get_windows(g->container);
 
@@ -862,7 +883,20 @@ static void test_fault_window_create(void)
 
     fixture_init(&f, VFIO_IOMMU_SPAPR_TCE_V2);
     g = attach(&f, 1);
+    /* the trial create fails: the enable fails, nothing is left */
     vfio_soft_inject_fault(soft_of(g), VFIO_SOFT_OP_ADD_WINDOW, 1, ENOMEM);
+    g_assert_false(spapr_tce_table_enable(f.phb->tcet[1], 16, DMA64, 0x100,
+                                          &err));
+    g_assert_cmpstr(error_get_pretty(err), ==,
+                    "vfio: window tce-iommu-80000001 "
+                    "[0x800000000000000, 0x800000000ffffff] "
+                    "(size 0x1000000, TCE page 0x10000): cannot create a "
+                    "host DMA window of 0x1000000 bytes with 0x1000 pages, "
+                    "1 levels: Cannot allocate memory");
+    g_clear_pointer(&err, error_free);
+    g_assert_false(spapr_tce_table_enabled(f.phb->tcet[1]));
+    /* the trial passes, the real create fails: a broken window */
+    vfio_soft_inject_fault(soft_of(g), VFIO_SOFT_OP_ADD_WINDOW, 2, ENOMEM);
     g_assert_true(spapr_tce_table_enable(f.phb->tcet[1], 16, DMA64, 0x100,
                                          &error_abort));
     {

@@ -117,11 +117,35 @@ SpaprTceTable *spapr_tce_find_by_liobn(SpaprMachineState *spapr,
  * @bus_offset.  Listeners of the owner's DMA address space see region_add
  * before this returns.  Fails, changing nothing, if the table is enabled,
  * nb_table is 0, page_shift is outside [12, 63] or the window would wrap
- * past 2^64.
+ * past 2^64, or if a consumer of the DMA address space refuses the window
+ * (a VFIO container whose host cannot honour it; the error says why):
+ * see spapr_tce_table_check_window().
  */
 bool spapr_tce_table_enable(SpaprTceTable *tcet, uint32_t page_shift,
                             uint64_t bus_offset, uint32_t nb_table,
                             Error **errp);
+
+/*
+ * Would spapr_tce_table_enable() of this geometry succeed?  The table's
+ * rules, then the consumers' veto (memory_region_iommu_check_window());
+ * @replaces_all: every other window of the address space is disabled
+ * first (a DMA reset).  Changes nothing.
+ */
+bool spapr_tce_table_check_window(SpaprTceTable *tcet, uint32_t page_shift,
+                                  uint64_t bus_offset, uint32_t nb_table,
+                                  bool replaces_all, Error **errp);
+
+/*
+ * Enable without asking the consumers, for the paths that cannot fail
+ * (machine and PHB DMA reset, the default window coming back): the window
+ * is in the guest view whatever the consumers think; one that cannot honour
+ * it marks it broken and says so (VFIO: every put on it gets H_HARDWARE and
+ * the VFIO_WINDOW_BROKEN event is sent).  Fails only on the table's own
+ * rules, as spapr_tce_table_enable().
+ */
+bool spapr_tce_table_enable_forced(SpaprTceTable *tcet, uint32_t page_shift,
+                                   uint64_t bus_offset, uint32_t nb_table,
+                                   Error **errp);
 
 /* Disable the window (no-op if disabled); listeners see region_del. */
 void spapr_tce_table_disable(SpaprTceTable *tcet);

@@ -52,14 +52,21 @@
  * region_del: notifier off, the window's range unmapped (one call), host
  * window removed.
  *
+ * The consumer veto: the listener's iommu_window_check hook runs the same
+ * checks (type1v2: IOVA ranges and page size; sPAPR v2: page size, levels,
+ * a free slot, a trial create + remove) before a window exists, when its
+ * owner asks (memory_region_iommu_check_window(); spapr_tce_table_enable()
+ * does), so ibm,create-pe-dma-window and ibm,reset-pe-dma-window fail
+ * instead of creating a window the host cannot honour.
+ *
  * A listener cannot fail a topology change: after the attach, a window the
- * host cannot honour is "broken": its error is reported (error_report and
- * a trace) and kept; every later MAP event on it fails with -EIO, so the
- * guest's put gets H_HARDWARE and the entry is cleared (the host maps
- * nothing in a broken window, so guest view == host stays true for it).
- * TODO(issue 13): a consumer veto so that ibm,create-pe-dma-window and
- * ibm,reset-pe-dma-window fail instead (needs a memory API pre-check hook;
- * not in this slice).
+ * host cannot honour anyway (a path that cannot fail: machine or PHB reset,
+ * the default window coming back; or a host that changed its mind after
+ * the check) is "broken": its error is reported (error_report, a trace and
+ * one VFIO_WINDOW_BROKEN event) and kept; every later MAP event on it fails
+ * with -EIO, so the guest's put gets H_HARDWARE and the entry is cleared
+ * (the host maps nothing in a broken window, so guest view == host stays
+ * true for it).
  *
  * Host mapping state (per container): a RangeMap of VFIOMapping keyed by
  * IOVA, one entry per host map call that succeeded (minus what was unmapped
@@ -295,6 +302,15 @@ int vfio_giommu_flush(VFIOGuestIOMMU *g);
 bool vfio_spapr_container_setup(VFIOContainer *c, Error **errp);
 void vfio_spapr_container_teardown(VFIOContainer *c);
 bool vfio_spapr_add_window(VFIOContainer *c, VFIOGuestIOMMU *g, Error **errp);
+/*
+ * The preflight of a window create (the listener's iommu_window_check):
+ * page size and levels as vfio_spapr_add_window(); unless @replaces_all, a
+ * free slot and a trial create + remove on the host (its size limit, its
+ * placement).  Leaves no host window behind.
+ */
+bool vfio_spapr_check_window(VFIOContainer *c, hwaddr bus_start,
+                             uint64_t size, uint32_t tce_shift,
+                             bool replaces_all, Error **errp);
 void vfio_spapr_remove_window(VFIOContainer *c, VFIOGuestIOMMU *g);
 void vfio_spapr_prereg_get(VFIOContainer *c, VFIOMapping *m);
 void vfio_spapr_prereg_put(VFIOContainer *c, VFIOMapping *m);
