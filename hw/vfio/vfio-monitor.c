@@ -10,6 +10,7 @@
 #include "hw/vfio/vfio-container.h"
 #include "hw/vfio/vfio-monitor.h"
 #include "hw/vfio/iommu-soft.h"
+#include "hw/vfio/soft-host.h"
 #include "trace.h"
 
 /* Mappings listed per container and list by one call at most (page them). */
@@ -25,6 +26,17 @@ unsigned vfio_container_index(VFIOContainer *c)
     int i = g_list_index(c->space->containers, c);
 
     return i < 0 ? 0 : i;
+}
+
+/*
+ * The soft IOMMU behind a container: a bare engine (unit tests) or the
+ * instance of a vfio-soft-host object (what -device vfio-pci creates).
+ */
+static VFIOSoftIOMMU *container_soft(VFIOContainer *c)
+{
+    VFIOSoftIOMMU *s = vfio_soft_from_iommu(c->iommu);
+
+    return s ? s : vfio_soft_host_get_soft(c->iommu);
 }
 
 static const char *vfio_type_name(VFIOIOMMUType type)
@@ -265,7 +277,7 @@ static void query_container(VFIOContainer *c, void *opaque)
 {
     VfioQuery *q = opaque;
     VFIOContainerStats st = vfio_container_get_stats(c);
-    VFIOSoftIOMMU *soft = vfio_soft_from_iommu(c->iommu);
+    VFIOSoftIOMMU *soft = container_soft(c);
     JsonObject *o = json_object_new();
     JsonObject *so = json_object_new();
     JsonArray *groups = json_array_new();
@@ -339,7 +351,7 @@ static void hmp_info_vfio_container(VFIOContainer *c, void *opaque)
     Monitor *mon = opaque;
     VFIOContainerStats st = vfio_container_get_stats(c);
     g_autoptr(GArray) w = vfio_container_get_windows(c);
-    VFIOSoftIOMMU *soft = vfio_soft_from_iommu(c->iommu);
+    VFIOSoftIOMMU *soft = container_soft(c);
 
     monitor_printf(mon, "%s container %u: backend %s, type %s, groups",
                    vfio_container_space_name(c), vfio_container_index(c),
