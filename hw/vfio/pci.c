@@ -155,6 +155,7 @@ static void vfio_pci_close(VFIOPCIDevice *v)
     vfio_device_release(v->device);
     v->device = NULL;
     if (v->vgroup) {
+        v->vgroup->devices = g_list_remove(v->vgroup->devices, v);
         vfio_group_put(v->vgroup);
         v->vgroup = NULL;
     }
@@ -243,6 +244,7 @@ static void vfio_pci_realize(PCIDevice *pdev, Error **errp)
         vfio_pci_close(v);
         return;
     }
+    v->vgroup->devices = g_list_append(v->vgroup->devices, v);
     trace_vfio_pci_realize(v->group, v->device->ops->name);
 }
 

@@ -10,6 +10,7 @@
 #include "hw/vfio/vfio-container.h"
 #include "hw/vfio/vfio-monitor.h"
 #include "hw/vfio/iommu-soft.h"
+#include "hw/qdev-core.h"
 #include "hw/vfio/soft-host.h"
 #include "trace.h"
 
@@ -290,10 +291,15 @@ static void query_container(VFIOContainer *c, void *opaque)
     for (GList *l = c->groups; l; l = l->next) {
         VFIOGroup *g = l->data;
         JsonObject *go = json_object_new();
+        JsonArray *devs = json_array_new();
 
         json_object_set_int_member(go, "group", g->groupid);
-        /* vfio-pci devices are not modelled yet: the list stays empty. */
-        json_object_set_array_member(go, "devices", json_array_new());
+        for (GList *d = g->devices; d; d = d->next) {
+            g_autofree char *path = object_get_canonical_path(OBJECT(d->data));
+
+            json_array_add_string_element(devs, path);
+        }
+        json_object_set_array_member(go, "devices", devs);
         json_array_add_object_element(groups, go);
     }
     json_object_set_array_member(o, "groups", groups);
@@ -357,7 +363,20 @@ static void hmp_info_vfio_container(VFIOContainer *c, void *opaque)
                    vfio_container_space_name(c), vfio_container_index(c),
                    c->iommu->ops->name, vfio_type_name(c->type));
     for (GList *l = c->groups; l; l = l->next) {
-        monitor_printf(mon, " %d", ((VFIOGroup *)l->data)->groupid);
+        VFIOGroup *g = l->data;
+
+        monitor_printf(mon, " %d", g->groupid);
+        for (GList *d = g->devices; d; d = d->next) {
+            DeviceState *dev = d->data;
+            g_autofree char *path = dev->id ? NULL :
+                object_get_canonical_path(OBJECT(dev));
+
+            monitor_printf(mon, "%s%s", d == g->devices ? " (" : ", ",
+                           dev->id ? dev->id : path);
+        }
+        if (g->devices) {
+            monitor_printf(mon, ")");
+        }
     }
     monitor_printf(mon, "\n");
     for (guint i = 0; i < w->len; i++) {

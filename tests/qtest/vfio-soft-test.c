@@ -532,13 +532,20 @@ static void test_dma(gconstpointer data)
     qtest_quit(s);
 }
 
-/* Two devices of one soft host: the second group joins the first container. */
+/*
+ * Three devices of one soft host in two groups: the second group joins the
+ * first container; x-query-vfio and info vfio list each group's devices.
+ */
 static void test_one_container(gconstpointer data)
 {
     QTestState *s = start(data, "", " -device vfio-pci,soft-host=h0,"
-                          "bus=pci.0,addr=4,group=7,id=v1");
+                          "bus=pci.0,addr=4,group=7,id=v1 -device vfio-pci,"
+                          "soft-host=h0,bus=pci.0,addr=5,group=7");
+    g_autofree char *info = NULL;
+    g_autofree char *first = NULL;
     JsonObject *rsp;
     JsonArray *groups;
+    JsonArray *devs;
 
     g_assert_cmpint(put_indirect(s, LIOBN, 0, 0x300000, 0x1000, 3, 8), ==,
                     H_SUCCESS);
@@ -548,8 +555,31 @@ static void test_one_container(gconstpointer data)
         json_object_get_array_member(rsp, "return"), 0), "groups");
     g_assert_cmpuint(json_array_get_length(groups), ==, 2);
     g_assert_cmpint(json_object_get_int_member(
+        json_array_get_object_element(groups, 0), "group"), ==, 1);
+    devs = json_object_get_array_member(
+        json_array_get_object_element(groups, 0), "devices");
+    g_assert_cmpuint(json_array_get_length(devs), ==, 1);
+    g_assert_cmpstr(json_array_get_string_element(devs, 0), ==,
+                    "/machine/peripheral/v0");
+    g_assert_cmpint(json_object_get_int_member(
         json_array_get_object_element(groups, 1), "group"), ==, 7);
+    devs = json_object_get_array_member(
+        json_array_get_object_element(groups, 1), "devices");
+    g_assert_cmpuint(json_array_get_length(devs), ==, 2);
+    g_assert_cmpstr(json_array_get_string_element(devs, 0), ==,
+                    "/machine/peripheral/v1");
+    g_assert_cmpstr(json_array_get_string_element(devs, 1), ==,
+                    "/machine/peripheral-anon/device[0]");
     json_object_unref(rsp);
+    info = qtest_hmp_text(s, "info vfio");
+    first = g_strndup(info, strcspn(info, "\n"));
+    g_assert_cmpstr(first, ==, g_str_equal(data, "type1v2") ?
+                    "pci@800000020000000 container 0: backend soft, type "
+                    "type1v2, groups 1 (v0) 7 (v1, "
+                    "/machine/peripheral-anon/device[0])" :
+                    "pci@800000020000000 container 0: backend soft, type "
+                    "spapr-tce-v2, groups 1 (v0) 7 (v1, "
+                    "/machine/peripheral-anon/device[0])");
     g_assert_cmpint(stuff(s, LIOBN, 0x2000, 0, 2), ==, H_SUCCESS);
     assert_view(s, 1, "0x0+0x2000>0x300000:rw 0x4000+0x4000>0x304000:rw");
     qtest_qmp_assert_success(s, "{\"execute\": \"system_reset\"}");

@@ -184,6 +184,12 @@ struct VFIOGroup {
     int groupid;
     unsigned refs;
     VFIOContainer *container;
+    /*
+     * The devices (DeviceState *) using the group, in realize order: each
+     * vfio-pci appends itself once its group is attached and removes itself
+     * before its vfio_group_put().  Only for introspection.
+     */
+    GList *devices;
 };
 
 struct VFIOContainer {
