@@ -8,6 +8,7 @@
 #include "qemu/osdep.h"
 #include <json-glib/json-glib.h>
 #include "hw/misc/iommu-testdev.h"
+#include "hw/vfio/soft-edu.h"
 #include "../tests/qtest/libqtest.h"
 
 #define BUID_HI     0x08000000U
@@ -111,6 +112,101 @@ static void put_tce(QTestState *s, uint64_t liobn, uint64_t ioba, uint64_t tce)
     uint64_t args[3] = { liobn, ioba, tce };
 
     show_hcall(s, "H_PUT_TCE", 3, args, 0, NULL);
+}
+
+/* ---- VFIO on the soft host --------------------------------------------- */
+
+/* The edu-compatible function at 00:03.0: config address and BAR 0. */
+#define VFIO_CFG(reg)   (0x1800U | (reg))
+#define VFIO_BAR        ((1ULL << 45) + 0x80000000ULL)
+
+static void edu_write(QTestState *s, uint32_t reg, uint32_t val)
+{
+    qtest_writel(s, VFIO_BAR + reg, __builtin_bswap32(val));
+}
+
+static uint32_t edu_read(QTestState *s, uint32_t reg)
+{
+    return __builtin_bswap32(qtest_readl(s, VFIO_BAR + reg));
+}
+
+/* Run one edu DMA and print the outcome; returns the status register. */
+static uint32_t edu_dma(QTestState *s, const char *what, uint64_t src,
+                        uint64_t dst, uint32_t len, uint32_t cmd)
+{
+    uint32_t status;
+
+    edu_write(s, VFIO_SOFT_EDU_REG_DMA_SRC, (uint32_t)src);
+    edu_write(s, VFIO_SOFT_EDU_REG_DMA_SRC + 4, src >> 32);
+    edu_write(s, VFIO_SOFT_EDU_REG_DMA_DST, (uint32_t)dst);
+    edu_write(s, VFIO_SOFT_EDU_REG_DMA_DST + 4, dst >> 32);
+    edu_write(s, VFIO_SOFT_EDU_REG_DMA_COUNT, len);
+    edu_write(s, VFIO_SOFT_EDU_REG_DMA_CMD, cmd | VFIO_SOFT_EDU_DMA_START);
+    status = edu_read(s, VFIO_SOFT_EDU_REG_STATUS);
+    printf("edu: %s, %u bytes, 0x%" PRIx64 " -> 0x%" PRIx64 ": status 0x%x "
+           "(%s)\n", what, len, src, dst, status,
+           status & VFIO_SOFT_EDU_STATUS_DMA_FAULT ? "DMA fault" : "done");
+    return status;
+}
+
+static void vfio_chapter(void)
+{
+    QTestState *s;
+    uint32_t r[2];
+    char text[17] = "";
+
+    step("VFIO: a second machine with a software host IOMMU (sPAPR TCE v2) "
+         "and vfio-pci on it: an edu-compatible function at 00:03.0");
+    printf("-object vfio-soft-host,id=h0,iommu-type=spapr-tce-v2 "
+           "-device vfio-pci,soft-host=h0,bus=pci.0,addr=3,id=vfio0\n");
+    s = qtest_init("-M pseries -m 1G -object vfio-soft-host,id=h0,"
+                   "iommu-type=spapr-tce-v2 -device vfio-pci,soft-host=h0,"
+                   "bus=pci.0,addr=3,id=vfio0");
+    {
+        uint32_t cfg_id[] = { VFIO_CFG(0), BUID_HI, BUID_LO, 4 };
+        uint32_t cfg_bar[] = { VFIO_CFG(0x10), BUID_HI, BUID_LO, 4,
+                               0x80000000 };
+        uint32_t cfg_cmd[] = { VFIO_CFG(4), BUID_HI, BUID_LO, 2, 0x6 };
+
+        rtas(s, "ibm,read-pci-config", 4, cfg_id, 2, r);
+        printf("   vendor:device = %04x:%04x (QEMU's edu), read from the "
+               "device's VFIO config region\n", r[1] & 0xffff, r[1] >> 16);
+        rtas(s, "ibm,write-pci-config", 5, cfg_bar, 1, r);
+        rtas(s, "ibm,write-pci-config", 5, cfg_cmd, 1, r);
+        printf("   BAR 0 register: 0x%08x (edu ID register 0x%08x)\n",
+               0x80000000, edu_read(s, VFIO_SOFT_EDU_REG_ID));
+    }
+    show_hmp(s, "info vfio");
+
+    step("The guest maps bus 0x10000..0x13fff to RAM 0x300000..0x303fff "
+         "with one H_PUT_TCE_INDIRECT: one host map call");
+    for (unsigned i = 0; i < 4; i++) {
+        qtest_writeq(s, 0x400000 + 8 * i, (0x300000 + i * 0x1000) | 3);
+    }
+    show_hcall(s, "H_PUT_TCE_INDIRECT", 4,
+               (uint64_t[]) { LIOBN, 0x10000, 0x400000, 4 }, 0, NULL);
+    show_hmp(s, "info vfio");
+
+    step("The device copies guest RAM into its buffer and back to another "
+         "page, through the host mappings only");
+    qtest_memwrite(s, 0x300000, "VFIO soft DMA ok", 16);
+    edu_dma(s, "RAM -> device", 0x10000, VFIO_SOFT_EDU_BUF_ADDR, 16, 0);
+    edu_dma(s, "device -> RAM", VFIO_SOFT_EDU_BUF_ADDR, 0x12000, 16,
+            VFIO_SOFT_EDU_DMA_TO_RAM);
+    qtest_memread(s, 0x302000, text, 16);
+    printf("   guest RAM 0x302000 now reads \"%s\"\n", text);
+
+    step("The guest clears the four TCEs (H_STUFF_TCE): the host mapping goes, "
+         "the same DMA now faults and RAM stays untouched");
+    show_hcall(s, "H_STUFF_TCE", 4, (uint64_t[]) { LIOBN, 0x10000, 0, 4 }, 0,
+               NULL);
+    show_hmp(s, "info vfio");
+    qtest_memset(s, 0x302000, 0, 16);
+    edu_dma(s, "device -> RAM", VFIO_SOFT_EDU_BUF_ADDR, 0x12000, 16,
+            VFIO_SOFT_EDU_DMA_TO_RAM);
+    printf("   guest RAM 0x302000 reads 0x%016" PRIx64 "\n",
+           qtest_readq(s, 0x302000));
+    qtest_quit(s);
 }
 
 int main(int argc, char **argv)
@@ -236,6 +332,8 @@ int main(int argc, char **argv)
     show_hmp(s, "info tce");
 
     qtest_quit(s);
+
+    vfio_chapter();
     printf("\ndemo: done\n");
     return 0;
 }
