@@ -440,10 +440,20 @@ void vfio_linux_host_free(VFIOLinuxHost *h)
     g_free(h);
 }
 
+static VFIOLinuxHost *host_override;
+
+void vfio_linux_host_override(VFIOLinuxHost *h)
+{
+    host_override = h;
+}
+
 VFIOLinuxHost *vfio_linux_host(void)
 {
     static VFIOLinuxHost *host;
 
+    if (host_override) {
+        return host_override;
+    }
     if (!host) {
         host = vfio_linux_host_new("/dev/vfio", ioctl);
     }
@@ -462,6 +472,16 @@ int vfio_linux_group_fd(VFIOLinuxHost *h, int groupid)
     return g ? g->fd : -1;
 }
 
+bool vfio_linux_host_check(VFIOLinuxHost *h, const char *who, Error **errp)
+{
+    if (!g_file_test(h->dev_dir, G_FILE_TEST_IS_DIR)) {
+        error_setg(errp, "%s: %s does not exist (no VFIO driver on this "
+                   "host: load vfio-pci)", who, h->dev_dir);
+        return false;
+    }
+    return true;
+}
+
 bool vfio_linux_group_open(VFIOLinuxHost *h, int groupid, const char *who,
                            Error **errp)
 {
@@ -474,9 +494,7 @@ bool vfio_linux_group_open(VFIOLinuxHost *h, int groupid, const char *who,
         g->refs++;
         return true;
     }
-    if (!g_file_test(h->dev_dir, G_FILE_TEST_IS_DIR)) {
-        error_setg(errp, "%s: %s does not exist (no VFIO driver on this "
-                   "host: load vfio-pci)", who, h->dev_dir);
+    if (!vfio_linux_host_check(h, who, errp)) {
         return false;
     }
     path = g_strdup_printf("%s/%d", h->dev_dir, groupid);

@@ -93,7 +93,19 @@ void vfio_linux_host_free(VFIOLinuxHost *h);
 /* The process's host: /dev/vfio and ioctl(2). */
 VFIOLinuxHost *vfio_linux_host(void);
 
+/*
+ * Tests only: make vfio_linux_host() return @h (NULL: the real one again).
+ * Production code never calls it.
+ */
+void vfio_linux_host_override(VFIOLinuxHost *h);
+
 extern const VFIOHostOps vfio_linux_host_ops;
+
+/*
+ * The host's VFIO directory exists; else "WHO: /dev/vfio does not exist
+ * (no VFIO driver on this host: load vfio-pci)".
+ */
+bool vfio_linux_host_check(VFIOLinuxHost *h, const char *who, Error **errp);
 
 /*
  * Open group @groupid (DEV_DIR/N) or take one more reference to it, and
