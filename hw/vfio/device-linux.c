@@ -35,9 +35,7 @@ static int lxd_get_info(VFIODevice *dev, VFIODeviceInfo *info)
     int ret;
 
     if (!d->have_info) {
-        errno = 0;
-        ret = vfio_linux_ret(d->ioctl(d->fd, VFIO_DEVICE_GET_INFO, &di),
-                             errno);
+        ret = vfio_linux_call(d->ioctl, d->fd, VFIO_DEVICE_GET_INFO, &di);
         trace_vfio_linux_device_info(di.flags, di.num_regions, di.num_irqs,
                                      ret);
         if (ret) {
@@ -73,9 +71,7 @@ static int lxd_region_info(VFIODevice *dev, uint32_t index,
         *info = d->regions[index];
         return 0;
     }
-    errno = 0;
-    ret = vfio_linux_ret(d->ioctl(d->fd, VFIO_DEVICE_GET_REGION_INFO, &ri),
-                         errno);
+    ret = vfio_linux_call(d->ioctl, d->fd, VFIO_DEVICE_GET_REGION_INFO, &ri);
     trace_vfio_linux_region_info(index, ri.flags, ri.size, ri.offset, ret);
     if (ret) {
         return ret;
@@ -184,8 +180,7 @@ static int lxd_reset(VFIODevice *dev)
     VFIOLinuxDevice *d = lxd(dev);
     int ret;
 
-    errno = 0;
-    ret = vfio_linux_ret(d->ioctl(d->fd, VFIO_DEVICE_RESET, NULL), errno);
+    ret = vfio_linux_call(d->ioctl, d->fd, VFIO_DEVICE_RESET, NULL);
     trace_vfio_linux_device_reset(ret);
     return ret;
 }

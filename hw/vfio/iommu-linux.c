@@ -19,6 +19,15 @@ int vfio_linux_ret(int ret, int err)
     return ret > 0 ? -EINVAL : 0;
 }
 
+int vfio_linux_call(VFIOLinuxIoctl fn, int fd, unsigned long req, void *arg)
+{
+    int ret;
+
+    errno = 0;
+    ret = fn(fd, req, arg);
+    return vfio_linux_ret(ret, errno);
+}
+
 /* ---- container ------------------------------------------------------------ */
 
 typedef struct VFIOLinuxIOMMU {
@@ -38,11 +47,7 @@ static VFIOLinuxIOMMU *lx(VFIOIOMMU *iommu)
 /* A request whose only success is 0. */
 static int lx_call(VFIOLinuxIOMMU *s, unsigned long req, void *arg)
 {
-    int ret;
-
-    errno = 0;
-    ret = s->ioctl(s->fd, req, arg);
-    return vfio_linux_ret(ret, errno);
+    return vfio_linux_call(s->ioctl, s->fd, req, arg);
 }
 
 static bool lx_spapr(VFIOLinuxIOMMU *s)
@@ -508,8 +513,7 @@ bool vfio_linux_group_open(VFIOLinuxHost *h, int groupid, const char *who,
         }
         return false;
     }
-    errno = 0;
-    ret = vfio_linux_ret(h->ioctl(fd, VFIO_GROUP_GET_STATUS, &st), errno);
+    ret = vfio_linux_call(h->ioctl, fd, VFIO_GROUP_GET_STATUS, &st);
     trace_vfio_linux_group_status(groupid, st.flags, ret);
     if (ret) {
         error_setg(errp, "%s: VFIO_GROUP_GET_STATUS of group %d: %s", who,
@@ -546,7 +550,7 @@ VFIODevice *vfio_linux_group_get_device(VFIOLinuxHost *h, int groupid,
                                         Error **errp)
 {
     VFIOLinuxGroup *g = lx_group(h, groupid);
-    int fd;
+    int fd, err;
 
     if (!g) {
         error_setg(errp, "%s: group %d is not open", who, groupid);
@@ -554,9 +558,10 @@ VFIODevice *vfio_linux_group_get_device(VFIOLinuxHost *h, int groupid,
     }
     errno = 0;
     fd = h->ioctl(g->fd, VFIO_GROUP_GET_DEVICE_FD, (void *)name);
-    trace_vfio_linux_get_device(groupid, name, fd < 0 ? -errno : fd);
+    err = errno ? errno : EIO;
+    trace_vfio_linux_get_device(groupid, name, fd < 0 ? -err : fd);
     if (fd < 0) {
-        error_setg_errno(errp, errno ? errno : EIO, "%s: cannot get the "
+        error_setg_errno(errp, err, "%s: cannot get the "
                          "device %s from group %d", who, name, groupid);
         return NULL;
     }
@@ -586,10 +591,8 @@ static int lh_set_container(void *opaque, int groupid, VFIOIOMMU *iommu)
     if (!g || cfd < 0) {
         return -EINVAL;
     }
-    errno = 0;
     /* EPERM from sPAPR (different table ops) sends the group elsewhere */
-    ret = vfio_linux_ret(h->ioctl(g->fd, VFIO_GROUP_SET_CONTAINER, &cfd),
-                         errno);
+    ret = vfio_linux_call(h->ioctl, g->fd, VFIO_GROUP_SET_CONTAINER, &cfd);
     trace_vfio_linux_set_container(groupid, cfd, ret);
     return ret;
 }
@@ -603,9 +606,7 @@ static void lh_unset_container(void *opaque, int groupid, VFIOIOMMU *iommu)
     if (!g) {
         return;
     }
-    errno = 0;
-    ret = vfio_linux_ret(h->ioctl(g->fd, VFIO_GROUP_UNSET_CONTAINER, NULL),
-                         errno);
+    ret = vfio_linux_call(h->ioctl, g->fd, VFIO_GROUP_UNSET_CONTAINER, NULL);
     trace_vfio_linux_unset_container(groupid, ret);
     if (ret) {
         error_report("vfio: cannot detach group %d from its container: %s",

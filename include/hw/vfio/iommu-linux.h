@@ -48,6 +48,9 @@ typedef int (*VFIOLinuxIoctl)(int fd, unsigned long request, ...);
  */
 int vfio_linux_ret(int ret, int err);
 
+/* @fn(@fd, @req, @arg) for a request whose only success is 0: as above. */
+int vfio_linux_call(VFIOLinuxIoctl fn, int fd, unsigned long req, void *arg);
+
 /* ---- container (VFIOIOMMUOps) ------------------------------------------ */
 
 /*
