@@ -7,6 +7,7 @@
 
 #include "qemu/osdep.h"
 #include <fcntl.h>
+#include <ftw.h>
 #include <sys/mman.h>
 #include <linux/vfio.h>
 #include "hw/vfio/iommu-linux.h"
@@ -162,6 +163,18 @@ static int fake_ioctl(int fd, unsigned long req, ...)
         return 0;
     }
     return fail(ENOTTY);
+}
+
+static int rm_one(const char *p, const struct stat *sb, int flag,
+                  struct FTW *ftw)
+{
+    return remove(p);
+}
+
+/* Remove a temp tree the test made. */
+static void rm_rf(const char *dir)
+{
+    g_assert_cmpint(nftw(dir, rm_one, 8, FTW_DEPTH | FTW_PHYS), ==, 0);
 }
 
 static int devnull(void)
@@ -542,6 +555,7 @@ static void test_groups(void)
     vfio_linux_group_close(h, 5);
     g_assert_cmpint(vfio_linux_group_fd(h, 5), ==, -1);
     vfio_linux_host_free(h);
+    rm_rf(tmp);
 }
 
 /* ---- sysfs ---------------------------------------------------------------- */
@@ -644,6 +658,7 @@ static void test_sysfs(void)
                          "the device has no IOMMU group (no IOMMU enabled "
                          "on this host?)");
     vfio_linux_set_sysfs_root(NULL);
+    rm_rf(root);
 }
 
 /* ---- devices -------------------------------------------------------------- */
@@ -708,7 +723,7 @@ static void test_device(void)
     g_assert_cmpint(vfio_device_reset(dev), ==, 0);
     g_assert_cmpuint(last_call()->req, ==, VFIO_DEVICE_RESET);
     vfio_device_release(dev);
-    unlink(path);
+    rm_rf(tmp);
 }
 
 int main(int argc, char **argv)
