@@ -21,11 +21,54 @@ static const struct {
 
 /* ---- BARs: MMIO regions whose accesses are region reads and writes ---- */
 
+/* A load from a mapped BAR: one access of @size bytes, PCI byte order. */
+static uint64_t vfio_pci_bar_load(VFIOPCIBar *bar, hwaddr addr, unsigned size)
+{
+    volatile void *p = (uint8_t *)bar->mmap + addr;
+
+    switch (size) {
+    case 1:
+        return *(volatile uint8_t *)p;
+    case 2:
+        return GUINT16_FROM_LE(*(volatile uint16_t *)p);
+    case 4:
+        return GUINT32_FROM_LE(*(volatile uint32_t *)p);
+    default:
+        return GUINT64_FROM_LE(*(volatile uint64_t *)p);
+    }
+}
+
+static void vfio_pci_bar_store(VFIOPCIBar *bar, hwaddr addr, uint64_t val,
+                               unsigned size)
+{
+    volatile void *p = (uint8_t *)bar->mmap + addr;
+
+    switch (size) {
+    case 1:
+        *(volatile uint8_t *)p = val;
+        break;
+    case 2:
+        *(volatile uint16_t *)p = GUINT16_TO_LE(val);
+        break;
+    case 4:
+        *(volatile uint32_t *)p = GUINT32_TO_LE(val);
+        break;
+    default:
+        *(volatile uint64_t *)p = GUINT64_TO_LE(val);
+    }
+}
+
 static uint64_t vfio_pci_bar_read(void *opaque, hwaddr addr, unsigned size)
 {
     VFIOPCIBar *bar = opaque;
     uint64_t val = 0;
     ssize_t ret;
+
+    if (bar->mmap && !(addr & (size - 1))) {
+        val = vfio_pci_bar_load(bar, addr, size);
+        trace_vfio_pci_bar_read(bar->index, addr, size, val);
+        return val;
+    }
 
     ret = vfio_device_region_read(bar->vdev->device, bar->index, addr, &val,
                                   size);
@@ -47,6 +90,10 @@ static void vfio_pci_bar_write(void *opaque, hwaddr addr, uint64_t val,
     ssize_t ret;
 
     trace_vfio_pci_bar_write(bar->index, addr, size, val);
+    if (bar->mmap && !(addr & (size - 1))) {
+        vfio_pci_bar_store(bar, addr, val, size);
+        return;
+    }
     ret = vfio_device_region_write(bar->vdev->device, bar->index, addr, &le,
                                    size);
     if (ret != size) {
@@ -146,11 +193,50 @@ static bool vfio_pci_open_soft(VFIOPCIDevice *v, Error **errp)
     return true;
 }
 
+/*
+ * host= / sysfsdev=: /dev/vfio, the sysfs look-up, the group (viable), its
+ * container, then the device fd.  Errors name the device.
+ */
+static bool vfio_pci_open_linux(VFIOPCIDevice *v, Error **errp)
+{
+    AddressSpace *as = pci_device_iommu_address_space(PCI_DEVICE(v));
+    VFIOLinuxHost *h = vfio_linux_host();
+    g_autofree char *who = g_strdup_printf("vfio-pci: %s=%s",
+                                           v->host ? "host" : "sysfsdev",
+                                           v->host ? v->host : v->sysfsdev);
+    g_autofree char *name = NULL;
+    int groupid;
+
+    if (!vfio_linux_host_check(h, who, errp) ||
+        !vfio_linux_resolve(v->host, v->host ? NULL : v->sysfsdev, who,
+                            &name, &groupid, errp) ||
+        !vfio_linux_group_open(h, groupid, who, errp)) {
+        return false;
+    }
+    v->vgroup = vfio_group_get(groupid, as, &vfio_linux_host_ops, h, errp);
+    if (!v->vgroup) {
+        error_prepend(errp, "%s: ", who);
+        vfio_linux_group_close(h, groupid);
+        return false;
+    }
+    v->linux_host = h;
+    v->group = groupid;
+    v->device = vfio_linux_group_get_device(h, groupid, name, who, errp);
+    return v->device != NULL;   /* the caller closes what is open */
+}
+
 static void vfio_pci_close(VFIOPCIDevice *v)
 {
     if (v->edu) {
         vfio_soft_edu_set_iommu(v->edu, NULL);
         v->edu = NULL;
+    }
+    for (unsigned i = 0; i < VFIO_PCI_NUM_BARS; i++) {
+        if (v->bars[i].mmap) {
+            vfio_device_region_munmap(v->device, v->bars[i].mmap,
+                                      v->bars[i].size);
+            v->bars[i].mmap = NULL;
+        }
     }
     vfio_device_release(v->device);
     v->device = NULL;
@@ -158,6 +244,11 @@ static void vfio_pci_close(VFIOPCIDevice *v)
         v->vgroup->devices = g_list_remove(v->vgroup->devices, v);
         vfio_group_put(v->vgroup);
         v->vgroup = NULL;
+    }
+    if (v->linux_host) {
+        /* after the device fd and the container: the group fd goes last */
+        vfio_linux_group_close(v->linux_host, v->group);
+        v->linux_host = NULL;
     }
 }
 
@@ -209,6 +300,16 @@ static bool vfio_pci_setup(VFIOPCIDevice *v, Error **errp)
         bar->vdev = v;
         bar->index = i;
         bar->size = info.size;
+        if ((info.flags & VFIO_REGION_INFO_FLAG_MMAP) &&
+            !(type & PCI_BASE_ADDRESS_SPACE_IO) &&
+            info.size >= (uint64_t)sysconf(_SC_PAGESIZE)) {
+            err = vfio_device_region_mmap(v->device, i, 0, info.size,
+                                          &bar->mmap);
+            if (err) {
+                bar->mmap = NULL;   /* region reads and writes instead */
+            }
+            trace_vfio_pci_bar_mmap(i, err);
+        }
         name = g_strdup_printf("vfio-pci-bar%u", i);
         memory_region_init_io(&bar->mr, OBJECT(v), &vfio_pci_bar_ops, bar,
                               name, info.size);
@@ -226,18 +327,20 @@ static void vfio_pci_realize(PCIDevice *pdev, Error **errp)
     VFIOPCIDevice *v = VFIO_PCI(pdev);
 
     if (v->host || v->sysfsdev) {
-        error_setg(errp, "vfio-pci: %s=%s: the Linux VFIO back end is not "
-                   "in this build yet; use soft-host=ID",
-                   v->host ? "host" : "sysfsdev",
-                   v->host ? v->host : v->sysfsdev);
-        return;
-    }
-    if (!v->soft_host) {
+        if (v->soft_host || (v->host && v->sysfsdev)) {
+            error_setg(errp, "vfio-pci: host=, sysfsdev= and soft-host= "
+                       "exclude each other");
+            return;
+        }
+        if (!vfio_pci_open_linux(v, errp)) {
+            vfio_pci_close(v);
+            return;
+        }
+    } else if (!v->soft_host) {
         error_setg(errp, "vfio-pci: soft-host=ID (a vfio-soft-host object) "
                    "must be set");
         return;
-    }
-    if (!vfio_pci_open_soft(v, errp)) {
+    } else if (!vfio_pci_open_soft(v, errp)) {
         return;
     }
     if (!vfio_pci_setup(v, errp)) {

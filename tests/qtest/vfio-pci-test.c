@@ -189,8 +189,14 @@ static void test_errors(void)
 
     g_assert_nonnull(strstr(e1, "vfio-pci: soft-host=ID (a vfio-soft-host "
                             "object) must be set"));
-    g_assert_nonnull(strstr(e2, "vfio-pci: host=0000:01:00.0: the Linux VFIO "
-                            "back end is not in this build yet"));
+    if (g_file_test("/dev/vfio", G_FILE_TEST_EXISTS)) {
+        /* a VFIO host: the answer depends on its devices */
+        return;
+    }
+    /* one line, naming the device */
+    g_assert_nonnull(strstr(e2, "vfio-pci: host=0000:01:00.0: /dev/vfio does "
+                            "not exist (no VFIO driver on this host: load "
+                            "vfio-pci)\n"));
 }
 
 int main(int argc, char **argv)

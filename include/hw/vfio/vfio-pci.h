@@ -10,9 +10,12 @@
  * Back ends: a vfio-soft-host object (soft-host=ID) provides the group's
  * host IOMMU (one soft instance per container) and the device, an
  * edu-compatible function (hw/vfio/soft-edu.c) whose DMA goes through that
- * soft IOMMU's mappings only.  host=DDDD:BB:DD.F and sysfsdev=PATH name a
- * real device for the Linux back end, which is not built yet: they are
- * refused with an error that says so.
+ * soft IOMMU's mappings only.  host=DDDD:BB:DD.F (or BB:DD.F) and
+ * sysfsdev=PATH name a real device for the Linux back end
+ * (include/hw/vfio/iommu-linux.h): /dev/vfio must exist, the device's
+ * sysfs directory names its IOMMU group, its driver must be vfio-pci, its
+ * group must be viable; each failure is a one-line error naming the
+ * device (docs/user/vfio.md).
  *
  * Realize, in QEMU's order: the group is attached to a container of the
  * device's DMA address space (which registers the container's DMA listener
@@ -23,7 +26,11 @@
  * written to the device, so that bus mastering reaches it; BAR and ROM
  * address registers are never written to the device; bytes from 0x40 on
  * are read from and written to the device.  Each BAR the device has is a
- * MMIO region of its size whose accesses become region reads and writes.
+ * MMIO region of its size whose accesses become region reads and writes,
+ * or, when the region has the MMAP flag (Linux back end), loads and stores
+ * on the region mapped into the process (QEMU's RAM-device regions; with no
+ * vCPU here they are MMIO ops over the mapping, never guest RAM, so no
+ * DMA listener sees them).
  * Reset: the PCI core's reset, then VFIO_DEVICE_RESET when the device
  * offers it (bus master off, no DMA in flight).  Unrealize: the device is
  * closed, then the group reference dropped (the last one releases the
@@ -41,6 +48,7 @@
 #include "hw/vfio/vfio-container.h"
 #include "hw/vfio/soft-host.h"
 #include "hw/vfio/soft-edu.h"
+#include "hw/vfio/iommu-linux.h"
 
 #define TYPE_VFIO_PCI "vfio-pci"
 OBJECT_DECLARE_SIMPLE_TYPE(VFIOPCIDevice, VFIO_PCI)
@@ -52,6 +60,7 @@ typedef struct VFIOPCIBar {
     uint32_t index;
     MemoryRegion mr;
     uint64_t size;
+    void *mmap;                 /* the region mapped into the process, or NULL */
 } VFIOPCIBar;
 
 struct VFIOPCIDevice {
@@ -66,6 +75,7 @@ struct VFIOPCIDevice {
     VFIOGroup *vgroup;
     VFIODevice *device;
     VFIOSoftEdu *edu;           /* the soft device, when soft_host is set */
+    VFIOLinuxHost *linux_host;  /* host=/sysfsdev=: the group's host */
     VFIODeviceInfo info;
     VFIOPCIBar bars[VFIO_PCI_NUM_BARS];
 };
