@@ -56,19 +56,8 @@ static void qmp_device_add(JsonObject *args, JsonNode **ret, Error **errp)
         if (!strcmp(name, "driver")) {
             continue;
         }
-        switch (qmp_node_kind(node)) {
-        case QMP_NODE_STRING:
-            value = g_strdup(json_node_get_string(node));
-            break;
-        case QMP_NODE_INT:
-            value = qmp_node_number_text(node);
-            break;
-        case QMP_NODE_BOOL:
-            value = g_strdup(json_node_get_boolean(node) ? "on" : "off");
-            break;
-        default:
-            error_setg(errp, "Parameter '%s' expects a string, an integer or "
-                       "a boolean", name);
+        value = qmp_node_option_text(node, name, errp);
+        if (!value) {
             return;
         }
         opts_append(opts, name, value);

@@ -696,3 +696,19 @@ JsonNode *qmp_json_parse(const char *text, size_t len, Error **errp)
     }
     return node;
 }
+
+char *qmp_node_option_text(JsonNode *node, const char *name, Error **errp)
+{
+    switch (qmp_node_kind(node)) {
+    case QMP_NODE_STRING:
+        return g_strdup(json_node_get_string(node));
+    case QMP_NODE_INT:
+        return qmp_node_number_text(node);
+    case QMP_NODE_BOOL:
+        return g_strdup(json_node_get_boolean(node) ? "on" : "off");
+    default:
+        error_setg(errp, "Parameter '%s' expects a string, an integer or "
+                   "a boolean", name);
+        return NULL;
+    }
+}

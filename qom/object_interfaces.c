@@ -2,6 +2,7 @@
 /* The user-creatable interface and -object / object-add / object-del. */
 
 #include "qemu/osdep.h"
+#include "qemu/cutils.h"
 #include "qapi/error.h"
 #include "qom/object_interfaces.h"
 #include "trace.h"
@@ -23,19 +24,6 @@ bool user_creatable_can_be_deleted(UserCreatable *uc)
 Object *object_get_objects_root(void)
 {
     return container_get(object_get_root(), "objects");
-}
-
-bool user_creatable_id_wellformed(const char *id)
-{
-    if (!g_ascii_isalpha(id[0])) {
-        return false;
-    }
-    for (const char *p = id + 1; *p; p++) {
-        if (!g_ascii_isalnum(*p) && !strchr("-._", *p)) {
-            return false;
-        }
-    }
-    return true;
 }
 
 /* The class of a type object-add may create, or NULL with QEMU's error. */
@@ -65,7 +53,7 @@ Object *user_creatable_add_type(const char *type, const char *id,
     Object *parent, *obj;
     ObjectClass *oc;
 
-    if (!user_creatable_id_wellformed(id)) {
+    if (!id_wellformed(id)) {
         error_setg(errp, "Parameter 'id' expects an identifier");
         return NULL;
     }

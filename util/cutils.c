@@ -71,3 +71,16 @@ int qemu_strtosz(const char *str, uint64_t *result)
     *result = val << shift;
     return 0;
 }
+
+bool id_wellformed(const char *id)
+{
+    if (!g_ascii_isalpha(id[0])) {
+        return false;
+    }
+    for (const char *p = id + 1; *p; p++) {
+        if (!g_ascii_isalnum(*p) && !strchr("-._", *p)) {
+            return false;
+        }
+    }
+    return true;
+}

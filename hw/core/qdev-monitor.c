@@ -2,24 +2,11 @@
 /* The operator's side of qdev: -device/device_add, unplug, help, qtree. */
 
 #include "qemu/osdep.h"
+#include "qemu/cutils.h"
 #include "hw/qdev-core.h"
 #include "hw/qdev-properties.h"
 #include "hw/sysbus.h"
 #include "trace.h"
-
-/* Letters first, then letters, digits, '-', '.', '_' (QEMU's rule). */
-static bool id_wellformed(const char *id)
-{
-    if (!g_ascii_isalpha(id[0])) {
-        return false;
-    }
-    for (const char *p = id + 1; *p; p++) {
-        if (!g_ascii_isalnum(*p) && !strchr("-._", *p)) {
-            return false;
-        }
-    }
-    return true;
-}
 
 /* The class of a device type the operator may create now. */
 static DeviceClass *qdev_get_device_class(const char *driver, Error **errp)

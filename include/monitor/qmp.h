@@ -153,6 +153,12 @@ bool qmp_node_get_int(JsonNode *node, int64_t *val);
 bool qmp_node_get_uint(JsonNode *node, uint64_t *val);
 /* The decimal text of a number node (g_free it), or NULL for others. */
 char *qmp_node_number_text(JsonNode *node);
+/*
+ * Member @name's value as a property option string, the way -device and
+ * -object would spell it: a string as is, an integer in decimal, a boolean
+ * "on"/"off" (g_free it).  NULL with QEMU's error for any other kind.
+ */
+char *qmp_node_option_text(JsonNode *node, const char *name, Error **errp);
 
 /*
  * The byte-level protocol core, with no chardev: bytes in through

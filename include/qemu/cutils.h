@@ -19,4 +19,10 @@ int qemu_strtou64(const char *str, uint64_t *result);
  */
 int qemu_strtosz(const char *str, uint64_t *result);
 
+/*
+ * QEMU's rule for the ids of devices and objects: a letter first, then
+ * letters, digits, '-', '.' and '_'.
+ */
+bool id_wellformed(const char *id);
+
 #endif /* QEMU_CUTILS_H */

@@ -89,7 +89,5 @@ bool user_creatable_del(const char *id, Error **errp);
 /* Remove every user-created object (exit path, after the machine). */
 void user_creatable_cleanup(void);
 
-/* QEMU's identifier rule (id_wellformed). */
-bool user_creatable_id_wellformed(const char *id);
 
 #endif /* QOM_OBJECT_INTERFACES_H */
