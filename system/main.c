@@ -18,6 +18,7 @@
 #include "qom/object.h"
 #include "hw/qdev-core.h"
 #include "hw/boards.h"
+#include "accel/kernel-tce.h"
 #include "exec/memory.h"
 #include "chardev/char.h"
 #include "monitor/monitor.h"
@@ -68,7 +69,9 @@ static void print_help(void)
            "-device TYPE[,prop=value...]  add a device (-device help lists types)\n"
            "-object TYPE,id=ID[,prop=value...]  add an object (-object help)\n"
            "-global DRIVER.PROP=VALUE     default property value for a type\n"
-           "-accel qtest|tcg      accelerator (no vCPU runs in either)\n"
+           "-accel qtest|tcg[,kernel-tce=off|on]\n"
+           "                      accelerator (no vCPU runs in either); kernel-tce:\n"
+           "                      the in-kernel TCE fast path stand-in\n"
            "-qtest unix:PATH[,server=on,wait=off]|stdio  qtest protocol\n"
            "-qtest-log FILE       log qtest traffic\n"
            "-chardev socket,id=ID,path=PATH[,server=on,wait=off]|stdio,id=ID\n"
@@ -231,16 +234,26 @@ static void parse_cmdline(int argc, char **argv, StartupConfig *cfg)
     }
 }
 
+/* "-accel NAME[,kernel-tce=off|on]" (include/accel/kernel-tce.h). */
 static void check_accel(const char *accel)
 {
-    if (!accel || !strcmp(accel, "qtest") || !strcmp(accel, "tcg")) {
-        return;
+    g_autofree char *name = g_strdup(accel ? accel : "qtest");
+    char *opts = strchr(name, ',');
+    Error *err = NULL;
+
+    if (opts) {
+        *opts++ = '\0';
     }
-    if (!strcmp(accel, "kvm")) {
+    if (!strcmp(name, "kvm")) {
         usage_error("-accel kvm: the KVM accelerator is not available in this "
                     "build yet; use -accel qtest");
     }
-    usage_error("-accel %s: invalid accelerator (qtest or tcg)", accel);
+    if (strcmp(name, "qtest") && strcmp(name, "tcg")) {
+        usage_error("-accel %s: invalid accelerator (qtest or tcg)", name);
+    }
+    if (!kernel_tce_parse_options(opts, &err)) {
+        usage_error("%s", error_get_pretty(err));
+    }
 }
 
 /* "-mon chardev=ID[,mode=control|readline][,pretty=on|off]". */

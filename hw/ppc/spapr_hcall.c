@@ -4,6 +4,8 @@
 #include "qemu/osdep.h"
 #include "qemu/cutils.h"
 #include "hw/ppc/spapr.h"
+#include "hw/ppc/spapr_iommu.h"
+#include "accel/kernel-tce.h"
 #include "system/qtest.h"
 #include "trace.h"
 
@@ -45,6 +47,19 @@ target_ulong spapr_hypercall(SpaprMachineState *spapr, target_ulong opcode,
     SpaprHcall *hc = g_hash_table_lookup(spapr->hcalls, &opcode);
     target_ulong ret;
 
+    /*
+     * The kernel fast path first, as KVM runs its handlers before exiting
+     * to user space: what it punts (H_TOO_HARD) is user space's whole call.
+     */
+    if (kernel_tce_level() != KERNEL_TCE_OFF) {
+        int64_t kret = kernel_tce_hcall(opcode, args);
+
+        if (kret != KERNEL_TCE_H_TOO_HARD) {
+            spapr_tce_kernel_handled(spapr, args[0]);
+            trace_spapr_hcall_kernel(opcode, kret);
+            return kret;
+        }
+    }
     if (!hc) {
         trace_spapr_hcall_unknown(opcode);
         return H_FUNCTION;

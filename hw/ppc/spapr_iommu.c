@@ -12,6 +12,7 @@
 #include "qemu/osdep.h"
 #include "qapi/error.h"
 #include "hw/ppc/spapr_iommu.h"
+#include "accel/kernel-tce.h"
 #include "trace.h"
 
 #define TCE_PERM(tce)   ((IOMMUAccessFlags)((tce) & SPAPR_TCE_PERM_MASK))
@@ -284,6 +285,8 @@ static int spapr_tce_replay(IOMMUMemoryRegion *iommu, IOMMUNotifier *n)
     return ret;
 }
 
+static void spapr_tce_table_follow_need_vfio(SpaprTceTable *tcet);
+
 /*
  * need_vfio follows notifier registration, as in QEMU: the first
  * notifier sets it, removing the last clears it.  Device-IOTLB invalidation
@@ -303,6 +306,7 @@ static int spapr_tce_notify_flag_changed(IOMMUMemoryRegion *iommu,
     if ((old == IOMMU_NOTIFIER_NONE) != (new == IOMMU_NOTIFIER_NONE)) {
         tcet->need_vfio = new != IOMMU_NOTIFIER_NONE;
         trace_spapr_tce_need_vfio(tcet->liobn, tcet->need_vfio);
+        spapr_tce_table_follow_need_vfio(tcet);
     }
     return 0;
 }
@@ -490,6 +494,107 @@ bool spapr_tce_table_enable(SpaprTceTable *tcet, uint32_t page_shift,
                                          nb_table, errp);
 }
 
+/* ---- Storage owners: user space or the kernel fast path --------------- */
+
+/*
+ * A kernel table for the enabled window, or NULL (level off, or the kernel
+ * refused: then the table lives in user space and says why in a trace).
+ * Fresh: nothing can have reached it, so moving it away again is free.
+ */
+static SpaprTceStorage *spapr_tce_kernel_storage(SpaprTceTable *tcet)
+{
+    SpaprTceStorage *s;
+    Error *err = NULL;
+    int fd;
+
+    if (kernel_tce_level() == KERNEL_TCE_OFF) {
+        return NULL;
+    }
+    fd = kernel_tce_create_table(tcet->liobn, tcet->page_shift,
+                                 tcet->bus_offset >> tcet->page_shift,
+                                 tcet->nb_table);
+    if (fd < 0) {
+        trace_spapr_tce_kernel_refused(tcet->liobn, fd);
+        return NULL;
+    }
+    s = spapr_tce_storage_new_kernel(fd, tcet->nb_table, tcet->page_shift,
+                                     true, &err);
+    if (!s) {
+        trace_spapr_tce_kernel_refused(tcet->liobn, -EIO);
+        error_free(err);
+        close(fd);
+        kernel_tce_release_table(tcet->liobn);
+    }
+    return s;
+}
+
+/* Free a storage; a kernel one gives its LIOBN back to the kernel. */
+static void spapr_tce_storage_drop(SpaprTceTable *tcet, SpaprTceStorage *s)
+{
+    bool kernel = s && spapr_tce_storage_is_kernel(s);
+
+    spapr_tce_storage_destroy(s);
+    if (kernel) {
+        kernel_tce_release_table(tcet->liobn);
+    }
+}
+
+/*
+ * Move the table to the owner need_vfio asks for (docs/user/kernel-tce.md):
+ * with notifiers, user space (the kernel would write entries behind their
+ * back); without, the kernel when the level allows it.  A failed move is
+ * reported and leaves the table where it was.
+ */
+static void spapr_tce_table_follow_need_vfio(SpaprTceTable *tcet)
+{
+    bool kernel_now, kernel_wanted;
+    SpaprTceStorage *old, *s;
+    Error *err = NULL;
+
+    if (!spapr_tce_table_enabled(tcet)) {
+        return;
+    }
+    kernel_now = spapr_tce_storage_is_kernel(tcet->storage);
+    kernel_wanted = !tcet->need_vfio && kernel_tce_level() != KERNEL_TCE_OFF;
+    if (kernel_now == kernel_wanted) {
+        return;
+    }
+    if (kernel_wanted) {
+        s = spapr_tce_kernel_storage(tcet);
+        if (!s) {
+            return;
+        }
+    } else {
+        s = spapr_tce_storage_new_user(tcet->nb_table, tcet->page_shift,
+                                       spapr_tce_budget(tcet));
+    }
+    old = tcet->storage;
+    if (!spapr_tce_storage_move(s, old)) {
+        if (kernel_wanted) {
+            /* Copied in by user space: the kernel may write it from now on. */
+            spapr_tce_storage_kernel_exposed(s);
+        }
+        trace_spapr_tce_set_storage(tcet->liobn, spapr_tce_storage_kind(s));
+        tcet->storage = s;
+        spapr_tce_storage_drop(tcet, old);
+        return;
+    }
+    error_setg(&err, "spapr-tce-table 0x%x: cannot move %" PRIu64 " valid "
+               "entries to %s storage", tcet->liobn,
+               spapr_tce_storage_count_valid(old), spapr_tce_storage_kind(s));
+    spapr_tce_storage_drop(tcet, s);
+    error_report_err(err);
+}
+
+void spapr_tce_kernel_handled(SpaprMachineState *spapr, target_ulong liobn)
+{
+    SpaprTceTable *tcet = spapr_tce_find_by_liobn(spapr, liobn);
+
+    if (tcet && tcet->storage && spapr_tce_storage_is_kernel(tcet->storage)) {
+        spapr_tce_storage_kernel_exposed(tcet->storage);
+    }
+}
+
 bool spapr_tce_table_enable_forced(SpaprTceTable *tcet, uint32_t page_shift,
                                    uint64_t bus_offset, uint32_t nb_table,
                                    Error **errp)
@@ -501,11 +606,16 @@ bool spapr_tce_table_enable_forced(SpaprTceTable *tcet, uint32_t page_shift,
                                      false, &size, errp)) {
         return false;
     }
-    tcet->storage = spapr_tce_storage_new_user(nb_table, page_shift,
-                                               spapr_tce_budget(tcet));
     tcet->page_shift = page_shift;
     tcet->bus_offset = bus_offset;
     tcet->nb_table = nb_table;
+    tcet->storage = tcet->need_vfio ? NULL : spapr_tce_kernel_storage(tcet);
+    if (!tcet->storage) {
+        tcet->storage = spapr_tce_storage_new_user(nb_table, page_shift,
+                                                   spapr_tce_budget(tcet));
+    }
+    trace_spapr_tce_set_storage(tcet->liobn,
+                                spapr_tce_storage_kind(tcet->storage));
     trace_spapr_tce_table_enable(tcet->liobn, bus_offset, page_shift, nb_table);
     /*
      * One transaction: listeners see one region_add.  The memory API makes
@@ -539,7 +649,7 @@ void spapr_tce_table_disable(SpaprTceTable *tcet)
     memory_region_del_subregion(&tcet->root, iommu_mr);
     memory_region_set_size(iommu_mr, 0);
     memory_region_transaction_commit();
-    spapr_tce_storage_destroy(tcet->storage);
+    spapr_tce_storage_drop(tcet, tcet->storage);
     tcet->storage = NULL;
     tcet->nb_table = 0;
     tcet->page_shift = 0;
@@ -562,7 +672,7 @@ bool spapr_tce_table_set_storage(SpaprTceTable *tcet, SpaprTceStorage *storage,
         return false;
     }
     trace_spapr_tce_set_storage(tcet->liobn, spapr_tce_storage_kind(storage));
-    spapr_tce_storage_destroy(tcet->storage);
+    spapr_tce_storage_drop(tcet, tcet->storage);
     tcet->storage = storage;
     return true;
 }
@@ -1064,8 +1174,31 @@ static target_ulong h_stuff_tce(SpaprMachineState *spapr, target_ulong opcode,
     return spapr_tce_call_end(&c);
 }
 
+static bool spapr_tce_guest_in_ram(void *opaque, uint64_t gpa, uint64_t len)
+{
+    return spapr_gpa_range_in_ram(opaque, gpa, len);
+}
+
+static bool spapr_tce_guest_read(void *opaque, uint64_t gpa, void *buf,
+                                 uint64_t len)
+{
+    return address_space_read(&address_space_memory, gpa, buf, len) ==
+           MEMTX_OK;
+}
+
+static const KernelTceGuestOps spapr_tce_guest_ops = {
+    .in_ram = spapr_tce_guest_in_ram,
+    .read = spapr_tce_guest_read,
+};
+
 void spapr_tce_hcalls_init(SpaprMachineState *spapr)
 {
+    if (kernel_tce_level() != KERNEL_TCE_OFF) {
+        /* As QEMU does under KVM: the multi-TCE hcalls go to the kernel too. */
+        kernel_tce_set_guest(&spapr_tce_guest_ops, spapr);
+        kernel_tce_enable_hcall(H_PUT_TCE_INDIRECT, true);
+        kernel_tce_enable_hcall(H_STUFF_TCE, true);
+    }
     spapr_register_hypercall(spapr, H_PUT_TCE, "H_PUT_TCE", 0, h_put_tce);
     spapr_register_hypercall(spapr, H_GET_TCE, "H_GET_TCE", 1, h_get_tce);
     spapr_register_hypercall(spapr, H_PUT_TCE_INDIRECT, "H_PUT_TCE_INDIRECT",

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Guest-view TCE table storage: the owner-independent calls and the user-space radix owner. */
+/* Guest-view TCE table storage: the owner-independent calls, the user-space radix owner and the kernel owner. */
 
 #include "qemu/osdep.h"
+#include <sys/mman.h>
+#include "qapi/error.h"
 #include "hw/ppc/spapr_tce_storage.h"
 
 /* Owner-independent wrappers: range checks here, once for every owner. */
@@ -1295,4 +1297,340 @@ void spapr_tce_storage_user_nodes(SpaprTceStorage *s, uint64_t *leaves,
 
     *leaves = u->nr_leaves;
     *interior = u->nr_interior;
+}
+
+/*
+ * Kernel owner: the table the kernel (KVM, or accel/kernel-tce-sim.c)
+ * holds, seen through a shared mapping of its fd.  The layout, the
+ * known_empty rule and the costs are described in the header.
+ */
+
+typedef struct SpaprTceKernelStorage {
+    SpaprTceStorage parent;
+    int fd;
+    uint64_t *table;        /* nb_entries host-native u64, MAP_SHARED */
+    size_t map_len;         /* nb_entries * 8 rounded up to the host page */
+    bool known_empty;       /* nothing can be non-zero: walks return at once */
+    bool seekable;          /* lseek(SEEK_DATA/SEEK_HOLE) finds the pages */
+} SpaprTceKernelStorage;
+
+static const SpaprTceStorageOps spapr_tce_kernel_ops;
+
+static SpaprTceKernelStorage *tce_kernel(SpaprTceStorage *s)
+{
+    assert(s->ops == &spapr_tce_kernel_ops);
+    return container_of(s, SpaprTceKernelStorage, parent);
+}
+
+/*
+ * The next stretch [*start, *end] of [from, last] that may hold non-zero
+ * entries.  A fd that answers SEEK_DATA/SEEK_HOLE (a memfd) tells where its
+ * pages are, so holes are skipped without being touched; a KVM table fd
+ * does not (no lseek), so the whole range is one stretch.
+ */
+static bool tce_kernel_next_data(SpaprTceKernelStorage *k, uint64_t from,
+                                 uint64_t last, uint64_t *start,
+                                 uint64_t *end)
+{
+    off_t data, hole;
+
+    if (from > last) {
+        return false;
+    }
+    if (!k->seekable) {
+        *start = from;
+        *end = last;
+        return true;
+    }
+    data = lseek(k->fd, from * sizeof(uint64_t), SEEK_DATA);
+    if (data < 0) {
+        return false;       /* ENXIO: no page at or after @from */
+    }
+    hole = lseek(k->fd, data, SEEK_HOLE);
+    if (hole < 0 || (uint64_t)hole > k->map_len) {
+        hole = k->map_len;
+    }
+    *start = MAX(from, (uint64_t)data / sizeof(uint64_t));
+    *end = MIN(last, (uint64_t)hole / sizeof(uint64_t) - 1);
+    return *start <= *end;
+}
+
+static uint64_t tce_kernel_get(SpaprTceStorage *s, uint64_t index)
+{
+    SpaprTceKernelStorage *k = tce_kernel(s);
+
+    return k->known_empty ? 0 : k->table[index];
+}
+
+/* Entries are written only where they differ: a clear of a never-written
+ * page stays a read. */
+static int tce_kernel_fill(SpaprTceStorage *s, uint64_t first, uint64_t count,
+                           uint64_t tce, bool advance)
+{
+    SpaprTceKernelStorage *k = tce_kernel(s);
+    uint64_t step = advance ? 1ULL << s->page_shift : 0;
+
+    if (k->known_empty) {
+        if (tce == 0 && !advance) {
+            return 0;
+        }
+        k->known_empty = false;
+    }
+    if (tce == 0 && !advance) {
+        uint64_t a, b, from = first;
+
+        while (tce_kernel_next_data(k, from, first + count - 1, &a, &b)) {
+            for (uint64_t i = a; i <= b; i++) {
+                if (k->table[i]) {
+                    k->table[i] = 0;
+                }
+            }
+            from = b + 1;
+        }
+        return 0;
+    }
+    for (uint64_t i = 0; i < count; i++) {
+        uint64_t v = tce + i * step;
+
+        if (k->table[first + i] != v) {
+            k->table[first + i] = v;
+        }
+    }
+    return 0;
+}
+
+static int tce_kernel_exchange(SpaprTceStorage *s, uint64_t index,
+                               uint64_t tce, uint64_t *old)
+{
+    SpaprTceKernelStorage *k = tce_kernel(s);
+
+    if (k->known_empty) {
+        *old = 0;
+        if (tce == 0) {
+            return 0;
+        }
+        k->known_empty = false;
+    }
+    *old = k->table[index];
+    if (*old != tce) {
+        k->table[index] = tce;
+    }
+    return 0;
+}
+
+/* The kernel's table is fixed-size: a write never needs memory. */
+static bool tce_kernel_can_write(SpaprTceStorage *s, uint64_t nr_writes)
+{
+    return true;
+}
+
+static inline bool tce_kernel_selected(uint64_t tce, SpaprTceWalkMode mode)
+{
+    return mode == SPAPR_TCE_WALK_VALID ? (tce & SPAPR_TCE_PERM_MASK) != 0
+                                        : tce != 0;
+}
+
+static int tce_kernel_walk(SpaprTceStorage *s, uint64_t first, uint64_t last,
+                           SpaprTceWalkMode mode, SpaprTceStorageWalkFn fn,
+                           void *opaque)
+{
+    SpaprTceKernelStorage *k = tce_kernel(s);
+
+    uint64_t a, b, from = first;
+
+    if (k->known_empty) {
+        return 0;
+    }
+    while (tce_kernel_next_data(k, from, last, &a, &b)) {
+        for (uint64_t i = a; i <= b; i++) {
+            uint64_t tce = k->table[i];
+
+            if (tce && tce_kernel_selected(tce, mode)) {
+                int ret = fn(opaque, i, tce);
+
+                if (ret) {
+                    return ret;
+                }
+            }
+        }
+        from = b + 1;
+    }
+    return 0;
+}
+
+/* Does @tce continue @run by one entry at run->index + run->count? */
+static bool tce_kernel_continues(const SpaprTceRun *run, uint64_t tce,
+                                 uint32_t page_shift)
+{
+    if (run->count == 1) {
+        return tce == run->tce ||
+               (run->tce <= UINT64_MAX - (1ULL << page_shift) &&
+                tce == run->tce + (1ULL << page_shift));
+    }
+    if (!run->advance) {
+        return tce == run->tce;
+    }
+    return run->count <= (UINT64_MAX - run->tce) >> page_shift &&
+           tce == run->tce + (run->count << page_shift);
+}
+
+/*
+ * Feed entry @i (@tce; 0 for an entry of a hole) to the run being built:
+ * extend it, or report it and start another.  Returns @fn's non-zero value.
+ */
+static int tce_kernel_run_step(SpaprTceRun *run, uint64_t i, uint64_t tce,
+                               SpaprTceWalkMode mode, uint32_t page_shift,
+                               SpaprTceStorageRunFn fn, void *opaque)
+{
+    bool selected = tce && tce_kernel_selected(tce, mode);
+    int ret = 0;
+
+    if (selected && run->count && tce_kernel_continues(run, tce, page_shift)) {
+        if (run->count == 1) {
+            run->advance = tce != run->tce;
+        }
+        run->count++;
+        return 0;
+    }
+    if (run->count) {
+        ret = fn(opaque, run);
+        run->count = 0;
+    }
+    if (selected) {
+        *run = (SpaprTceRun) { .index = i, .count = 1, .tce = tce };
+    }
+    return ret;
+}
+
+/*
+ * Maximal runs, greedily from the left: a run is extended while the next
+ * selected entry continues it, so two consecutive reported runs can never
+ * be merged (the second's first entry did not continue the first).  A
+ * stretch's end is followed by a hole (SEEK_HOLE) or by @last: the run
+ * is reported there.
+ */
+static int tce_kernel_walk_runs(SpaprTceStorage *s, uint64_t first,
+                                uint64_t last, SpaprTceWalkMode mode,
+                                SpaprTceStorageRunFn fn, void *opaque)
+{
+    SpaprTceKernelStorage *k = tce_kernel(s);
+    SpaprTceRun run = { 0 };
+    uint64_t a, b, from = first;
+    int ret;
+
+    if (k->known_empty) {
+        return 0;
+    }
+    while (tce_kernel_next_data(k, from, last, &a, &b)) {
+        for (uint64_t i = a; i <= b; i++) {
+            ret = tce_kernel_run_step(&run, i, k->table[i], mode,
+                                      s->page_shift, fn, opaque);
+            if (ret) {
+                return ret;
+            }
+        }
+        ret = tce_kernel_run_step(&run, b + 1, 0, mode, s->page_shift, fn,
+                                  opaque);
+        if (ret) {
+            return ret;
+        }
+        from = b + 1;
+    }
+    return 0;
+}
+
+static uint64_t tce_kernel_count_valid(SpaprTceStorage *s)
+{
+    SpaprTceKernelStorage *k = tce_kernel(s);
+    uint64_t n = 0, a, b, from = 0;
+
+    if (k->known_empty) {
+        return 0;
+    }
+    while (tce_kernel_next_data(k, from, s->nb_entries - 1, &a, &b)) {
+        for (uint64_t i = a; i <= b; i++) {
+            n += (k->table[i] & SPAPR_TCE_PERM_MASK) != 0;
+        }
+        from = b + 1;
+    }
+    return n;
+}
+
+static uint64_t tce_kernel_bytes_used(SpaprTceStorage *s)
+{
+    return tce_kernel(s)->map_len;
+}
+
+static void tce_kernel_clear_all(SpaprTceStorage *s)
+{
+    tce_kernel_fill(s, 0, s->nb_entries, 0, false);
+}
+
+static void tce_kernel_destroy(SpaprTceStorage *s)
+{
+    SpaprTceKernelStorage *k = tce_kernel(s);
+
+    munmap(k->table, k->map_len);
+    close(k->fd);
+    g_free(k);
+}
+
+static const SpaprTceStorageOps spapr_tce_kernel_ops = {
+    .kind = "kernel",
+    .get = tce_kernel_get,
+    .fill = tce_kernel_fill,
+    .exchange = tce_kernel_exchange,
+    .can_write = tce_kernel_can_write,
+    .walk = tce_kernel_walk,
+    .walk_runs = tce_kernel_walk_runs,
+    .count_valid = tce_kernel_count_valid,
+    .bytes_used = tce_kernel_bytes_used,
+    .clear_all = tce_kernel_clear_all,
+    .destroy = tce_kernel_destroy,
+};
+
+size_t spapr_tce_storage_kernel_map_len(uint64_t nb_entries)
+{
+    size_t page = sysconf(_SC_PAGESIZE);
+
+    return ROUND_UP(nb_entries * sizeof(uint64_t), page);
+}
+
+SpaprTceStorage *spapr_tce_storage_new_kernel(int fd, uint64_t nb_entries,
+                                              uint32_t page_shift,
+                                              bool known_empty, Error **errp)
+{
+    SpaprTceKernelStorage *k;
+    size_t len;
+    void *map;
+
+    assert(nb_entries >= 1 && nb_entries <= SPAPR_TCE_STORAGE_MAX_ENTRIES);
+    assert(page_shift >= 2 && page_shift <= 63);
+    len = spapr_tce_storage_kernel_map_len(nb_entries);
+    map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    if (map == MAP_FAILED) {
+        error_setg_errno(errp, errno, "cannot map the kernel TCE table "
+                         "(%" PRIu64 " entries, fd %d)", nb_entries, fd);
+        return NULL;
+    }
+    k = g_new0(SpaprTceKernelStorage, 1);
+    k->parent.ops = &spapr_tce_kernel_ops;
+    k->parent.nb_entries = nb_entries;
+    k->parent.page_shift = page_shift;
+    k->fd = fd;
+    k->table = map;
+    k->map_len = len;
+    k->known_empty = known_empty;
+    k->seekable = lseek(fd, 0, SEEK_HOLE) >= 0;
+    return &k->parent;
+}
+
+void spapr_tce_storage_kernel_exposed(SpaprTceStorage *s)
+{
+    tce_kernel(s)->known_empty = false;
+}
+
+bool spapr_tce_storage_is_kernel(SpaprTceStorage *s)
+{
+    return s->ops == &spapr_tce_kernel_ops;
 }

@@ -180,6 +180,13 @@ void spapr_tce_table_clear(SpaprTceTable *tcet);
 bool spapr_tce_table_set_storage(SpaprTceTable *tcet, SpaprTceStorage *storage,
                                  Error **errp);
 
+/*
+ * The kernel fast path answered a TCE hcall for @liobn (hw/ppc/spapr_hcall.c):
+ * from now on the kernel may have written the table behind user space's back
+ * (spapr_tce_storage_kernel_exposed()).  No-op for a user-owned table.
+ */
+void spapr_tce_kernel_handled(SpaprMachineState *spapr, target_ulong liobn);
+
 /* The container the owner maps into its DMA address space. */
 MemoryRegion *spapr_tce_get_iommu(SpaprTceTable *tcet);
 

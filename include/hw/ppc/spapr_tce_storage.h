@@ -40,6 +40,7 @@
 /* Largest window the storage accepts, in entries. */
 #define SPAPR_TCE_STORAGE_MAX_ENTRIES (1ULL << 32)
 
+typedef struct Error Error;
 typedef struct SpaprTceStorage SpaprTceStorage;
 typedef struct SpaprTceStorageOps SpaprTceStorageOps;
 
@@ -229,38 +230,65 @@ void spapr_tce_storage_user_nodes(SpaprTceStorage *s, uint64_t *leaves,
                                   uint64_t *interior);
 
 /*
- * Kernel owner (designed, not implemented yet: lands with the hotplug work).
+ * Kernel owner: the table the kernel holds (the fd KVM_CREATE_SPAPR_TCE_64
+ * returns, or one of accel/kernel-tce-sim.c), seen through a mapping.
  *
- *   SpaprTceStorage *spapr_tce_storage_new_kernel(int fd, uint64_t nb_entries,
- *                                                 bool known_empty,
- *                                                 Error **errp);
- *
- * Wraps the fd returned by KVM_CREATE_SPAPR_TCE_64 (or by kernel-tce-sim):
  * mmap(fd) MAP_SHARED, PROT_READ|PROT_WRITE, length nb_entries * 8 rounded
- * up to the host page size (docs/specs/linux-interfaces.md: file page n holds
- * entries [n * E, (n + 1) * E), E = page size / 8, host-native u64, pages
- * allocated on demand by the kernel).  It takes ownership of @fd on success
- * (destroy munmaps and closes it); on failure (mmap error) sets @errp with
- * the errno, leaves @fd open and returns NULL.
- *   - get/set read/write the mapping; set returns the previous value.
+ * up to the host page size (docs/specs/linux-interfaces.md §3.2: file page n
+ * holds entries [n * E, (n + 1) * E), E = page size / 8, host-native u64,
+ * pages allocated on demand by the kernel).
+ *   - get/exchange/fill read and write the mapping; an entry is written
+ *     only where its value changes.
  *   - The kernel writes entries behind user space's back, so neither a
  *     valid count nor a map of non-empty pages can be kept: count_valid and
- *     walk scan the window, O(nb_entries).  mincore() cannot be used to skip
- *     pages: a page the kernel allocated in its hcall path is not in this
- *     process's page tables until touched, so it would look absent.  And a
- *     read fault on the fd allocates the page in the kernel, so a scan makes
- *     the kernel table dense.  Hence @known_empty: the caller passes true
- *     when the table was just created and no hcall can have reached it yet;
- *     the storage keeps the flag until the first set() through it or until
- *     spapr_tce_storage_kernel_exposed() (the table was handed to the
- *     kernel fast path), and while it holds, walks and count_valid return
- *     at once.  Moving a fresh, never-exposed table is therefore free.
+ *     the walks (for_each_run included: runs are found by comparing
+ *     neighbours) scan the window, O(nb_entries).  mincore() cannot be used
+ *     to skip pages: a page the kernel allocated in its hcall path is not in
+ *     this process's page tables until touched, so it would look absent.
+ *     And a read fault on a KVM table fd allocates the page in the kernel,
+ *     so a scan makes the kernel table dense.  A fd that answers
+ *     lseek(SEEK_DATA / SEEK_HOLE) (the memfd of accel/kernel-tce-sim.c)
+ *     tells where its pages are: scans and clears then visit only those,
+ *     O(pages in use), and never fault a hole in; a KVM table fd has no
+ *     lseek, so they read everything.  Hence @known_empty: the
+ *     caller passes true when the table was just created and no hcall can
+ *     have reached it yet; the storage keeps the flag until the first
+ *     non-zero store through it or until spapr_tce_storage_kernel_exposed()
+ *     (the table was handed to the kernel fast path), and while it holds,
+ *     get returns 0 and walks, count_valid and clears return at once
+ *     without touching the mapping.  Moving a fresh, never-exposed table is
+ *     therefore free.
+ *   - can_write is always true (the table is preallocated by size); no
+ *     budget is charged: the kernel charges the memory to the process's
+ *     locked-memory limit itself.
  *   - bytes_used reports the mapping length (an upper bound of what the
  *     kernel holds: it allocates lazily and does not say how much).
- *   - clear_all writes zeros only over non-zero entries (a scan), so that it
- *     does not allocate kernel pages.
+ *   - clear_all and fills of 0 write zeros only over non-zero entries (a
+ *     scan as above: no stores into pages that hold nothing).
  *   - kind "kernel".
  */
+
+/* Length of the mapping of a kernel table of @nb_entries entries. */
+size_t spapr_tce_storage_kernel_map_len(uint64_t nb_entries);
+
+/*
+ * Wrap the kernel table @fd of @nb_entries entries (1..2^32, asserted),
+ * advancing runs stepping by 1 << @page_shift (2..63, asserted).  Takes
+ * ownership of @fd on success (destroy munmaps and closes it); on failure
+ * (mmap error) sets @errp with the errno, leaves @fd open and returns NULL.
+ */
+SpaprTceStorage *spapr_tce_storage_new_kernel(int fd, uint64_t nb_entries,
+                                              uint32_t page_shift,
+                                              bool known_empty, Error **errp);
+
+/*
+ * The table was handed to a writer other than this storage (the kernel's
+ * hcall path): drop the known_empty shortcut.  @s must be a kernel storage.
+ */
+void spapr_tce_storage_kernel_exposed(SpaprTceStorage *s);
+
+/* True if @s is a kernel-owner storage. */
+bool spapr_tce_storage_is_kernel(SpaprTceStorage *s);
 
 /* The owner's kind name: "user" or "kernel". */
 const char *spapr_tce_storage_kind(SpaprTceStorage *s);
