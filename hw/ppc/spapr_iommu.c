@@ -285,12 +285,16 @@ static int spapr_tce_replay(IOMMUMemoryRegion *iommu, IOMMUNotifier *n)
     return ret;
 }
 
-static void spapr_tce_table_follow_need_vfio(SpaprTceTable *tcet);
+static bool spapr_tce_table_follow_need_vfio(SpaprTceTable *tcet,
+                                             bool need_vfio, Error **errp);
 
 /*
  * need_vfio follows notifier registration, as in QEMU: the first
- * notifier sets it, removing the last clears it.  Device-IOTLB invalidation
- * is not something a TCE table can provide.
+ * notifier sets it, removing the last clears it.  A kernel-owned table
+ * moves to user space before the first notifier is in (the kernel would
+ * write entries behind its back); if it cannot (the machine's storage
+ * limit), the notifier is refused rather than left blind.  Device-IOTLB
+ * invalidation is not something a TCE table can provide.
  */
 static int spapr_tce_notify_flag_changed(IOMMUMemoryRegion *iommu,
                                          IOMMUNotifierFlag old,
@@ -304,9 +308,20 @@ static int spapr_tce_notify_flag_changed(IOMMUMemoryRegion *iommu,
         return -EINVAL;
     }
     if ((old == IOMMU_NOTIFIER_NONE) != (new == IOMMU_NOTIFIER_NONE)) {
-        tcet->need_vfio = new != IOMMU_NOTIFIER_NONE;
+        bool need_vfio = new != IOMMU_NOTIFIER_NONE;
+        Error *err = NULL;
+
+        if (!spapr_tce_table_follow_need_vfio(tcet, need_vfio, &err)) {
+            if (need_vfio) {
+                error_propagate(errp, err);
+                return -ENOSPC;
+            }
+            /* Staying in user space costs the fast path, nothing else. */
+            trace_spapr_tce_kernel_refused(tcet->liobn, -ENOSPC);
+            error_free(err);
+        }
+        tcet->need_vfio = need_vfio;
         trace_spapr_tce_need_vfio(tcet->liobn, tcet->need_vfio);
-        spapr_tce_table_follow_need_vfio(tcet);
     }
     return 0;
 }
@@ -540,50 +555,54 @@ static void spapr_tce_storage_drop(SpaprTceTable *tcet, SpaprTceStorage *s)
 }
 
 /*
- * Move the table to the owner need_vfio asks for (docs/user/kernel-tce.md):
+ * Move the table to the owner @need_vfio asks for (docs/user/kernel-tce.md):
  * with notifiers, user space (the kernel would write entries behind their
- * back); without, the kernel when the level allows it.  A failed move is
- * reported and leaves the table where it was.
+ * back); without, the kernel when the level allows it.  A failed move
+ * leaves the table where it was and returns false with @errp set; moving
+ * back to the kernel is an optimisation, so a caller may ignore that one.
  */
-static void spapr_tce_table_follow_need_vfio(SpaprTceTable *tcet)
+static bool spapr_tce_table_follow_need_vfio(SpaprTceTable *tcet,
+                                             bool need_vfio, Error **errp)
 {
     bool kernel_now, kernel_wanted;
     SpaprTceStorage *old, *s;
-    Error *err = NULL;
 
     if (!spapr_tce_table_enabled(tcet)) {
-        return;
+        return true;
     }
     kernel_now = spapr_tce_storage_is_kernel(tcet->storage);
-    kernel_wanted = !tcet->need_vfio && kernel_tce_level() != KERNEL_TCE_OFF;
+    kernel_wanted = !need_vfio && kernel_tce_level() != KERNEL_TCE_OFF;
     if (kernel_now == kernel_wanted) {
-        return;
+        return true;
     }
     if (kernel_wanted) {
         s = spapr_tce_kernel_storage(tcet);
         if (!s) {
-            return;
+            error_setg(errp, "spapr-tce-table 0x%x: the kernel refused the "
+                       "table", tcet->liobn);
+            return false;
         }
     } else {
         s = spapr_tce_storage_new_user(tcet->nb_table, tcet->page_shift,
                                        spapr_tce_budget(tcet));
     }
     old = tcet->storage;
-    if (!spapr_tce_storage_move(s, old)) {
-        if (kernel_wanted) {
-            /* Copied in by user space: the kernel may write it from now on. */
-            spapr_tce_storage_kernel_exposed(s);
-        }
-        trace_spapr_tce_set_storage(tcet->liobn, spapr_tce_storage_kind(s));
-        tcet->storage = s;
-        spapr_tce_storage_drop(tcet, old);
-        return;
+    if (spapr_tce_storage_move(s, old) < 0) {
+        error_setg(errp, "spapr-tce-table 0x%x: cannot move %" PRIu64
+                   " valid entries to %s storage (tce-storage-limit?)",
+                   tcet->liobn, spapr_tce_storage_count_valid(old),
+                   spapr_tce_storage_kind(s));
+        spapr_tce_storage_drop(tcet, s);
+        return false;
     }
-    error_setg(&err, "spapr-tce-table 0x%x: cannot move %" PRIu64 " valid "
-               "entries to %s storage", tcet->liobn,
-               spapr_tce_storage_count_valid(old), spapr_tce_storage_kind(s));
-    spapr_tce_storage_drop(tcet, s);
-    error_report_err(err);
+    if (kernel_wanted) {
+        /* Copied in by user space: the kernel may write it from now on. */
+        spapr_tce_storage_kernel_exposed(s);
+    }
+    trace_spapr_tce_set_storage(tcet->liobn, spapr_tce_storage_kind(s));
+    tcet->storage = s;
+    spapr_tce_storage_drop(tcet, old);
+    return true;
 }
 
 void spapr_tce_kernel_handled(SpaprMachineState *spapr, target_ulong liobn)

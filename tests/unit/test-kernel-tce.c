@@ -218,6 +218,38 @@ static void test_move_and_back(Fixture *f, gconstpointer data)
     g_string_free(m.log, TRUE);
 }
 
+/*
+ * A kernel table whose entries do not fit the machine's storage limit in
+ * user space: the first notifier is refused (a consumer must never be
+ * left blind to a kernel writing behind its back) and nothing changes.
+ */
+static void test_move_refused(Fixture *f, gconstpointer data)
+{
+    IOMMUMemoryRegion *iommu = &f->tcet->iommu;
+    Maps m = { .log = g_string_new(NULL) };
+    Error *err = NULL;
+
+    for (uint64_t i = 0; i < 64; i++) {
+        g_assert_cmpint(hcall(f, H_PUT_TCE, LIOBN, i << 24,
+                              0x10000003 + (i << 13), 0, NULL), ==, H_SUCCESS);
+    }
+    f->spapr->tce_budget.limit = f->spapr->tce_budget.used + 1024;
+    iommu_notifier_init(&m.n, maps_notify, IOMMU_NOTIFIER_IOTLB_EVENTS, 0,
+                        HWADDR_MAX, 0);
+    g_assert_cmpint(memory_region_register_iommu_notifier(
+                        MEMORY_REGION_OF_IOMMU(iommu), &m.n, &err),
+                    ==, -ENOSPC);
+    g_assert_cmpstr(error_get_pretty(err), ==, "spapr-tce-table 0x71000000: "
+                    "cannot move 64 valid entries to user storage "
+                    "(tce-storage-limit?)");
+    error_free(err);
+    g_assert_false(f->tcet->need_vfio);
+    g_assert_cmpstr(spapr_tce_storage_kind(f->tcet->storage), ==, "kernel");
+    g_assert_true(kernel_tce_has_table(LIOBN));
+    g_assert_cmpuint(spapr_tce_storage_count_valid(f->tcet->storage), ==, 64);
+    g_string_free(m.log, TRUE);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -227,5 +259,7 @@ int main(int argc, char **argv)
                test_hcall_enable, fixture_teardown);
     g_test_add("/kernel-tce/move/to-user-and-back", Fixture, NULL,
                fixture_setup, test_move_and_back, fixture_teardown);
+    g_test_add("/kernel-tce/move/refused-keeps-notifier-out", Fixture, NULL,
+               fixture_setup, test_move_refused, fixture_teardown);
     return g_test_run();
 }
