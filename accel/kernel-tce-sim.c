@@ -6,6 +6,7 @@
 #include <sys/mman.h>
 #include "qapi/error.h"
 #include "accel/kernel-tce.h"
+#include "accel/kvm.h"
 #include "hw/ppc/spapr.h"
 #include "trace.h"
 
@@ -105,6 +106,13 @@ int kernel_tce_create_table(uint32_t liobn, uint32_t page_shift,
     void *map;
     size_t len;
 
+    if (kvm_enabled()) {
+        /*
+         * Real KVM owns the table where it can; with no vCPU it never runs
+         * a hypercall, so the stand-in keeps no table and punts them all.
+         */
+        return kvm_create_spapr_tce(liobn, page_shift, offset, size);
+    }
     if (sim.level == KERNEL_TCE_OFF) {
         return -ENOSYS;
     }

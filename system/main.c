@@ -19,6 +19,7 @@
 #include "hw/qdev-core.h"
 #include "hw/boards.h"
 #include "accel/kernel-tce.h"
+#include "accel/kvm.h"
 #include "exec/memory.h"
 #include "chardev/char.h"
 #include "monitor/monitor.h"
@@ -245,8 +246,17 @@ static void check_accel(const char *accel)
         *opts++ = '\0';
     }
     if (!strcmp(name, "kvm")) {
-        usage_error("-accel kvm: the KVM accelerator is not available in this "
-                    "build yet; use -accel qtest");
+        if (opts && *opts) {
+            usage_error("-accel kvm: unknown option '%s' (kernel-tce= is for "
+                        "the stand-in: -accel qtest,kernel-tce=on)", opts);
+        }
+        if (!kvm_accel_init("/dev/kvm", &err)) {
+            usage_error("-accel kvm: %s", error_get_pretty(err));
+        }
+        /* Tables in the kernel where KVM can hold them (docs/user/kernel-tce.md). */
+        kernel_tce_set_level(kvm_has_spapr_tce_tables() ? KERNEL_TCE_ON
+                                                        : KERNEL_TCE_OFF);
+        return;
     }
     if (strcmp(name, "qtest") && strcmp(name, "tcg")) {
         usage_error("-accel %s: invalid accelerator (qtest or tcg)", name);

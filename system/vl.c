@@ -16,6 +16,7 @@
 #include "hw/ppc/spapr.h"
 #include "hw/ppc/spapr_iommu.h"
 #include "hw/vfio/soft-host.h"
+#include "accel/kvm.h"
 #include "qom/object_interfaces.h"
 #include "hw/vfio/vfio-monitor.h"
 
@@ -162,4 +163,5 @@ void system_cleanup(void)
     user_creatable_cleanup();
     qdev_prop_clear_globals();
     memory_map_cleanup();
+    kvm_accel_cleanup();
 }

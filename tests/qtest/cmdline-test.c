@@ -6,6 +6,7 @@
  */
 
 #include "qemu/osdep.h"
+#include <fcntl.h>
 #include <json-glib/json-glib.h>
 #include "libqtest.h"
 
@@ -69,8 +70,9 @@ static void test_bad_options(void)
                  "(max 32 TiB)");
     expect_error("-display gtk",
                  "spapr-iommu: -display gtk: only -display none is supported");
-    expect_error("-accel kvm", "spapr-iommu: -accel kvm: the KVM accelerator is "
-                 "not available in this build yet; use -accel qtest");
+    expect_error("-accel kvm,kernel-tce=on", "spapr-iommu: -accel kvm: unknown "
+                 "option 'kernel-tce=on' (kernel-tce= is for the stand-in: "
+                 "-accel qtest,kernel-tce=on)");
     expect_error("-accel hax", "spapr-iommu: -accel hax: invalid accelerator "
                  "(qtest or tcg)");
     expect_error("-trace no_such_event_xyz", "spapr-iommu: -trace "
@@ -174,6 +176,35 @@ static void test_ram_up_to_pci_windows(void)
 }
 
 /* -S starts in prelaunch; cont runs. */
+/*
+ * -accel kvm on a host whose /dev/kvm this process may open: a VM without
+ * vCPUs; without the sPAPR capabilities (every non-POWER host) the TCE
+ * tables stay in user space and the hypercalls work as with qtest.
+ */
+static void test_accel_kvm(void)
+{
+    QTestState *s;
+    g_autofree char *put = NULL, *get = NULL, *info = NULL;
+    int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+    if (fd < 0) {
+        g_test_skip("/dev/kvm cannot be opened here");
+        return;
+    }
+    close(fd);
+    s = qtest_init("-M pseries -accel kvm");
+    put = qtest_line(s, "hcall H_PUT_TCE 0x80000000 0x1000 0x12340003");
+    g_assert_cmpstr(put, ==, "OK 0");
+    get = qtest_line(s, "hcall H_GET_TCE 0x80000000 0x1000");
+    g_assert_cmpstr(get, ==, "OK 0 0x0000000012340003");
+    info = qtest_hmp_text(s, "info tce");
+#if defined(__x86_64__)
+    g_assert_nonnull(strstr(info, "80000000  on       0x0000000000000000    "
+                            "12     262144 user"));
+#endif
+    qtest_quit(s);
+}
+
 static void test_start_stopped(void)
 {
     QTestState *s = qtest_init("-S");
@@ -231,6 +262,7 @@ int main(int argc, char **argv)
     g_test_add_func("/cmdline/qemu-harness-options", test_qemu_harness_options);
     g_test_add_func("/cmdline/ram-up-to-pci-windows", test_ram_up_to_pci_windows);
     g_test_add_func("/cmdline/start-stopped", test_start_stopped);
+    g_test_add_func("/cmdline/accel-kvm", test_accel_kvm);
     g_test_add_func("/monitor/device-add-del-errors", test_monitor_device_errors);
     return g_test_run();
 }

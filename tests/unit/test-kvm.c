@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * The KVM accelerator (accel/kvm.c): opening a missing device, and on a
+ * host whose /dev/kvm this process may open, the VM and its sPAPR
+ * capabilities (none on x86_64: the TCE tables then stay in user space).
+ */
+
+#include "qemu/osdep.h"
+#include <fcntl.h>
+#include "qapi/error.h"
+#include "accel/kvm.h"
+
+static void test_missing_device(void)
+{
+    Error *err = NULL;
+
+    g_assert_false(kvm_accel_init("/nonexistent/kvm", &err));
+    g_assert_cmpstr(error_get_pretty(err), ==,
+                    "/nonexistent/kvm: No such file or directory");
+    error_free(err);
+    g_assert_false(kvm_enabled());
+    g_assert_false(kvm_has_spapr_tce_tables());
+    g_assert_cmpint(kvm_create_spapr_tce(0x80000000, 12, 0, 0x40000), ==,
+                    -ENOSYS);
+}
+
+static void test_probe(void)
+{
+    const KVMCaps *caps;
+    int fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+
+    if (fd < 0) {
+        g_test_skip("/dev/kvm cannot be opened here");
+        return;
+    }
+    close(fd);
+    g_assert_true(kvm_accel_init("/dev/kvm", &error_abort));
+    g_assert_true(kvm_enabled());
+    caps = kvm_get_caps();
+    g_assert_cmpint(caps->api_version, ==, 12);
+#if defined(__x86_64__)
+    /* The sPAPR capabilities are POWER's. */
+    g_assert_false(caps->spapr_tce);
+    g_assert_false(caps->spapr_tce_64);
+    g_assert_false(caps->spapr_tce_vfio);
+    g_assert_false(caps->spapr_multitce);
+    g_assert_false(caps->ppc_enable_hcall);
+    g_assert_false(kvm_has_spapr_tce_tables());
+    g_assert_cmpint(kvm_create_spapr_tce(0x80000000, 12, 0, 0x40000), ==,
+                    -ENOSYS);
+#endif
+    kvm_accel_cleanup();
+    g_assert_false(kvm_enabled());
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/kvm/missing-device", test_missing_device);
+    g_test_add_func("/kvm/probe", test_probe);
+    return g_test_run();
+}
