@@ -8,6 +8,8 @@
 #include "hw/ppc/spapr.h"
 #include "hw/ppc/spapr_iommu.h"
 #include "hw/pci-host/spapr.h"
+#include "hw/ppc/spapr_drc.h"
+#include "hw/ppc/spapr_events.h"
 #include "trace.h"
 
 /* pseries guests see RAM in 256 MiB logical memory blocks. */
@@ -96,6 +98,8 @@ static bool spapr_check_choices(SpaprMachineState *spapr, Error **errp)
     return true;
 }
 
+static void spapr_phb_drcs_init(SpaprMachineState *spapr);
+
 static void spapr_machine_init(MachineState *ms)
 {
     SpaprMachineState *spapr = SPAPR_MACHINE(ms);
@@ -136,6 +140,9 @@ static void spapr_machine_init(MachineState *ms)
     spapr_tce_hcalls_init(spapr);
     spapr_pci_rtas_init(spapr);
     spapr_rtas_ddw_init(spapr);
+    spapr_drc_init(spapr);
+    spapr_events_init(spapr);
+    spapr_phb_drcs_init(spapr);
     current_spapr = spapr;
 
     /* The default PHB exists even with -nodefaults, as in QEMU. */
@@ -147,11 +154,112 @@ static void spapr_machine_init(MachineState *ms)
     trace_spapr_machine_init(ms->ram_size);
 }
 
+/*
+ * QEMU's order: the devices, then the DRCs (which completes pending
+ * unplugs, outside any bus walk), then the events nobody fetched; the
+ * tree is built last, without the devices just released.
+ */
 static void spapr_machine_reset(MachineState *ms)
 {
+    SpaprMachineState *spapr = SPAPR_MACHINE(ms);
+
     trace_spapr_machine_reset();
     qemu_devices_reset();
-    spapr_fdt_reset(SPAPR_MACHINE(ms));
+    spapr_drc_reset_all(spapr);
+    spapr_clear_pending_events(spapr);
+    spapr_fdt_reset(spapr);
+}
+
+/* ---- PHB hotplug through the PHB DRCs (docs/user/hotplug.md) ----------- */
+
+static void spapr_phb_release(DeviceState *dev)
+{
+    HotplugHandler *handler = qdev_get_hotplug_handler(dev);
+
+    hotplug_handler_unplug(handler, dev, &error_abort);
+    object_unparent(OBJECT(dev));
+}
+
+static int spapr_phb_drc_populate(SpaprDrc *drc, void *fdt, int parent_off)
+{
+    return spapr_phb_dt_write(SPAPR_PCI_HOST_BRIDGE(drc->dev), fdt,
+                              parent_off);
+}
+
+/* One logical DRC per possible PHB index, as QEMU creates them. */
+static void spapr_phb_drcs_init(SpaprMachineState *spapr)
+{
+    for (uint32_t i = 0; i <= SPAPR_PCI_MAX_INDEX; i++) {
+        spapr_drc_new(spapr, SPAPR_DR_CONNECTOR_TYPE_SHIFT_PHB, i, NULL,
+                      spapr_phb_drc_populate, spapr_phb_release);
+    }
+}
+
+static SpaprDrc *spapr_phb_drc(HotplugHandler *handler, DeviceState *dev)
+{
+    return spapr_drc_by_id(SPAPR_MACHINE(handler),
+                           SPAPR_DR_CONNECTOR_TYPE_SHIFT_PHB,
+                           SPAPR_PCI_HOST_BRIDGE(dev)->index);
+}
+
+static void spapr_machine_pre_plug(HotplugHandler *handler, DeviceState *dev,
+                                   Error **errp)
+{
+    SpaprDrc *drc = spapr_phb_drc(handler, dev);
+
+    if (drc && drc->dev) {
+        error_setg(errp, "PHB %d already attached",
+                   (int)SPAPR_PCI_HOST_BRIDGE(dev)->index);
+    }
+}
+
+static void spapr_machine_plug(HotplugHandler *handler, DeviceState *dev,
+                               Error **errp)
+{
+    SpaprDrc *drc = spapr_phb_drc(handler, dev);
+
+    if (!drc) {
+        return;                 /* realize refuses such an index */
+    }
+    spapr_drc_attach(drc, dev);
+    if (dev->hotplugged) {
+        spapr_hotplug_req_add_by_index(drc);
+    } else {
+        spapr_drc_reset(drc);
+    }
+}
+
+static void spapr_machine_unplug_request(HotplugHandler *handler,
+                                         DeviceState *dev, Error **errp)
+{
+    SpaprDrc *drc = spapr_phb_drc(handler, dev);
+
+    if (!drc || drc->dev != dev) {
+        error_setg(errp, "PHB hotplug not supported for this machine");
+        return;
+    }
+    if (spapr_drc_unplug_requested(drc)) {
+        error_setg(errp, "PCI Host Bridge unplug already in progress for "
+                   "device %s", dev->id ? dev->id : "(null)");
+        return;
+    }
+    spapr_drc_unplug_request(drc);
+    spapr_hotplug_req_remove_by_index(drc);
+}
+
+static void spapr_machine_unplug(HotplugHandler *handler, DeviceState *dev,
+                                 Error **errp)
+{
+    qdev_unrealize(dev);
+}
+
+static HotplugHandler *spapr_get_hotplug_handler(MachineState *ms,
+                                                 DeviceState *dev)
+{
+    if (object_dynamic_cast(OBJECT(dev), TYPE_SPAPR_PCI_HOST_BRIDGE)) {
+        return HOTPLUG_HANDLER(ms);
+    }
+    return NULL;
 }
 
 static void spapr_machine_finalize(Object *obj)
@@ -160,6 +268,16 @@ static void spapr_machine_finalize(Object *obj)
 
     if (current_spapr == spapr) {
         current_spapr = NULL;
+    }
+    if (spapr->drcs) {
+        g_autoptr(GList) drcs = g_hash_table_get_values(spapr->drcs);
+
+        for (GList *l = drcs; l; l = l->next) {
+            spapr_drc_destroy(l->data);
+        }
+        g_hash_table_destroy(spapr->drcs);
+        spapr->drcs = NULL;
+        spapr_clear_pending_events(spapr);
     }
     if (spapr->tce_tables) {
         g_hash_table_destroy(spapr->tce_tables);
@@ -206,8 +324,14 @@ static const Property spapr_machine_props[] = {
 static void spapr_machine_class_init(ObjectClass *oc, const void *data)
 {
     MachineClass *mc = MACHINE_CLASS(oc);
+    HotplugHandlerClass *hc = HOTPLUG_HANDLER_CLASS(oc);
 
     mc->name = "pseries";
+    mc->get_hotplug_handler = spapr_get_hotplug_handler;
+    hc->pre_plug = spapr_machine_pre_plug;
+    hc->plug = spapr_machine_plug;
+    hc->unplug_request = spapr_machine_unplug_request;
+    hc->unplug = spapr_machine_unplug;
     mc->desc = "pSeries Logical Partition (PAPR compliant)";
     mc->is_default = true;
     mc->default_ram_size = 1ULL << 30;
@@ -223,6 +347,10 @@ static const TypeInfo spapr_machine_info = {
     .instance_finalize = spapr_machine_finalize,
     .class_size = sizeof(MachineClass),
     .class_init = spapr_machine_class_init,
+    .interfaces = (const InterfaceInfo[]) {
+        { TYPE_HOTPLUG_HANDLER },
+        { NULL },
+    },
 };
 
 static void spapr_machine_register_types(void)

@@ -7,6 +7,7 @@
 #include "qapi/error.h"
 #include "hw/boards.h"
 #include "hw/ppc/spapr.h"
+#include "hw/ppc/spapr_drc.h"
 #include "hw/pci-host/spapr.h"
 #include "monitor/hmp.h"
 #include "monitor/qmp.h"
@@ -141,7 +142,10 @@ static int spapr_fdt_write_machine(void *fdt, void *opaque)
                                   "IBM pSeries (emulated by qemu)")) < 0 ||
         (ret = fdt_setprop_string(fdt, 0, "compatible", "qemu,pseries")) < 0 ||
         (ret = fdt_setprop_cell(fdt, 0, "#address-cells", 2)) < 0 ||
-        (ret = fdt_setprop_cell(fdt, 0, "#size-cells", 2)) < 0) {
+        (ret = fdt_setprop_cell(fdt, 0, "#size-cells", 2)) < 0 ||
+        /* The PHB DRCs (docs/user/hotplug.md, "DRCs in the device tree"). */
+        (ret = spapr_dt_drc(m->spapr, fdt, 0, NULL,
+                            SPAPR_DR_CONNECTOR_TYPE_PHB)) < 0) {
         return ret;
     }
 

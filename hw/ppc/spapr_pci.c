@@ -7,6 +7,8 @@
 #include "hw/qdev-properties.h"
 #include "hw/pci/pci.h"
 #include "hw/pci-host/spapr.h"
+#include "hw/ppc/spapr_drc.h"
+#include "hw/ppc/spapr_events.h"
 #include "trace.h"
 
 /* MSI window size under TCG (QEMU uses the host page size under KVM). */
@@ -330,6 +332,166 @@ static bool spapr_phb_init_dma(SpaprPhbState *phb, SpaprMachineState *spapr,
     return true;
 }
 
+/* ---- PCI hotplug (docs/user/hotplug.md) --------------------------------- */
+
+/* A DRC's device leaves: the PHB's unplug, then out of the tree. */
+static void spapr_pci_release(DeviceState *dev)
+{
+    HotplugHandler *handler = qdev_get_hotplug_handler(dev);
+
+    hotplug_handler_unplug(handler, dev, &error_abort);
+    object_unparent(OBJECT(dev));
+}
+
+/* The configure-connector fragment: the boot-time node of the function. */
+static int spapr_pci_drc_populate(SpaprDrc *drc, void *fdt, int parent_off)
+{
+    return spapr_pci_dt_device(SPAPR_PCI_HOST_BRIDGE(drc->owner),
+                               PCI_DEVICE(drc->dev), fdt, parent_off);
+}
+
+static void spapr_phb_add_drcs(SpaprPhbState *phb)
+{
+    if (!phb->dr_enabled) {
+        return;
+    }
+    for (unsigned devfn = 0; devfn < PCI_DEVFN_MAX; devfn++) {
+        phb->drcs[devfn] = spapr_drc_new(phb->spapr,
+                                         SPAPR_DR_CONNECTOR_TYPE_SHIFT_PCI,
+                                         SPAPR_PCI_DRC_ID(phb->index, devfn),
+                                         OBJECT(phb), spapr_pci_drc_populate,
+                                         spapr_pci_release);
+    }
+}
+
+static void spapr_phb_remove_drcs(SpaprPhbState *phb)
+{
+    for (unsigned devfn = 0; devfn < PCI_DEVFN_MAX; devfn++) {
+        if (phb->drcs[devfn]) {
+            spapr_drc_destroy(phb->drcs[devfn]);
+            phb->drcs[devfn] = NULL;
+        }
+    }
+}
+
+static SpaprDrc *spapr_phb_drc_of(SpaprPhbState *phb, int devfn)
+{
+    return devfn >= 0 && devfn < PCI_DEVFN_MAX ? phb->drcs[devfn] : NULL;
+}
+
+/*
+ * Checks only.  The devfn of an auto-placed function is not known yet
+ * (-1): the PCI core refuses a taken slot itself then.
+ */
+static void spapr_phb_pci_pre_plug(HotplugHandler *handler, DeviceState *dev,
+                                   Error **errp)
+{
+    SpaprPhbState *phb = SPAPR_PCI_HOST_BRIDGE(handler);
+    PCIDevice *pdev = PCI_DEVICE(dev);
+    SpaprDrc *drc = spapr_phb_drc_of(phb, pdev->devfn);
+    PCIDevice *fn0;
+
+    if (!phb->dr_enabled && dev->hotplugged) {
+        error_setg(errp, "Bus '%s' does not support hotplugging",
+                   object_get_typename(OBJECT(phb)));
+        return;
+    }
+    if (pdev->devfn < 0) {
+        return;
+    }
+    fn0 = phb->bus->devices[PCI_DEVFN(PCI_SLOT(pdev->devfn), 0)];
+    if (dev->hotplugged && fn0 && PCI_FUNC(pdev->devfn) != 0) {
+        error_setg(errp, "PCI: slot %d function 0 already occupied by %s, "
+                   "additional functions can no longer be exposed to guest.",
+                   PCI_SLOT(pdev->devfn), fn0->name);
+        return;
+    }
+    if (drc && drc->dev) {
+        error_setg(errp, "PCI: slot %d already occupied by %s",
+                   PCI_SLOT(pdev->devfn), fn0 ? fn0->name :
+                   PCI_DEVICE(drc->dev)->name);
+    }
+}
+
+static void spapr_phb_pci_plug(HotplugHandler *handler, DeviceState *dev,
+                               Error **errp)
+{
+    SpaprPhbState *phb = SPAPR_PCI_HOST_BRIDGE(handler);
+    PCIDevice *pdev = PCI_DEVICE(dev);
+    SpaprDrc *drc = spapr_phb_drc_of(phb, pdev->devfn);
+    unsigned slot = PCI_SLOT(pdev->devfn);
+
+    if (!drc) {
+        return;                 /* dynamic-reconfiguration=off */
+    }
+    spapr_drc_attach(drc, dev);
+    if (!dev->hotplugged) {
+        spapr_drc_reset(drc);   /* cold plug: ready at once */
+        return;
+    }
+    /* Function 0 announces every present function of its slot. */
+    if (PCI_FUNC(pdev->devfn) == 0) {
+        for (unsigned fn = 0; fn < PCI_FUNC_MAX; fn++) {
+            SpaprDrc *f = phb->drcs[PCI_DEVFN(slot, fn)];
+
+            if (spapr_drc_entity_sense(f) == SPAPR_DR_ENTITY_SENSE_PRESENT) {
+                spapr_hotplug_req_add_by_index(f);
+            }
+        }
+    }
+}
+
+static void spapr_phb_pci_unplug(HotplugHandler *handler, DeviceState *dev,
+                                 Error **errp)
+{
+    /* Back to idle before it goes, as QEMU does for slow guests. */
+    device_cold_reset(dev);
+    qdev_unrealize(dev);
+}
+
+static void spapr_phb_pci_unplug_request(HotplugHandler *handler,
+                                         DeviceState *dev, Error **errp)
+{
+    SpaprPhbState *phb = SPAPR_PCI_HOST_BRIDGE(handler);
+    PCIDevice *pdev = PCI_DEVICE(dev);
+    SpaprDrc *drc = spapr_phb_drc_of(phb, pdev->devfn);
+    unsigned slot = PCI_SLOT(pdev->devfn);
+    /* The request may release @dev at once: nothing reads it afterwards. */
+    bool fn0 = PCI_FUNC(pdev->devfn) == 0;
+
+    if (!phb->dr_enabled || !drc || drc->dev != dev) {
+        error_setg(errp, "Bus '%s' does not support hotplugging",
+                   object_get_typename(OBJECT(phb)));
+        return;
+    }
+    if (spapr_drc_unplug_requested(drc)) {
+        error_setg(errp, "PCI device unplug already in progress for device %s",
+                   dev->id ? dev->id : "(null)");
+        return;
+    }
+    /* Function 0 takes the other functions of its slot with it. */
+    if (fn0) {
+        for (unsigned fn = 1; fn < PCI_FUNC_MAX; fn++) {
+            SpaprDrc *f = phb->drcs[PCI_DEVFN(slot, fn)];
+
+            if (spapr_drc_entity_sense(f) == SPAPR_DR_ENTITY_SENSE_PRESENT &&
+                !spapr_drc_unplug_requested(f)) {
+                spapr_drc_unplug_request(f);
+            }
+        }
+    }
+    spapr_drc_unplug_request(drc);
+    if (fn0) {
+        for (int fn = PCI_FUNC_MAX - 1; fn >= 0; fn--) {
+            SpaprDrc *f = phb->drcs[PCI_DEVFN(slot, fn)];
+
+            if (spapr_drc_entity_sense(f) == SPAPR_DR_ENTITY_SENSE_PRESENT) {
+                spapr_hotplug_req_remove_by_index(f);
+            }
+        }
+    }
+}
+
 static void spapr_phb_realize(DeviceState *dev, Error **errp)
 {
     SpaprPhbState *phb = SPAPR_PCI_HOST_BRIDGE(dev);
@@ -370,6 +532,9 @@ static void spapr_phb_realize(DeviceState *dev, Error **errp)
 
     phb->spapr = spapr;
     g_hash_table_insert(spapr->phbs, &phb->buid, phb);
+    /* The PHB plugs the devices of its bus (checks, DRCs, events). */
+    qbus_set_hotplug_handler(BUS(phb->bus), OBJECT(phb));
+    spapr_phb_add_drcs(phb);
     trace_spapr_pci_realize(phb->index, phb->buid, phb->dma_liobn[0],
                             phb->ddw_enabled);
 }
@@ -379,6 +544,7 @@ static void spapr_phb_unrealize(DeviceState *dev)
     SpaprPhbState *phb = SPAPR_PCI_HOST_BRIDGE(dev);
 
     trace_spapr_pci_unrealize(phb->index);
+    spapr_phb_remove_drcs(phb);
     if (phb->spapr) {
         g_hash_table_remove(phb->spapr->phbs, &phb->buid);
         phb->spapr = NULL;
@@ -429,8 +595,13 @@ static const Property spapr_phb_props[] = {
 static void spapr_phb_class_init(ObjectClass *oc, const void *data)
 {
     DeviceClass *dc = DEVICE_CLASS(oc);
+    HotplugHandlerClass *hc = HOTPLUG_HANDLER_CLASS(oc);
 
     dc->desc = "sPAPR PCI host bridge (PHB) with its DMA windows";
+    hc->pre_plug = spapr_phb_pci_pre_plug;
+    hc->plug = spapr_phb_pci_plug;
+    hc->unplug_request = spapr_phb_pci_unplug_request;
+    hc->unplug = spapr_phb_pci_unplug;
     dc->realize = spapr_phb_realize;
     dc->unrealize = spapr_phb_unrealize;
     device_class_set_legacy_reset(dc, spapr_phb_reset);
@@ -444,6 +615,10 @@ static const TypeInfo spapr_phb_info = {
     .parent = TYPE_SYS_BUS_DEVICE,
     .instance_size = sizeof(SpaprPhbState),
     .class_init = spapr_phb_class_init,
+    .interfaces = (const InterfaceInfo[]) {
+        { TYPE_HOTPLUG_HANDLER },
+        { NULL },
+    },
 };
 
 static void spapr_phb_register_types(void)

@@ -7,6 +7,7 @@
 #include "hw/pci/pci.h"
 #include "hw/pci-host/spapr.h"
 #include "hw/ppc/spapr.h"
+#include "hw/ppc/spapr_drc.h"
 #include "trace.h"
 
 /*
@@ -24,20 +25,19 @@
  */
 #define SPAPR_PHB_PE_TOTAL_MSI  0xd00
 
-/* DRC index = type << 28 | id (docs/user/device-tree.md). */
-#define SPAPR_DRC_TYPE_SHIFT_PHB    2
-#define SPAPR_DRC_TYPE_SHIFT_PCI    4
-
+/* DRC index = type << 28 | id (docs/user/hotplug.md). */
 static uint32_t spapr_phb_dt_drc_index(const SpaprPhbState *phb)
 {
-    return (SPAPR_DRC_TYPE_SHIFT_PHB << 28) | phb->index;
+    return (SPAPR_DR_CONNECTOR_TYPE_SHIFT_PHB << SPAPR_DRC_INDEX_TYPE_SHIFT) |
+           phb->index;
 }
 
 /* A function of the root bus (chassis 0): PHB index << 16 | devfn. */
 static uint32_t spapr_pci_dt_drc_index(const SpaprPhbState *phb,
                                        unsigned devfn)
 {
-    return (SPAPR_DRC_TYPE_SHIFT_PCI << 28) | (phb->index << 16) | devfn;
+    return (SPAPR_DR_CONNECTOR_TYPE_SHIFT_PCI << SPAPR_DRC_INDEX_TYPE_SHIFT) |
+           SPAPR_PCI_DRC_ID(phb->index, devfn);
 }
 
 /* Big-endian 64-bit value as two cells at @cells. */
@@ -211,8 +211,8 @@ static void spapr_pci_dt_name(const uint8_t *config, char *buf, size_t len)
  * space address), identity, DRC index, location code.  No DMA properties:
  * functions use their PHB's window (docs/user/device-tree.md).
  */
-static int spapr_pci_dt_function(SpaprPhbState *phb, PCIDevice *d,
-                                 void *fdt, int bus_off)
+int spapr_pci_dt_device(SpaprPhbState *phb, PCIDevice *d, void *fdt,
+                        int bus_off)
 {
     const uint8_t *config = d->config;
     unsigned slot = PCI_SLOT(d->devfn), fn = PCI_FUNC(d->devfn);
@@ -252,7 +252,7 @@ static int spapr_pci_dt_function(SpaprPhbState *phb, PCIDevice *d,
         (ret = fdt_setprop_string(fdt, off, "ibm,loc-code", loc_code)) < 0) {
         return ret;
     }
-    return 0;
+    return off;
 }
 
 typedef struct SpaprPciDtWalk {
@@ -267,7 +267,9 @@ static void spapr_pci_dt_walk(PCIBus *bus, PCIDevice *d, void *opaque)
     SpaprPciDtWalk *w = opaque;
 
     if (w->ret >= 0) {
-        w->ret = spapr_pci_dt_function(w->phb, d, w->fdt, w->bus_off);
+        int off = spapr_pci_dt_device(w->phb, d, w->fdt, w->bus_off);
+
+        w->ret = off < 0 ? off : 0;
     }
 }
 
@@ -299,6 +301,11 @@ int spapr_phb_dt_write(SpaprPhbState *phb, void *fdt, int parent_off)
     ret = spapr_phb_dt_props(phb, fdt, off);
     if (ret >= 0) {
         ret = spapr_phb_dt_children(phb, fdt, off);
+    }
+    if (ret >= 0) {
+        /* The PCI DRCs of the root bus (none with dynamic-reconfiguration=off). */
+        ret = spapr_dt_drc(phb->spapr, fdt, off, OBJECT(phb),
+                           SPAPR_DR_CONNECTOR_TYPE_PCI);
     }
     if (ret < 0) {
         /* Leave the tree as it was; deleting a node never needs space. */

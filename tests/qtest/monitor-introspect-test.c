@@ -106,6 +106,9 @@ static void test_qom_list_types(void)
                "{\"name\": \"hotplug-handler\", "
                "\"abstract\": true, \"parent\": \"interface\"}, "
                "{\"name\": \"interface\", \"abstract\": true}, "
+               "{\"name\": \"pseries-machine\", \"parent\": \"machine\"}, "
+               "{\"name\": \"spapr-pci-host-bridge\", "
+               "\"parent\": \"sys-bus-device\"}, "
                "{\"name\": \"user-creatable\", \"abstract\": true, "
                "\"parent\": \"interface\"}, "
                "{\"name\": \"vfio-soft-host\", \"parent\": \"object\"}]}");

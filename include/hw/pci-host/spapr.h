@@ -83,6 +83,8 @@ struct SpaprPhbState {
 
     /* The machine whose registry (spapr->phbs) holds us while realized. */
     SpaprMachineState *spapr;
+    /* PCI DRCs of the root bus by devfn (all NULL when dr_enabled is off). */
+    struct SpaprDrc *drcs[256];
 };
 
 /* The PHB whose BUID is @buid, or NULL (also when @spapr is NULL). */
@@ -126,6 +128,15 @@ unsigned spapr_phb_dma_windows_enabled(SpaprPhbState *phb);
  */
 void spapr_pci_rtas_init(SpaprMachineState *spapr);
 void spapr_rtas_ddw_init(SpaprMachineState *spapr);
+
+/*
+ * Write the node of PCI function @d of @phb under node @bus_off of @fdt
+ * (what the PHB's node holds for it at boot, and the fragment that
+ * ibm,configure-connector hands out).  Returns the node's offset or a
+ * negative libfdt error.
+ */
+int spapr_pci_dt_device(SpaprPhbState *phb, PCIDevice *d, void *fdt,
+                        int bus_off);
 
 /*
  * Write the PHB's node (and its PCI children) under @bus_off ("/") of @fdt.

@@ -115,6 +115,11 @@ struct SpaprMachineState {
      * filled and emptied by their realize/unrealize (hw/ppc/spapr_pci.c).
      */
     GHashTable *phbs;
+    /* DRC index -> SpaprDrc* (hw/ppc/spapr_drc.c), owned by their creators. */
+    GHashTable *drcs;
+    /* Queued RTAS event logs, oldest first (hw/ppc/spapr_events.c). */
+    GQueue pending_events;
+    uint32_t next_plid;         /* platform log id of the next event */
 
     /*
      * -M pseries options that concern vCPUs, interrupt controllers or KVM:
