@@ -340,6 +340,56 @@ static void test_pci_unconfigured(void)
     qtest_quit(s);
 }
 
+/* Instances of soft host h0, and mappings of the first (or -1 if none). */
+static int64_t soft_mappings(QTestState *s, unsigned *instances)
+{
+    JsonObject *rsp = qtest_qmp(s, "{\"execute\": \"x-query-vfio-soft\", "
+                                "\"arguments\": {\"id\": \"h0\"}}");
+    JsonObject *ret = json_object_get_object_member(rsp, "return");
+    JsonArray *inst = json_object_get_array_member(ret, "instances");
+    int64_t n = -1;
+
+    *instances = json_array_get_length(inst);
+    if (*instances) {
+        n = json_array_get_length(json_object_get_array_member(
+                json_array_get_object_element(inst, 0), "mappings"));
+    }
+    json_object_unref(rsp);
+    return n;
+}
+
+/*
+ * vfio-pci hot-added onto a PHB whose window already maps a page: the
+ * attach replays it to the new container; an unplug releases the container
+ * (no instance, no mapping left on the host); a replug maps it again.
+ */
+static void test_vfio_plug_unplug_replug(void)
+{
+    QTestState *s = qtest_init("-M pseries -nodefaults "
+                               "-object vfio-soft-host,id=h0,"
+                               "iommu-type=spapr-tce-v2");
+    uint64_t args[3] = { 0x80000000, 0x5000, 0x300003 };
+    unsigned instances;
+
+    g_assert_cmpint(qtest_hcall(s, "H_PUT_TCE", 3, args, 0, NULL), ==, 0);
+    g_assert_cmpint(soft_mappings(s, &instances), ==, -1);
+    g_assert_cmpuint(instances, ==, 0);
+    for (int round = 0; round < 2; round++) {
+        qtest_qmp_assert_success(s, "{\"execute\": \"device_add\", "
+                                 "\"arguments\": {\"driver\": \"vfio-pci\", "
+                                 "\"soft-host\": \"h0\", \"bus\": \"pci.0\", "
+                                 "\"addr\": \"5\", \"id\": \"v0\"}}");
+        assert_event(s, 5, 1, 0x40000028);
+        g_assert_cmpint(soft_mappings(s, &instances), ==, 1);
+        g_assert_cmpuint(instances, ==, 1);
+        device_del(s, "v0");
+        assert_deleted(s, "v0", "/machine/peripheral/v0");
+        g_assert_cmpint(soft_mappings(s, &instances), ==, -1);
+        g_assert_cmpuint(instances, ==, 0);
+    }
+    qtest_quit(s);
+}
+
 /* The guest configures the device; the unplug then waits for it. */
 static void test_pci_configured(void)
 {
@@ -512,6 +562,8 @@ int main(int argc, char **argv)
     g_test_add_func("/spapr-hotplug/drc/device-tree", test_drc_tree);
     g_test_add_func("/spapr-hotplug/drc/rtas-errors", test_rtas_errors);
     g_test_add_func("/spapr-hotplug/pci/unconfigured", test_pci_unconfigured);
+    g_test_add_func("/spapr-hotplug/vfio/plug-unplug-replug",
+                    test_vfio_plug_unplug_replug);
     g_test_add_func("/spapr-hotplug/pci/configured", test_pci_configured);
     g_test_add_func("/spapr-hotplug/pci/reset-completes",
                     test_pci_reset_completes);
