@@ -58,6 +58,9 @@ static void tce_query_table(SpaprTceTable *tcet, void *opaque)
     json_object_set_string_member(t, "owner", enabled ?
                                   spapr_tce_storage_kind(tcet->storage) : "user");
     json_object_set_boolean_member(t, "need-vfio", tcet->need_vfio);
+    /* IOMMU notifiers registered on the window (one per VFIO container) */
+    json_object_set_int_member(t, "notifiers", tcet->iommu.notifiers ?
+                               tcet->iommu.notifiers->len : 0);
     json_object_set_int_member(t, "valid-entries", enabled ?
                                spapr_tce_storage_count_valid(tcet->storage) : 0);
     json_object_set_int_member(t, "bytes-used", enabled ?

@@ -578,6 +578,13 @@ void vfio_group_put(VFIOGroup *group)
         vfio_container_free(c);
     } else {
         vfio_group_leave(group);
+        /*
+         * sPAPR v2: the host cleared the shared tables on the detach
+         * (docs/specs/linux-interfaces.md §4.9); the others need them back.
+         */
+        if (c->type == VFIO_IOMMU_SPAPR_TCE_V2) {
+            vfio_listener_replay_windows(c);
+        }
     }
     g_free(group);
 }

@@ -792,6 +792,17 @@ static int soft_unregister_memory(VFIOIOMMU *iommu, uint64_t vaddr,
     return soft_end(s, VFIO_SOFT_OP_UNREGISTER, ret);
 }
 
+uint64_t vfio_soft_group_detached(VFIOSoftIOMMU *s)
+{
+    uint64_t cleared = 0;
+
+    if (s->type == VFIO_IOMMU_SPAPR_TCE_V2) {
+        cleared = soft_map_clear(s, 0, UINT64_MAX, false);
+    }
+    trace_vfio_soft_group_detached(s->type, cleared);
+    return cleared;
+}
+
 static void soft_release(VFIOIOMMU *iommu)
 {
     VFIOSoftIOMMU *s = soft(iommu);

@@ -218,6 +218,26 @@ static void vfio_giommu_break(VFIOGuestIOMMU *g, Error *err)
     }
 }
 
+void vfio_listener_replay_windows(VFIOContainer *c)
+{
+    for (GList *l = c->giommus; l; l = l->next) {
+        VFIOGuestIOMMU *g = l->data;
+        Error *err = NULL;
+
+        if (!g->registered || g->broken) {
+            continue;
+        }
+        trace_vfio_listener_replay_window(g->bus_start, g->bus_last);
+        /* Start from nothing whatever the host kept (older kernels). */
+        vfio_container_dma_unmap(c, g->bus_start, g->bus_last);
+        if (!memory_region_iommu_replay(g->iommu_mr, &g->n, &err)) {
+            vfio_container_dma_unmap(c, g->bus_start, g->bus_last);
+            error_prepend(&err, "replay failed: ");
+            vfio_giommu_break(g, err);
+        }
+    }
+}
+
 /* The consumer veto (MemoryListener.iommu_window_check). */
 static bool vfio_listener_window_check(MemoryListener *l,
                                        IOMMUMemoryRegion *iommu_mr,

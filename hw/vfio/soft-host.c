@@ -771,10 +771,22 @@ static int soft_host_set_container(void *opaque, int groupid,
     return vfio_soft_host_of(iommu) == opaque ? 0 : -EPERM;
 }
 
+/* A group detached: the soft IOMMU clears what the kernel clears. */
+static void soft_host_unset_container(void *opaque, int groupid,
+                                      VFIOIOMMU *iommu)
+{
+    VFIOSoftIOMMU *s = vfio_soft_host_get_soft(iommu);
+
+    if (s) {
+        vfio_soft_group_detached(s);
+    }
+}
+
 const VFIOHostOps vfio_soft_host_ops = {
     .name = "soft",
     .open_iommu = soft_host_open_iommu,
     .set_container = soft_host_set_container,
+    .unset_container = soft_host_unset_container,
 };
 
 void vfio_soft_host_monitor_init(void)

@@ -350,6 +350,26 @@ static void qmp_x_query_vfio(JsonObject *args, JsonNode **ret, Error **errp)
     json_array_unref(q.out);
 }
 
+/*
+ * x-query-vfio-kvm: {"log": ...}, the KVM-VFIO stand-in's record of group
+ * additions and deletions since start ("add N (in-list, listener off); del
+ * N; ", include/hw/vfio/vfio-container.h).
+ */
+static void qmp_x_query_vfio_kvm(JsonObject *args, JsonNode **ret,
+                                 Error **errp)
+{
+    static const char *const known[] = { NULL };
+    JsonObject *o;
+
+    if (!qmp_args_check(args, known, errp)) {
+        return;
+    }
+    o = json_object_new();
+    json_object_set_string_member(o, "log", vfio_kvm_stub_log());
+    *ret = json_node_init_object(json_node_alloc(), o);
+    json_object_unref(o);
+}
+
 /* ---- info vfio ------------------------------------------------------------ */
 
 static void hmp_info_vfio_container(VFIOContainer *c, void *opaque)
@@ -449,6 +469,7 @@ void vfio_monitor_window_broken(VFIOGuestIOMMU *g)
 void vfio_monitor_init(void)
 {
     qmp_register_command("x-query-vfio", qmp_x_query_vfio);
+    qmp_register_command("x-query-vfio-kvm", qmp_x_query_vfio_kvm);
     hmp_register_info("vfio", "", "show the VFIO containers, their windows "
                       "and host mappings", hmp_info_vfio);
 }

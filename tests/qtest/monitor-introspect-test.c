@@ -498,7 +498,8 @@ static void test_query_commands(void)
                     "query-pci query-status query-version quit stop "
                     "system_reset trace-event-get-state "
                     "trace-event-set-state x-query-spapr-tce "
-                    "x-query-vfio x-query-vfio-soft x-vfio-soft-fault");
+                    "x-query-vfio x-query-vfio-kvm x-query-vfio-soft "
+                    "x-vfio-soft-fault");
     json_object_unref(resp);
     qtest_quit(s);
 }

@@ -12,6 +12,7 @@
 #include <json-glib/json-glib.h>
 #include "hw/vfio/soft-edu.h"
 #include "libqtest.h"
+#include "vfio-check.h"
 
 #define H_SUCCESS       0
 #define H_HARDWARE      (-1)
@@ -29,249 +30,6 @@
 #define BAR             ((1ULL << 45) + 0x80000000ULL)
 #define TCE_LIST        0x400000ULL             /* guest page for INDIRECT */
 #define TCE_ALL         "0x0-0xffffffffffffffff"
-
-/* ---- the invariant checker ----------------------------------------------- */
-
-typedef struct Seg {
-    uint64_t iova, size, gpa;
-    uint32_t perm;              /* 1 r, 2 w, 3 rw */
-} Seg;
-
-/* The default window may be broken (test_page_size). */
-static bool allow_broken;
-
-static const char *const perm_names[] = { "none", "r", "w", "rw" };
-
-static uint64_t uint_member(JsonObject *o, const char *name)
-{
-    g_assert_true(json_object_has_member(o, name));
-    return (uint64_t)json_object_get_int_member(o, name);
-}
-
-static uint32_t perm_of(const char *name)
-{
-    for (uint32_t i = 1; i < G_N_ELEMENTS(perm_names); i++) {
-        if (!strcmp(name, perm_names[i])) {
-            return i;
-        }
-    }
-    g_assert_not_reached();
-}
-
-static gint seg_cmp(gconstpointer a, gconstpointer b)
-{
-    const Seg *x = a, *y = b;
-
-    return x->iova < y->iova ? -1 : x->iova > y->iova;
-}
-
-/* Sort by IOVA, merge contiguous (IOVA and gpa) runs with one permission. */
-static void seg_merge(GArray *segs)
-{
-    guint out = 0;
-
-    g_array_sort(segs, seg_cmp);
-    for (guint i = 0; i < segs->len; i++) {
-        Seg *cur = &g_array_index(segs, Seg, i);
-        Seg *last = out ? &g_array_index(segs, Seg, out - 1) : NULL;
-
-        if (last && last->iova + last->size == cur->iova &&
-            last->gpa + last->size == cur->gpa && last->perm == cur->perm) {
-            last->size += cur->size;
-        } else {
-            g_array_index(segs, Seg, out++) = *cur;
-        }
-    }
-    g_array_set_size(segs, out);
-}
-
-static char *seg_string(GArray *segs)
-{
-    GString *s = g_string_new(NULL);
-
-    for (guint i = 0; i < segs->len; i++) {
-        Seg *g = &g_array_index(segs, Seg, i);
-
-        g_string_append_printf(s, "%s0x%" PRIx64 "+0x%" PRIx64 ">0x%" PRIx64
-                               ":%s", i ? " " : "", g->iova, g->size, g->gpa,
-                               perm_names[g->perm]);
-    }
-    return g_string_free(s, FALSE);
-}
-
-/* {iova, size, gpa, perm} objects of a mapping list, merged. */
-static char *mapping_list(JsonObject *o)
-{
-    JsonArray *a = json_object_get_array_member(o, "mappings");
-    g_autoptr(GArray) segs = g_array_new(FALSE, FALSE, sizeof(Seg));
-
-    /* All of them in one answer (the tests stay below the 4096 page). */
-    g_assert_cmpuint(json_array_get_length(a), ==,
-                     uint_member(o, "nr-mappings"));
-    for (guint i = 0; i < json_array_get_length(a); i++) {
-        JsonObject *m = json_array_get_object_element(a, i);
-        Seg g = {
-            .iova = uint_member(m, "iova"),
-            .size = uint_member(m, "size"),
-            .gpa = uint_member(m, "gpa"),       /* never null: guest RAM */
-            .perm = perm_of(json_object_get_string_member(m, "perm")),
-        };
-
-        g_array_append_val(segs, g);
-    }
-    seg_merge(segs);
-    return seg_string(segs);
-}
-
-/*
- * The guest view: the valid TCEs of every enabled window as {ioba, tce} ->
- * {iova, size, gpa, perm} (entries paged 4096 at a time), merged; and the
- * enabled windows as "0xSTART+0xSIZE" in bus order.
- */
-static char *guest_view(QTestState *s, char **windows)
-{
-    JsonObject *rsp = qtest_qmp(s, "{\"execute\": \"x-query-spapr-tce\"}");
-    JsonArray *tables = json_object_get_array_member(rsp, "return");
-    g_autoptr(GArray) segs = g_array_new(FALSE, FALSE, sizeof(Seg));
-    g_autoptr(GArray) wins = g_array_new(FALSE, FALSE, sizeof(Seg));
-
-    for (guint i = 0; i < json_array_get_length(tables); i++) {
-        JsonObject *t = json_array_get_object_element(tables, i);
-        uint64_t liobn = uint_member(t, "liobn");
-        uint64_t shift = uint_member(t, "page-shift");
-        uint64_t start = 0, got;
-        Seg w;
-
-        if (!json_object_get_boolean_member(t, "enabled")) {
-            continue;
-        }
-        w = (Seg) { .iova = uint_member(t, "bus-offset"),
-                    .size = uint_member(t, "nb-table") << shift };
-        g_array_append_val(wins, w);
-        do {
-            JsonObject *r = qtest_qmp(s, "{\"execute\": \"x-query-spapr-tce\", "
-                                      "\"arguments\": {\"liobn\": %" PRIu64
-                                      ", \"entries\": true, \"start\": %"
-                                      PRIu64 "}}", liobn, start);
-            JsonObject *tt = json_array_get_object_element(
-                json_object_get_array_member(r, "return"), 0);
-            JsonArray *e = json_object_get_array_member(tt, "entries");
-
-            got = json_array_get_length(e);
-            for (guint k = 0; k < got; k++) {
-                JsonObject *en = json_array_get_object_element(e, k);
-                uint64_t tce = uint_member(en, "tce");
-                Seg g = {
-                    .iova = uint_member(en, "ioba"),
-                    .size = 1ULL << shift,
-                    .gpa = tce & ~((1ULL << shift) - 1),
-                    .perm = tce & 3,
-                };
-
-                start = uint_member(en, "index") + 1;
-                if (g.perm) {
-                    g_array_append_val(segs, g);
-                }
-            }
-            json_object_unref(r);
-        } while (got == 4096);
-    }
-    json_object_unref(rsp);
-    g_array_sort(wins, seg_cmp);
-    {
-        GString *ws = g_string_new(NULL);
-
-        for (guint i = 0; i < wins->len; i++) {
-            Seg *w = &g_array_index(wins, Seg, i);
-
-            g_string_append_printf(ws, "%s0x%" PRIx64 "+0x%" PRIx64,
-                                   i ? " " : "", w->iova, w->size);
-        }
-        *windows = g_string_free(ws, FALSE);
-    }
-    seg_merge(segs);
-    return seg_string(segs);
-}
-
-/*
- * "0xSTART+0xSIZE" of a window list in bus order (@start names the start
- * member); @skip_broken leaves broken windows out.
- */
-static char *window_list(JsonArray *a, const char *start, bool skip_broken)
-{
-    g_autoptr(GArray) wins = g_array_new(FALSE, FALSE, sizeof(Seg));
-    GString *ws = g_string_new(NULL);
-
-    for (guint i = 0; i < json_array_get_length(a); i++) {
-        JsonObject *o = json_array_get_object_element(a, i);
-        Seg w = { .iova = uint_member(o, start), .size = uint_member(o, "size") };
-
-        if (skip_broken && json_object_get_boolean_member(o, "broken")) {
-            g_assert_true(allow_broken);
-            continue;
-        }
-        g_array_append_val(wins, w);
-    }
-    g_array_sort(wins, seg_cmp);
-    for (guint i = 0; i < wins->len; i++) {
-        Seg *w = &g_array_index(wins, Seg, i);
-
-        g_string_append_printf(ws, "%s0x%" PRIx64 "+0x%" PRIx64, i ? " " : "",
-                               w->iova, w->size);
-    }
-    return g_string_free(ws, FALSE);
-}
-
-/*
- * The invariant, for each of the @ncontainers containers: its mappings ==
- * the soft IOMMU's mappings == the guest view's projection; its windows ==
- * the enabled windows (and, sPAPR v2, the hardware's windows too).
- * Returns the projection ("0xIOVA+0xSIZE>0xGPA:PERM ...", maximal runs)
- * for the caller to compare with exact values.
- */
-static char *check(QTestState *s, guint ncontainers)
-{
-    g_autofree char *windows = NULL;
-    char *proj = guest_view(s, &windows);
-    JsonObject *rsp = qtest_qmp(s, "{\"execute\": \"x-query-vfio\"}");
-    JsonArray *cs = json_object_get_array_member(rsp, "return");
-
-    g_assert_cmpuint(json_array_get_length(cs), ==, ncontainers);
-    for (guint i = 0; i < ncontainers; i++) {
-        JsonObject *c = json_array_get_object_element(cs, i);
-        JsonObject *hw = json_object_get_object_member(c, "hardware");
-        g_autofree char *own = mapping_list(c);
-        g_autofree char *host = mapping_list(hw);
-        JsonArray *cwa = json_object_get_array_member(c, "windows");
-        g_autofree char *cw = window_list(cwa, "bus-start", false);
-        g_autofree char *cw_ok = window_list(cwa, "bus-start", true);
-
-        g_assert_cmpstr(json_object_get_string_member(c, "address-space"), ==,
-                        "pci@800000020000000");
-        g_assert_cmpint(json_object_get_int_member(c, "container"), ==, i);
-        g_assert_cmpstr(own, ==, proj);
-        g_assert_cmpstr(host, ==, proj);
-        g_assert_cmpstr(cw, ==, windows);
-        if (!allow_broken) {
-            g_assert_cmpstr(cw_ok, ==, windows);
-        }
-        if (!strcmp(json_object_get_string_member(c, "iommu-type"),
-                    "spapr-tce-v2")) {
-            g_autofree char *hwin = window_list(
-                json_object_get_array_member(hw, "windows"), "start", false);
-
-            g_assert_cmpstr(hwin, ==, cw_ok);
-        }
-    }
-    json_object_unref(rsp);
-    return proj;
-}
-
-/* check() and compare the projection with @expect. */
-#define assert_view(s, n, expect) do {                  \
-        g_autofree char *_p = check((s), (n));          \
-        g_assert_cmpstr(_p, ==, (expect));              \
-    } while (0)
 
 /* ---- guest and operator actions -------------------------------------------- */
 
@@ -404,29 +162,29 @@ static void test_lifecycle(gconstpointer data)
     uint32_t liobn;
     uint64_t bus;
 
-    assert_view(s, 1, "");
+    vfio_assert_view(s, 1, "");
     /* H_PUT_TCE: three pages, contiguous in bus and RAM: one run. */
     g_assert_cmpint(put_tce(s, LIOBN, 0x5000, 0x300003), ==, H_SUCCESS);
     g_assert_cmpint(put_tce(s, LIOBN, 0x6000, 0x301003), ==, H_SUCCESS);
     g_assert_cmpint(put_tce(s, LIOBN, 0x7000, 0x302003), ==, H_SUCCESS);
-    assert_view(s, 1, "0x5000+0x3000>0x300000:rw");
+    vfio_assert_view(s, 1, "0x5000+0x3000>0x300000:rw");
     /* Overwrite the middle with a read-only TCE: three runs. */
     g_assert_cmpint(put_tce(s, LIOBN, 0x6000, 0x301001), ==, H_SUCCESS);
-    assert_view(s, 1, "0x5000+0x1000>0x300000:rw 0x6000+0x1000>0x301000:r "
+    vfio_assert_view(s, 1, "0x5000+0x1000>0x300000:rw 0x6000+0x1000>0x301000:r "
                 "0x7000+0x1000>0x302000:rw");
     /* H_PUT_TCE_INDIRECT: 16 pages; then H_STUFF_TCE clears 4 in the middle. */
     g_assert_cmpint(put_indirect(s, LIOBN, 0x10000, 0x200000, 0x1000, 2, 16),
                     ==, H_SUCCESS);
-    assert_view(s, 1, "0x5000+0x1000>0x300000:rw 0x6000+0x1000>0x301000:r "
+    vfio_assert_view(s, 1, "0x5000+0x1000>0x300000:rw 0x6000+0x1000>0x301000:r "
                 "0x7000+0x1000>0x302000:rw 0x10000+0x10000>0x200000:w");
     g_assert_cmpint(stuff(s, LIOBN, 0x14000, 0, 4), ==, H_SUCCESS);
-    assert_view(s, 1, "0x5000+0x1000>0x300000:rw 0x6000+0x1000>0x301000:r "
+    vfio_assert_view(s, 1, "0x5000+0x1000>0x300000:rw 0x6000+0x1000>0x301000:r "
                 "0x7000+0x1000>0x302000:rw 0x10000+0x4000>0x200000:w "
                 "0x18000+0x8000>0x208000:w");
     /* H_STUFF_TCE mapping one page 8 times (not contiguous in RAM). */
     g_assert_cmpint(stuff(s, LIOBN, 0x40000, 0x500003, 8), ==, H_SUCCESS);
     {
-        g_autofree char *p = check(s, 1);
+        g_autofree char *p = vfio_check(s, 1);
         GString *want = g_string_new("0x5000+0x1000>0x300000:rw "
             "0x6000+0x1000>0x301000:r 0x7000+0x1000>0x302000:rw "
             "0x10000+0x4000>0x200000:w 0x18000+0x8000>0x208000:w");
@@ -443,7 +201,7 @@ static void test_lifecycle(gconstpointer data)
     g_assert_cmpint(put_tce(s, LIOBN, 0x8000, BAR | 3), ==, H_PARAMETER);
     g_assert_cmpint(put_tce(s, LIOBN, 0x8000, 0x80000000ULL | 3), ==,
                     H_PARAMETER);
-    assert_view(s, 1, "0x5000+0x1000>0x300000:rw 0x6000+0x1000>0x301000:r "
+    vfio_assert_view(s, 1, "0x5000+0x1000>0x300000:rw 0x6000+0x1000>0x301000:r "
                 "0x7000+0x1000>0x302000:rw 0x10000+0x4000>0x200000:w "
                 "0x18000+0x8000>0x208000:w");
 
@@ -453,7 +211,7 @@ static void test_lifecycle(gconstpointer data)
     g_assert_cmphex(bus, ==, DDW_BUS);
     g_assert_cmpint(put_indirect(s, DDW_LIOBN, DDW_BUS, 0x1000000, 0x10000, 3,
                                  512), ==, H_SUCCESS);
-    assert_view(s, 1, "0x5000+0x1000>0x300000:rw 0x6000+0x1000>0x301000:r "
+    vfio_assert_view(s, 1, "0x5000+0x1000>0x300000:rw 0x6000+0x1000>0x301000:r "
                 "0x7000+0x1000>0x302000:rw 0x10000+0x4000>0x200000:w "
                 "0x18000+0x8000>0x208000:w "
                 "0x800000000000000+0x2000000>0x1000000:rw");
@@ -462,7 +220,7 @@ static void test_lifecycle(gconstpointer data)
                     H_SUCCESS);
     g_assert_cmpint(stuff(s, DDW_LIOBN, DDW_BUS + 0x1000000, 0, 256), ==,
                     H_SUCCESS);
-    assert_view(s, 1, "0x5000+0x1000>0x300000:rw 0x6000+0x1000>0x301000:r "
+    vfio_assert_view(s, 1, "0x5000+0x1000>0x300000:rw 0x6000+0x1000>0x301000:r "
                 "0x7000+0x1000>0x302000:rw 0x10000+0x4000>0x200000:w "
                 "0x18000+0x8000>0x208000:w "
                 "0x800000000000000+0x100000>0x1000000:rw "
@@ -470,24 +228,24 @@ static void test_lifecycle(gconstpointer data)
                 "0x800000000110000+0xef0000>0x1110000:rw");
     /* Remove the DDW: its mappings go, the default window's stay. */
     g_assert_cmphex(ddw_remove(s, DDW_LIOBN), ==, RTAS_OK);
-    assert_view(s, 1, "0x5000+0x1000>0x300000:rw 0x6000+0x1000>0x301000:r "
+    vfio_assert_view(s, 1, "0x5000+0x1000>0x300000:rw 0x6000+0x1000>0x301000:r "
                 "0x7000+0x1000>0x302000:rw 0x10000+0x4000>0x200000:w "
                 "0x18000+0x8000>0x208000:w");
     /* Create again, map, then reset: one empty default window. */
     g_assert_cmphex(ddw_create(s, 16, 32, &liobn, &bus), ==, RTAS_OK);
     g_assert_cmpint(put_tce(s, DDW_LIOBN, DDW_BUS, 0x1000003), ==, H_SUCCESS);
-    assert_view(s, 1, "0x5000+0x1000>0x300000:rw 0x6000+0x1000>0x301000:r "
+    vfio_assert_view(s, 1, "0x5000+0x1000>0x300000:rw 0x6000+0x1000>0x301000:r "
                 "0x7000+0x1000>0x302000:rw 0x10000+0x4000>0x200000:w "
                 "0x18000+0x8000>0x208000:w "
                 "0x800000000000000+0x10000>0x1000000:rw");
     g_assert_cmphex(ddw_reset(s), ==, RTAS_OK);
-    assert_view(s, 1, "");
+    vfio_assert_view(s, 1, "");
     /* Map again, and a machine reset empties it all. */
     g_assert_cmpint(put_indirect(s, LIOBN, 0, 0x300000, 0x1000, 1, 4), ==,
                     H_SUCCESS);
-    assert_view(s, 1, "0x0+0x4000>0x300000:r");
+    vfio_assert_view(s, 1, "0x0+0x4000>0x300000:r");
     qtest_qmp_assert_success(s, "{\"execute\": \"system_reset\"}");
-    assert_view(s, 1, "");
+    vfio_assert_view(s, 1, "");
     qtest_quit(s);
 }
 
@@ -504,7 +262,7 @@ static void test_dma(gconstpointer data)
     edu_enable(s);
     g_assert_cmpint(put_indirect(s, LIOBN, 0x8000, 0x300000, 0x1000, 3, 2),
                     ==, H_SUCCESS);
-    assert_view(s, 1, "0x8000+0x2000>0x300000:rw");
+    vfio_assert_view(s, 1, "0x8000+0x2000>0x300000:rw");
     /* RAM -> buffer across the page boundary, buffer -> RAM back. */
     qtest_memwrite(s, 0x300ffc, pattern, sizeof(pattern));
     g_assert_cmphex(edu_dma(s, 0x8ffc, VFIO_SOFT_EDU_BUF_ADDR, 8, 0), ==, 0);
@@ -514,7 +272,7 @@ static void test_dma(gconstpointer data)
     g_assert_cmpmem(buf, sizeof(buf), pattern, sizeof(pattern));
     /* Clear the second page: a transfer touching it moves nothing. */
     g_assert_cmpint(put_tce(s, LIOBN, 0x9000, 0), ==, H_SUCCESS);
-    assert_view(s, 1, "0x8000+0x1000>0x300000:rw");
+    vfio_assert_view(s, 1, "0x8000+0x1000>0x300000:rw");
     qtest_memset(s, 0x300ff8, 0, 4);
     g_assert_cmphex(edu_dma(s, VFIO_SOFT_EDU_BUF_ADDR, 0x8ff8, 16,
                             VFIO_SOFT_EDU_DMA_TO_RAM), ==,
@@ -525,7 +283,7 @@ static void test_dma(gconstpointer data)
     g_assert_cmphex(qtest_readl(s, 0x300ff8), ==, 0x01020304);
     /* Device reset (machine reset): mappings gone, DMA faults. */
     qtest_qmp_assert_success(s, "{\"execute\": \"system_reset\"}");
-    assert_view(s, 1, "");
+    vfio_assert_view(s, 1, "");
     edu_enable(s);
     g_assert_cmphex(edu_dma(s, 0x8000, VFIO_SOFT_EDU_BUF_ADDR, 8, 0), ==,
                     VFIO_SOFT_EDU_STATUS_DMA_FAULT);
@@ -549,7 +307,7 @@ static void test_one_container(gconstpointer data)
 
     g_assert_cmpint(put_indirect(s, LIOBN, 0, 0x300000, 0x1000, 3, 8), ==,
                     H_SUCCESS);
-    assert_view(s, 1, "0x0+0x8000>0x300000:rw");
+    vfio_assert_view(s, 1, "0x0+0x8000>0x300000:rw");
     rsp = qtest_qmp(s, "{\"execute\": \"x-query-vfio\"}");
     groups = json_object_get_array_member(json_array_get_object_element(
         json_object_get_array_member(rsp, "return"), 0), "groups");
@@ -581,9 +339,9 @@ static void test_one_container(gconstpointer data)
                     "spapr-tce-v2, groups 1 (v0) 7 (v1, "
                     "/machine/peripheral-anon/device[0])");
     g_assert_cmpint(stuff(s, LIOBN, 0x2000, 0, 2), ==, H_SUCCESS);
-    assert_view(s, 1, "0x0+0x2000>0x300000:rw 0x4000+0x4000>0x304000:rw");
+    vfio_assert_view(s, 1, "0x0+0x2000>0x300000:rw 0x4000+0x4000>0x304000:rw");
     qtest_qmp_assert_success(s, "{\"execute\": \"system_reset\"}");
-    assert_view(s, 1, "");
+    vfio_assert_view(s, 1, "");
     qtest_quit(s);
 }
 
@@ -603,27 +361,27 @@ static void test_two_containers(gconstpointer data)
     uint32_t liobn;
     uint64_t bus;
 
-    assert_view(s, 2, "");
+    vfio_assert_view(s, 2, "");
     g_assert_cmpint(put_tce(s, LIOBN, 0x1000, 0x300003), ==, H_SUCCESS);
-    assert_view(s, 2, "0x1000+0x1000>0x300000:rw");
+    vfio_assert_view(s, 2, "0x1000+0x1000>0x300000:rw");
     g_assert_cmphex(ddw_create(s, 16, 30, &liobn, &bus), ==, RTAS_OK);
     g_assert_cmpint(put_indirect(s, DDW_LIOBN, DDW_BUS, 0x2000000, 0x10000, 1,
                                  64), ==, H_SUCCESS);
-    assert_view(s, 2, "0x1000+0x1000>0x300000:rw "
+    vfio_assert_view(s, 2, "0x1000+0x1000>0x300000:rw "
                 "0x800000000000000+0x400000>0x2000000:r");
     g_assert_cmpint(stuff(s, DDW_LIOBN, DDW_BUS + 0x10000, 0, 1), ==,
                     H_SUCCESS);
-    assert_view(s, 2, "0x1000+0x1000>0x300000:rw "
+    vfio_assert_view(s, 2, "0x1000+0x1000>0x300000:rw "
                 "0x800000000000000+0x10000>0x2000000:r "
                 "0x800000000020000+0x3e0000>0x2020000:r");
     g_assert_cmphex(ddw_remove(s, liobn), ==, RTAS_OK);
-    assert_view(s, 2, "0x1000+0x1000>0x300000:rw");
+    vfio_assert_view(s, 2, "0x1000+0x1000>0x300000:rw");
     g_assert_cmphex(ddw_create(s, 16, 30, &liobn, &bus), ==, RTAS_OK);
     g_assert_cmphex(ddw_reset(s), ==, RTAS_OK);
-    assert_view(s, 2, "");
+    vfio_assert_view(s, 2, "");
     g_assert_cmpint(put_tce(s, LIOBN, 0x1000, 0x300003), ==, H_SUCCESS);
     qtest_qmp_assert_success(s, "{\"execute\": \"system_reset\"}");
-    assert_view(s, 2, "");
+    vfio_assert_view(s, 2, "");
     qtest_quit(s);
 }
 
@@ -637,7 +395,7 @@ static void test_ddw_outside_ranges(void)
 
     g_assert_cmpint(put_tce(s, LIOBN, 0x1000, 0x300003), ==, H_SUCCESS);
     g_assert_cmphex(ddw_create(s, 16, 32, &liobn, &bus), ==, RTAS_HW_ERROR);
-    assert_view(s, 1, "0x1000+0x1000>0x300000:rw");
+    vfio_assert_view(s, 1, "0x1000+0x1000>0x300000:rw");
     rsp = qtest_qmp(s, "{\"execute\": \"x-query-spapr-tce\", \"arguments\": "
                     "{\"liobn\": %llu}}", DDW_LIOBN);
     g_assert_false(json_object_get_boolean_member(json_array_get_object_element(
@@ -645,7 +403,7 @@ static void test_ddw_outside_ranges(void)
     json_object_unref(rsp);
     /* A reset back to the default window is fine: nothing was left. */
     g_assert_cmphex(ddw_reset(s), ==, RTAS_OK);
-    assert_view(s, 1, "");
+    vfio_assert_view(s, 1, "");
     qtest_quit(s);
 }
 
@@ -680,13 +438,13 @@ static void test_page_size(gconstpointer data)
                     "host page sizes 0x1010000");
     json_object_unref(rsp);
     g_assert_cmpint(put_tce(s, LIOBN, 0x1000, 0x300003), ==, H_HARDWARE);
-    allow_broken = true;
-    assert_view(s, 1, "");
+    vfio_check_allow_broken = true;
+    vfio_assert_view(s, 1, "");
     if (type1) {
         g_assert_cmphex(ddw_create(s, 16, 30, &liobn, &bus), ==, RTAS_OK);
         g_assert_cmpint(put_indirect(s, liobn, bus, 0x1000000, 0x10000, 3, 4),
                         ==, H_SUCCESS);
-        assert_view(s, 1, "0x800000000000000+0x40000>0x1000000:rw");
+        vfio_assert_view(s, 1, "0x800000000000000+0x40000>0x1000000:rw");
     } else {
         /*
          * sPAPR v2 also needs a host page <= the RAM backing page (4 KiB
@@ -694,9 +452,9 @@ static void test_page_size(gconstpointer data)
          */
         g_assert_cmphex(ddw_create(s, 16, 30, &liobn, &bus), ==,
                         RTAS_HW_ERROR);
-        assert_view(s, 1, "");
+        vfio_assert_view(s, 1, "");
     }
-    allow_broken = false;
+    vfio_check_allow_broken = false;
     /* Back to the default window only: the RTAS reset is refused. */
     g_assert_cmphex(ddw_reset(s), ==, RTAS_HW_ERROR);
     qtest_quit(s);
@@ -712,7 +470,7 @@ static void test_fault_map(gconstpointer data)
                              "\"arguments\": {\"id\": \"h0\", \"op\": \"map\", "
                              "\"nth\": 1, \"errno\": \"EIO\"}}");
     g_assert_cmpint(put_tce(s, LIOBN, 0x2000, 0x301003), ==, H_HARDWARE);
-    assert_view(s, 1, "0x1000+0x1000>0x300000:rw");
+    vfio_assert_view(s, 1, "0x1000+0x1000>0x300000:rw");
     /*
      * Inside an INDIRECT batch the 8 TCEs are one map call, made at the
      * batch commit: it fails, the hcall gets H_HARDWARE, and the table
@@ -724,11 +482,11 @@ static void test_fault_map(gconstpointer data)
                              "\"nth\": 1, \"errno\": \"ENOMEM\"}}");
     g_assert_cmpint(put_indirect(s, LIOBN, 0x10000, 0x200000, 0x1000, 3, 8),
                     ==, H_HARDWARE);
-    assert_view(s, 1, "0x1000+0x1000>0x300000:rw 0x10000+0x8000>0x200000:rw");
+    vfio_assert_view(s, 1, "0x1000+0x1000>0x300000:rw 0x10000+0x8000>0x200000:rw");
     /* The fault is spent: the same put (an overwrite) works now. */
     g_assert_cmpint(put_indirect(s, LIOBN, 0x10000, 0x200000, 0x1000, 3, 8),
                     ==, H_SUCCESS);
-    assert_view(s, 1, "0x1000+0x1000>0x300000:rw 0x10000+0x8000>0x200000:rw");
+    vfio_assert_view(s, 1, "0x1000+0x1000>0x300000:rw 0x10000+0x8000>0x200000:rw");
     qtest_quit(s);
 }
 
@@ -745,7 +503,7 @@ static void test_fault_unmap(gconstpointer data)
                              "\"nth\": 1, \"errno\": \"EIO\"}}");
     ret = put_tce(s, LIOBN, 0x1000, 0);
     g_assert_cmpint(ret, ==, H_HARDWARE);
-    assert_view(s, 1, "0x0+0x1000>0x300000:rw 0x2000+0x2000>0x302000:rw");
+    vfio_assert_view(s, 1, "0x0+0x1000>0x300000:rw 0x2000+0x2000>0x302000:rw");
     qtest_quit(s);
 }
 
@@ -761,11 +519,11 @@ static void test_fault_window(void)
                              "\"window-create\", \"nth\": 1, \"errno\": "
                              "\"ENOSPC\"}}");
     g_assert_cmphex(ddw_create(s, 16, 32, &liobn, &bus), ==, RTAS_HW_ERROR);
-    assert_view(s, 1, "");
+    vfio_assert_view(s, 1, "");
     g_assert_cmphex(ddw_create(s, 16, 32, &liobn, &bus), ==, RTAS_OK);
     g_assert_cmphex(bus, ==, DDW_BUS);
     g_assert_cmpint(put_tce(s, liobn, DDW_BUS, 0x300003), ==, H_SUCCESS);
-    assert_view(s, 1, "0x800000000000000+0x10000>0x300000:rw");
+    vfio_assert_view(s, 1, "0x800000000000000+0x10000>0x300000:rw");
     qtest_quit(s);
 }
 

@@ -1172,14 +1172,16 @@ static void test_query(Fixture *f, gconstpointer data)
     g_assert_cmpstr(all, ==,
         "[{\"liobn\": 1895825408, \"enabled\": true, \"bus-offset\": 0, "
         "\"page-shift\": 12, \"nb-table\": 262144, \"owner\": \"user\", "
-        "\"need-vfio\": false, \"valid-entries\": 2, \"bytes-used\": 344, "
+        "\"need-vfio\": false, \"notifiers\": 0, "
+        "\"valid-entries\": 2, \"bytes-used\": 344, "
         "\"resync-failures\": 0}]");
     g_free(all);
     all = query("{\"liobn\": 1895825409}", true);
     g_assert_cmpstr(all, ==,
         "[{\"liobn\": 1895825409, \"enabled\": false, \"bus-offset\": 0, "
         "\"page-shift\": 0, \"nb-table\": 0, \"owner\": \"user\", "
-        "\"need-vfio\": false, \"valid-entries\": 0, \"bytes-used\": 0, "
+        "\"need-vfio\": false, \"notifiers\": 0, "
+        "\"valid-entries\": 0, \"bytes-used\": 0, "
         "\"resync-failures\": 0}]");
     one = query("{\"liobn\": 1895825408, \"entries\": true}", true);
     g_assert_nonnull(strstr(one, "\"entries\": [{\"index\": 1, \"ioba\": 4096, "

@@ -176,7 +176,8 @@ static void test_type1_ddw_refused(void)
     g_assert_cmpstr(tce, ==,
         "[{\"liobn\": 2147483649, \"enabled\": false, \"bus-offset\": 0, "
         "\"page-shift\": 0, \"nb-table\": 0, \"owner\": \"user\", "
-        "\"need-vfio\": false, \"valid-entries\": 0, \"bytes-used\": 0, "
+        "\"need-vfio\": false, \"notifiers\": 0, "
+        "\"valid-entries\": 0, \"bytes-used\": 0, "
         "\"resync-failures\": 0}]");
     g_assert_cmpuint(container_windows(g), ==, 1);
     g_assert_cmpuint(host_mappings(&f), ==, 0);

@@ -143,6 +143,15 @@ GArray *vfio_soft_get_windows(VFIOSoftIOMMU *s);     /* of VFIOSoftWindow */
 /* Registered sPAPR regions in ascending vaddr order. */
 GArray *vfio_soft_get_regions(VFIOSoftIOMMU *s);     /* of VFIOSoftRegion */
 
+/*
+ * A group left the container (VFIO_GROUP_UNSET_CONTAINER): on sPAPR v2 the
+ * kernel clears every TCE of every window first, and the tables are shared
+ * by all the container's groups, so the remaining ones lose their mappings
+ * too (docs/specs/linux-interfaces.md §4.9); the windows stay.  type1v2
+ * keeps the mappings.  Returns the bytes cleared.
+ */
+uint64_t vfio_soft_group_detached(VFIOSoftIOMMU *s);
+
 /* True while the sPAPR default window is pending (not created, not removed). */
 bool vfio_soft_default_window_pending(VFIOSoftIOMMU *s);
 

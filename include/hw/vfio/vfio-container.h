@@ -302,6 +302,12 @@ int vfio_container_dma_unmap(VFIOContainer *c, hwaddr first, hwaddr last);
 
 /* listener.c */
 void vfio_listener_init(VFIOContainer *c);
+/*
+ * Unmap every window that has a host window and replay its valid TCEs
+ * (after a group left a shared sPAPR v2 container, which clears them all
+ * on the host); a window whose replay fails is broken.
+ */
+void vfio_listener_replay_windows(VFIOContainer *c);
 int vfio_giommu_flush(VFIOGuestIOMMU *g);
 
 /* spapr.c */

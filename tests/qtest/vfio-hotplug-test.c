@@ -1,0 +1,447 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * vfio-pci plugged and unplugged at run time, for kernel-tce=off and on:
+ * after every step the table's owner, need-vfio and IOMMU notifier count,
+ * host mappings == guest view (vfio-check.h), DMA by the edu-compatible
+ * function, and the KVM-VFIO stand-in's record (groups added before the
+ * listener ran).  docs/user/hotplug.md "vfio-pci".
+ */
+
+#include "qemu/osdep.h"
+#include <json-glib/json-glib.h>
+#include "hw/vfio/soft-edu.h"
+#include "libqtest.h"
+#include "vfio-check.h"
+
+#define H_SUCCESS       0
+#define RTAS_OK         0U
+#define LIOBN(phb, n)   (0x80000000U | (phb) << 8 | (n))
+#define DDW_BUS         (1ULL << 59)
+#define BUID_HI         0x08000000U
+#define BUID_LO(phb)    (0x20000000U + (phb))
+#define PCI_DRC(phb, slot)  (0x40000000U | (phb) << 16 | (slot) << 3)
+#define WA              0x700000ULL     /* configure-connector work area */
+#define BUF             VFIO_SOFT_EDU_BUF_ADDR
+
+/* Where the test maps: page 0x8000 of the default window -> RAM 0x300000. */
+#define IOVA            0x8000ULL
+#define GPA             0x300000ULL
+
+typedef struct Dev {
+    unsigned phb, slot;
+} Dev;
+
+static uint32_t rtas(QTestState *s, const char *name, uint32_t nargs,
+                     const uint32_t *args, uint32_t nret, uint32_t *rets)
+{
+    g_assert_cmpint(qtest_rtas_call(s, name, nargs, args, nret, rets), ==, 0);
+    return rets[0];
+}
+
+static uint32_t set_indicator(QTestState *s, uint32_t type, uint32_t index,
+                              uint32_t value)
+{
+    uint32_t args[] = { type, index, value }, rets[1];
+
+    return rtas(s, "set-indicator", 3, args, 1, rets);
+}
+
+/* The guest takes DRC @index: unisolate, walk configure-connector to 0. */
+static void guest_configure(QTestState *s, uint32_t index)
+{
+    uint32_t args[] = { (uint32_t)WA, (uint32_t)(WA >> 32) }, rets[1];
+    int32_t st;
+    int steps = 0;
+
+    g_assert_cmphex(set_indicator(s, 9001, index, 1), ==, 0);
+    do {
+        qtest_writel(s, WA, index);
+        st = (int32_t)rtas(s, "ibm,configure-connector", 2, args, 1, rets);
+        g_assert_cmpint(++steps, <, 1000);
+    } while (st == 2 || st == 3 || st == 4);
+    g_assert_cmpint(st, ==, 0);
+}
+
+static void assert_deleted(QTestState *s, const char *id)
+{
+    g_autofree char *path = g_strdup_printf("/machine/peripheral/%s", id);
+
+    for (;;) {
+        JsonObject *ev = qtest_qmp_eventwait_ref(s, "DEVICE_DELETED");
+        JsonObject *data = json_object_get_object_member(ev, "data");
+
+        if (json_object_has_member(data, "device")) {
+            g_assert_cmpstr(json_object_get_string_member(data, "device"), ==,
+                            id);
+            g_assert_cmpstr(json_object_get_string_member(data, "path"), ==,
+                            path);
+            json_object_unref(ev);
+            return;
+        }
+        json_object_unref(ev);
+    }
+}
+
+static void plug(QTestState *s, const char *id, Dev d, int group)
+{
+    qtest_qmp_assert_success(s, "{\"execute\": \"device_add\", \"arguments\": "
+                             "{\"driver\": \"vfio-pci\", \"soft-host\": \"h0\", "
+                             "\"bus\": \"%s.0\", \"addr\": \"%u\", \"group\": "
+                             "%d, \"id\": \"%s\"}}",
+                             d.phb ? "phb1" : "pci", d.slot, group, id);
+}
+
+/* device_del, then the guest isolates the function: released. */
+static void unplug_by_guest(QTestState *s, const char *id, Dev d)
+{
+    qtest_qmp_assert_success(s, "{\"execute\": \"device_del\", \"arguments\": "
+                             "{\"id\": \"%s\"}}", id);
+    g_assert_cmphex(set_indicator(s, 9001, PCI_DRC(d.phb, d.slot), 0), ==, 0);
+    assert_deleted(s, id);
+}
+
+/* device_del of a configured (or cold-plugged) device, then system_reset. */
+static void unplug_by_reset(QTestState *s, const char *id)
+{
+    qtest_qmp_assert_success(s, "{\"execute\": \"device_del\", \"arguments\": "
+                             "{\"id\": \"%s\"}}", id);
+    qtest_qmp_assert_success(s, "{\"execute\": \"system_reset\"}");
+    assert_deleted(s, id);
+}
+
+/* The table @liobn: owner, need-vfio, notifiers as "owner/need/n". */
+static char *table_state(QTestState *s, uint32_t liobn)
+{
+    JsonObject *rsp = qtest_qmp(s, "{\"execute\": \"x-query-spapr-tce\", "
+                                "\"arguments\": {\"liobn\": %u}}", liobn);
+    JsonObject *t = json_array_get_object_element(
+        json_object_get_array_member(rsp, "return"), 0);
+    char *r = g_strdup_printf("%s/%s/%" PRId64,
+        json_object_get_string_member(t, "owner"),
+        json_object_get_boolean_member(t, "need-vfio") ? "vfio" : "novfio",
+        json_object_get_int_member(t, "notifiers"));
+
+    json_object_unref(rsp);
+    return r;
+}
+
+#define assert_table(s, liobn, expect) do {             \
+        g_autofree char *_t = table_state((s), (liobn)); \
+        g_assert_cmpstr(_t, ==, (expect));              \
+    } while (0)
+
+/* The KVM-VFIO stand-in's log since start. */
+static char *kvm_log(QTestState *s)
+{
+    JsonObject *rsp = qtest_qmp(s, "{\"execute\": \"x-query-vfio-kvm\"}");
+    char *r = g_strdup(json_object_get_string_member(
+        json_object_get_object_member(rsp, "return"), "log"));
+
+    json_object_unref(rsp);
+    return r;
+}
+
+#define assert_kvm_log(s, expect) do {                  \
+        g_autofree char *_l = kvm_log(s);               \
+        g_assert_cmpstr(_l, ==, (expect));              \
+    } while (0)
+
+static int64_t put_tce(QTestState *s, uint64_t liobn, uint64_t ioba,
+                       uint64_t tce)
+{
+    uint64_t args[3] = { liobn, ioba, tce };
+
+    return qtest_hcall(s, "H_PUT_TCE", 3, args, 0, NULL);
+}
+
+static uint32_t cfg_addr(Dev d, uint32_t reg)
+{
+    return (d.slot << 11) | reg;
+}
+
+static void cfg_write(QTestState *s, Dev d, uint32_t reg, uint32_t size,
+                      uint32_t val)
+{
+    uint32_t args[] = { cfg_addr(d, reg), BUID_HI, BUID_LO(d.phb), size, val };
+    uint32_t rets[1];
+
+    g_assert_cmphex(rtas(s, "ibm,write-pci-config", 5, args, 1, rets), ==, 0);
+}
+
+/* ibm,create-pe-dma-window through @d: 64 KiB pages, 2^32 bytes. */
+static uint32_t ddw_create(QTestState *s, Dev d)
+{
+    uint32_t args[] = { cfg_addr(d, 0), BUID_HI, BUID_LO(d.phb), 16, 32 };
+    uint32_t rets[4] = { 0 };
+
+    g_assert_cmphex(rtas(s, "ibm,create-pe-dma-window", 5, args, 4, rets), ==,
+                    RTAS_OK);
+    g_assert_cmphex(rets[1], ==, LIOBN(d.phb, 1));
+    g_assert_cmphex((uint64_t)rets[2] << 32 | rets[3], ==, DDW_BUS);
+    return rets[1];
+}
+
+/* BAR 0 of @d at PCI 0x80000000 + slot MiB: its CPU address. */
+static uint64_t bar_of(Dev d)
+{
+    /* the 32-bit MMIO window: PCI 0x80000000 at 2^45 + (index + 1) * 2^31 */
+    return (1ULL << 45) + (d.phb + 1ULL) * (1ULL << 31) +
+           ((uint64_t)d.slot << 20);
+}
+
+static void reg_write(QTestState *s, Dev d, uint32_t reg, uint32_t val)
+{
+    qtest_writel(s, bar_of(d) + reg, __builtin_bswap32(val));
+}
+
+static uint32_t edu_dma(QTestState *s, Dev d, uint64_t src, uint64_t dst,
+                        uint32_t len, uint32_t cmd)
+{
+    reg_write(s, d, VFIO_SOFT_EDU_REG_DMA_SRC, (uint32_t)src);
+    reg_write(s, d, VFIO_SOFT_EDU_REG_DMA_SRC + 4, src >> 32);
+    reg_write(s, d, VFIO_SOFT_EDU_REG_DMA_DST, (uint32_t)dst);
+    reg_write(s, d, VFIO_SOFT_EDU_REG_DMA_DST + 4, dst >> 32);
+    reg_write(s, d, VFIO_SOFT_EDU_REG_DMA_COUNT, len);
+    reg_write(s, d, VFIO_SOFT_EDU_REG_DMA_CMD, cmd | VFIO_SOFT_EDU_DMA_START);
+    return __builtin_bswap32(qtest_readl(s, bar_of(d) +
+                                         VFIO_SOFT_EDU_REG_STATUS));
+}
+
+/*
+ * @d copies 8 bytes from bus @iova (RAM @gpa) to @iova + 0x100 through its
+ * buffer; asserts the bytes arrived.
+ */
+static void assert_dma(QTestState *s, Dev d, uint64_t iova, uint64_t gpa)
+{
+    static const uint8_t pattern[8] = { 9, 8, 7, 6, 5, 4, 3, 2 };
+    uint8_t buf[8];
+
+    cfg_write(s, d, 0x10, 4, 0x80000000U + (d.slot << 20));
+    cfg_write(s, d, 4, 2, 0x6);
+    qtest_memwrite(s, gpa, pattern, sizeof(pattern));
+    qtest_memset(s, gpa + 0x100, 0, sizeof(buf));
+    g_assert_cmphex(edu_dma(s, d, iova, BUF, 8, 0), ==, 0);
+    g_assert_cmphex(edu_dma(s, d, BUF, iova + 0x100, 8,
+                            VFIO_SOFT_EDU_DMA_TO_RAM), ==, 0);
+    qtest_memread(s, gpa + 0x100, buf, sizeof(buf));
+    g_assert_cmpmem(buf, sizeof(buf), pattern, sizeof(pattern));
+}
+
+static QTestState *start(const char *kt, const char *extra)
+{
+    return qtest_initf("-M pseries -nodefaults -accel qtest,kernel-tce=%s "
+                       "-object vfio-soft-host,id=h0,iommu-type=spapr-tce-v2"
+                       "%s", kt, extra);
+}
+
+/* The owner of a table nobody listens to: the kernel when it has tables. */
+static const char *idle_owner(const char *kt)
+{
+    return strcmp(kt, "off") ? "kernel" : "user";
+}
+
+#define VIEW        "0x8000+0x1000>0x300000:rw"
+#define DDW_VIEW    VIEW " 0x800000000000000+0x10000>0x1000000:rw"
+
+/* ---- tests ---------------------------------------------------------------- */
+
+/* Cold-plugged, then unplugged by system_reset. */
+static void test_coldplug_reset(gconstpointer data)
+{
+    const char *kt = data;
+    QTestState *s = start(kt, " -device vfio-pci,soft-host=h0,bus=pci.0,"
+                          "addr=3,id=v0");
+    Dev d = { 0, 3 };
+    g_autofree char *idle = g_strdup_printf("%s/novfio/0", idle_owner(kt));
+
+    assert_kvm_log(s, "add 1 (in-list, listener off); ");
+    assert_table(s, LIOBN(0, 0), "user/vfio/1");
+    vfio_assert_view(s, 1, "");
+    g_assert_cmpint(put_tce(s, LIOBN(0, 0), IOVA, GPA | 3), ==, H_SUCCESS);
+    vfio_assert_view(s, 1, VIEW);
+    assert_dma(s, d, IOVA, GPA);
+    unplug_by_reset(s, "v0");
+    assert_kvm_log(s, "add 1 (in-list, listener off); del 1; ");
+    assert_table(s, LIOBN(0, 0), idle);
+    vfio_assert_view(s, 0, "");
+    qtest_quit(s);
+}
+
+/*
+ * Hot-added onto a mapped default window (replayed), a DDW created and
+ * mapped, unplugged by the guest, replugged onto both windows: one
+ * notifier per window each time, host == guest view after each step.
+ */
+static void test_hotplug_ddw_replug(gconstpointer data)
+{
+    const char *kt = data;
+    QTestState *s = start(kt, "");
+    Dev d = { 0, 3 };
+    g_autofree char *idle = g_strdup_printf("%s/novfio/0", idle_owner(kt));
+
+    g_assert_cmpint(put_tce(s, LIOBN(0, 0), IOVA, GPA | 3), ==, H_SUCCESS);
+    assert_table(s, LIOBN(0, 0), idle);
+    plug(s, "v0", d, 1);
+    guest_configure(s, PCI_DRC(0, 3));
+    assert_kvm_log(s, "add 1 (in-list, listener off); ");
+    assert_table(s, LIOBN(0, 0), "user/vfio/1");
+    vfio_assert_view(s, 1, VIEW);
+    assert_dma(s, d, IOVA, GPA);
+    /* A DDW on a PHB with VFIO: created empty, then mapped. */
+    g_assert_cmphex(ddw_create(s, d), ==, LIOBN(0, 1));
+    assert_table(s, LIOBN(0, 1), "user/vfio/1");
+    vfio_assert_view(s, 1, VIEW);
+    g_assert_cmpint(put_tce(s, LIOBN(0, 1), DDW_BUS, 0x1000003), ==,
+                    H_SUCCESS);
+    /* (edu's 28-bit DMA mask cannot reach 2^59: the checker covers it) */
+    vfio_assert_view(s, 1, DDW_VIEW);
+
+    for (int round = 0; round < 2; round++) {
+        unplug_by_guest(s, "v0", d);
+        assert_table(s, LIOBN(0, 0), idle);
+        assert_table(s, LIOBN(0, 1), idle);
+        vfio_assert_view(s, 0, DDW_VIEW);
+        /* replug: the DDW exists already; both windows replayed */
+        plug(s, "v0", d, 1);
+        guest_configure(s, PCI_DRC(0, 3));
+        assert_table(s, LIOBN(0, 0), "user/vfio/1");
+        assert_table(s, LIOBN(0, 1), "user/vfio/1");
+        vfio_assert_view(s, 1, DDW_VIEW);
+        assert_dma(s, d, IOVA, GPA);
+    }
+    assert_kvm_log(s, "add 1 (in-list, listener off); del 1; "
+                   "add 1 (in-list, listener off); del 1; "
+                   "add 1 (in-list, listener off); ");
+    qtest_quit(s);
+}
+
+/*
+ * Two functions in one group: unplugging one keeps the group (and the
+ * container, untouched); the other still DMAs.
+ */
+static void test_one_group(gconstpointer data)
+{
+    QTestState *s = start(data, "");
+    Dev a = { 0, 3 }, b = { 0, 4 };
+
+    g_assert_cmpint(put_tce(s, LIOBN(0, 0), IOVA, GPA | 3), ==, H_SUCCESS);
+    plug(s, "va", a, 7);
+    guest_configure(s, PCI_DRC(0, 3));
+    plug(s, "vb", b, 7);
+    guest_configure(s, PCI_DRC(0, 4));
+    assert_kvm_log(s, "add 7 (in-list, listener off); ");
+    assert_table(s, LIOBN(0, 0), "user/vfio/1");
+    vfio_assert_view(s, 1, VIEW);
+    unplug_by_guest(s, "va", a);
+    assert_table(s, LIOBN(0, 0), "user/vfio/1");
+    vfio_assert_view(s, 1, VIEW);
+    assert_dma(s, b, IOVA, GPA);
+    assert_kvm_log(s, "add 7 (in-list, listener off); ");
+    qtest_quit(s);
+}
+
+/*
+ * Two groups sharing one sPAPR v2 container: when one leaves, the host
+ * clears the shared tables (docs/specs/linux-interfaces.md §4.9) and the
+ * container replays them for the other, which still DMAs.
+ */
+static void test_two_groups(gconstpointer data)
+{
+    QTestState *s = start(data, "");
+    Dev a = { 0, 3 }, b = { 0, 4 };
+
+    g_assert_cmpint(put_tce(s, LIOBN(0, 0), IOVA, GPA | 3), ==, H_SUCCESS);
+    plug(s, "va", a, 1);
+    guest_configure(s, PCI_DRC(0, 3));
+    plug(s, "vb", b, 2);
+    guest_configure(s, PCI_DRC(0, 4));
+    /* the second group joins the running container */
+    assert_kvm_log(s, "add 1 (in-list, listener off); "
+                   "add 2 (in-list, listener on); ");
+    assert_table(s, LIOBN(0, 0), "user/vfio/1");
+    vfio_assert_view(s, 1, VIEW);
+    assert_dma(s, b, IOVA, GPA);
+    unplug_by_guest(s, "va", a);
+    assert_kvm_log(s, "add 1 (in-list, listener off); "
+                   "add 2 (in-list, listener on); del 1; ");
+    assert_table(s, LIOBN(0, 0), "user/vfio/1");
+    vfio_assert_view(s, 1, VIEW);
+    assert_dma(s, b, IOVA, GPA);
+    /* and back: a third group joins, the second leaves by reset */
+    plug(s, "va", a, 3);
+    vfio_assert_view(s, 1, VIEW);
+    unplug_by_reset(s, "vb");
+    assert_table(s, LIOBN(0, 0), "user/vfio/1");
+    vfio_assert_view(s, 1, "");
+    qtest_quit(s);
+}
+
+/* Hotplug onto a second, cold-plugged PHB: its own address space. */
+static void test_second_phb(gconstpointer data)
+{
+    const char *kt = data;
+    QTestState *s = start(kt, " -device spapr-pci-host-bridge,index=1,"
+                          "id=phb1");
+    Dev d = { 1, 2 };
+    g_autofree char *idle = g_strdup_printf("%s/novfio/0", idle_owner(kt));
+
+    g_assert_cmpint(put_tce(s, LIOBN(1, 0), IOVA, GPA | 3), ==, H_SUCCESS);
+    plug(s, "v1", d, 1);
+    guest_configure(s, PCI_DRC(1, 2));
+    assert_table(s, LIOBN(0, 0), idle);
+    assert_table(s, LIOBN(1, 0), "user/vfio/1");
+    vfio_assert_view_phb(s, 1, 1, VIEW);
+    assert_dma(s, d, IOVA, GPA);
+    unplug_by_guest(s, "v1", d);
+    assert_table(s, LIOBN(1, 0), idle);
+    vfio_assert_view_phb(s, 0, 1, VIEW);
+    qtest_quit(s);
+}
+
+/* A PHB hot-added (and taken by the guest), then vfio-pci on it. */
+static void test_phb_hotadd(gconstpointer data)
+{
+    QTestState *s = start(data, "");
+    Dev d = { 1, 2 };
+
+    qtest_qmp_assert_success(s, "{\"execute\": \"device_add\", \"arguments\": "
+                             "{\"driver\": \"spapr-pci-host-bridge\", "
+                             "\"index\": \"1\", \"id\": \"phb1\"}}");
+    g_assert_cmphex(set_indicator(s, 9003, 0x20000001, 1), ==, 0);
+    guest_configure(s, 0x20000001);
+    g_assert_cmpint(put_tce(s, LIOBN(1, 0), IOVA, GPA | 3), ==, H_SUCCESS);
+    plug(s, "v1", d, 1);
+    guest_configure(s, PCI_DRC(1, 2));
+    assert_kvm_log(s, "add 1 (in-list, listener off); ");
+    assert_table(s, LIOBN(1, 0), "user/vfio/1");
+    vfio_assert_view_phb(s, 1, 1, VIEW);
+    assert_dma(s, d, IOVA, GPA);
+    qtest_quit(s);
+}
+
+int main(int argc, char **argv)
+{
+    static const char *const levels[] = { "off", "on" };
+    static const struct {
+        const char *name;
+        GTestDataFunc fn;
+    } cases[] = {
+        { "coldplug-reset", test_coldplug_reset },
+        { "hotplug-ddw-replug", test_hotplug_ddw_replug },
+        { "one-group", test_one_group },
+        { "two-groups", test_two_groups },
+        { "second-phb", test_second_phb },
+        { "phb-hotadd", test_phb_hotadd },
+    };
+
+    g_test_init(&argc, &argv, NULL);
+    for (unsigned i = 0; i < G_N_ELEMENTS(levels); i++) {
+        for (unsigned k = 0; k < G_N_ELEMENTS(cases); k++) {
+            g_autofree char *path = g_strdup_printf(
+                "/vfio-hotplug/kernel-tce=%s/%s", levels[i], cases[k].name);
+
+            g_test_add_data_func(path, levels[i], cases[k].fn);
+        }
+    }
+    return g_test_run();
+}
