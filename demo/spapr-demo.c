@@ -209,6 +209,120 @@ static void vfio_chapter(void)
     qtest_quit(s);
 }
 
+/* ---- Hotplug of vfio-pci --------------------------------------------------- */
+
+#define HP_DRC      0x40000018U     /* PCI DRC of PHB 0, slot 3 */
+#define HP_WA       0x700000ULL     /* configure-connector work area */
+
+/* The guest takes the slot: unisolate, walk ibm,configure-connector. */
+static void guest_configure(QTestState *s)
+{
+    uint32_t ind[] = { 9001, HP_DRC, 1 };
+    uint32_t cc[] = { (uint32_t)HP_WA, 0 };
+    uint32_t r[1];
+    int32_t st;
+    unsigned steps = 0;
+
+    rtas(s, "set-indicator", 3, ind, 1, r);
+    do {
+        qtest_writel(s, HP_WA, HP_DRC);
+        qtest_rtas_call(s, "ibm,configure-connector", 2, cc, 1, r);
+        st = (int32_t)r[0];
+        steps++;
+    } while ((st == 2 || st == 3 || st == 4) && steps < 1000);
+    printf("rtas ibm,configure-connector x %u -> %d (configured)\n", steps,
+           st);
+}
+
+static void edu_setup(QTestState *s)
+{
+    uint32_t bar[] = { VFIO_CFG(0x10), BUID_HI, BUID_LO, 4, 0x80000000 };
+    uint32_t cmd[] = { VFIO_CFG(4), BUID_HI, BUID_LO, 2, 0x6 };
+    uint32_t r[1];
+
+    qtest_rtas_call(s, "ibm,write-pci-config", 5, bar, 1, r);
+    qtest_rtas_call(s, "ibm,write-pci-config", 5, cmd, 1, r);
+}
+
+static void edu_copy(QTestState *s, const char *msg)
+{
+    char text[17] = "";
+
+    qtest_memwrite(s, 0x300000, msg, 16);
+    qtest_memset(s, 0x302000, 0, 16);
+    edu_dma(s, "RAM -> device", 0x10000, VFIO_SOFT_EDU_BUF_ADDR, 16, 0);
+    edu_dma(s, "device -> RAM", VFIO_SOFT_EDU_BUF_ADDR, 0x12000, 16,
+            VFIO_SOFT_EDU_DMA_TO_RAM);
+    qtest_memread(s, 0x302000, text, 16);
+    printf("   guest RAM 0x302000 now reads \"%s\"\n", text);
+}
+
+static void hotplug_chapter(void)
+{
+    QTestState *s;
+    uint32_t r[4];
+    static const char plug[] = "{\"execute\": \"device_add\", \"arguments\": "
+        "{\"driver\": \"vfio-pci\", \"soft-host\": \"h0\", \"bus\": "
+        "\"pci.0\", \"addr\": \"3\", \"id\": \"vfio0\"}}";
+
+    step("Hotplug: a machine with the soft host (sPAPR TCE v2) and no "
+         "device; the guest maps bus 0x10000..0x13fff first");
+    s = qtest_init("-M pseries -m 1G -nodefaults -object vfio-soft-host,"
+                   "id=h0,iommu-type=spapr-tce-v2");
+    for (unsigned i = 0; i < 4; i++) {
+        qtest_writeq(s, 0x400000 + 8 * i, (0x300000 + i * 0x1000) | 3);
+    }
+    show_hcall(s, "H_PUT_TCE_INDIRECT", 4,
+               (uint64_t[]) { LIOBN, 0x10000, 0x400000, 4 }, 0, NULL);
+    show_hmp(s, "info vfio");
+
+    step("device_add vfio-pci at 00:03.0: a container, the group known to "
+         "KVM-VFIO before the listener runs, the window replayed");
+    printf("-> %s\n", plug);
+    qtest_qmp_assert_success(s, plug);
+    guest_configure(s);
+    show_hmp(s, "info vfio");
+    edu_setup(s);
+    edu_copy(s, "hotplugged DMA!!");
+
+    step("The guest creates a DDW (64 KiB pages, 2^32 bytes) and maps a page "
+         "in it: the new window costs no replay (it is empty)");
+    {
+        uint32_t c[] = { VFIO_CFG(0), BUID_HI, BUID_LO, 16, 32 };
+        uint64_t liobn, bus;
+
+        rtas(s, "ibm,create-pe-dma-window", 5, c, 4, r);
+        liobn = r[1];
+        bus = (uint64_t)r[2] << 32 | r[3];
+        put_tce(s, liobn, bus, 0x1000000 | 3);
+    }
+    show_hmp(s, "info vfio");
+    edu_copy(s, "DMA after a DDW ");
+
+    step("device_del: the guest isolates the slot, the device goes; the "
+         "container is released (host unmapped, windows removed)");
+    {
+        uint32_t ind[] = { 9001, HP_DRC, 0 };
+
+        qtest_qmp_assert_success(s, "{\"execute\": \"device_del\", "
+                                 "\"arguments\": {\"id\": \"vfio0\"}}");
+        rtas(s, "set-indicator", 3, ind, 1, r);
+        qtest_qmp_eventwait(s, "DEVICE_DELETED");
+        printf("DEVICE_DELETED vfio0\n");
+    }
+    show_hmp(s, "info vfio");
+    show_hmp(s, "info tce");
+
+    step("Replug the same device: both windows replayed, DMA again");
+    printf("-> %s\n", plug);
+    qtest_qmp_assert_success(s, plug);
+    guest_configure(s);
+    show_hmp(s, "info vfio");
+    edu_setup(s);
+    edu_copy(s, "replugged DMA ok");
+    qtest_quit(s);
+}
+
 int main(int argc, char **argv)
 {
     QTestState *s;
@@ -334,6 +448,7 @@ int main(int argc, char **argv)
     qtest_quit(s);
 
     vfio_chapter();
+    hotplug_chapter();
     printf("\ndemo: done\n");
     return 0;
 }
