@@ -925,8 +925,7 @@ void spapr_tce_table_clear(SpaprTceTable *tcet)
     if (!spapr_tce_table_enabled(tcet)) {
         return;
     }
-    trace_spapr_tce_table_clear(tcet->liobn,
-                                spapr_tce_storage_count_valid(tcet->storage));
+    trace_spapr_tce_table_clear(tcet->liobn);
     /* A reset cannot be refused: a consumer whose batch fails resyncs. */
     if (!spapr_tce_call_begin(&c, tcet, true)) {
         spapr_tce_call_resync_all(&c);

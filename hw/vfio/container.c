@@ -91,6 +91,12 @@ int vfio_container_dma_map(VFIOContainer *c, hwaddr iova, uint64_t size,
     VFIOMapping *m;
     int ret;
 
+    if (range_map_count(c->mappings) >= c->max_mappings) {
+        /* What the guest's TCEs cost here is bounded too (see the header). */
+        c->stats.errors++;
+        trace_vfio_container_map(iova, size, gpa, perm, -ENOSPC);
+        return -ENOSPC;
+    }
     c->stats.map_calls++;
     ret = vfio_iommu_map(c->iommu, iova, size, vaddr, perm);
     trace_vfio_container_map(iova, size, gpa, perm, ret);
@@ -290,6 +296,11 @@ void vfio_container_reset_stats(VFIOContainer *c)
     c->stats = (VFIOContainerStats) { 0 };
 }
 
+void vfio_container_set_max_mappings(VFIOContainer *c, unsigned max)
+{
+    c->max_mappings = max;
+}
+
 void vfio_container_set_coalescing(VFIOContainer *c, bool on)
 {
     c->no_coalesce = !on;
@@ -467,6 +478,7 @@ static bool vfio_group_new_container(VFIOGroup *group, AddressSpace *as,
     c->mappings = range_map_new(vfio_mapping_free);
     c->prereg = range_map_new(g_free);
     c->ram_page_size = (uint64_t)sysconf(_SC_PAGESIZE);
+    c->max_mappings = VFIO_CONTAINER_MAX_MAPPINGS;
     s->containers = g_list_append(s->containers, c);
     trace_vfio_container_new(group->groupid, ops->name);
 
@@ -534,6 +546,11 @@ VFIOGroup *vfio_group_get(int groupid, AddressSpace *as,
         if (group->container->space->as != as) {
             error_setg(errp, "group %d used in multiple address spaces",
                        groupid);
+            return NULL;
+        }
+        if (group->container->host_ops != ops ||
+            group->container->host_opaque != opaque) {
+            error_setg(errp, "group %d belongs to another VFIO host", groupid);
             return NULL;
         }
         group->refs++;

@@ -60,6 +60,22 @@ static int vfio_giommu_map(VFIOGuestIOMMU *g, hwaddr iova, uint64_t size,
             return ret;
         }
     }
+    /*
+     * A new run will need a host mapping of its own: refuse it now, while
+     * the caller can still clear exactly this entry, when the container is
+     * full even after the pending unmaps (a failure found at batch_commit
+     * could only resynchronise the whole window, and fail again).
+     */
+    if (range_map_count(c->mappings) >= c->max_mappings) {
+        ret = vfio_giommu_flush(g);
+        if (ret) {
+            return ret;
+        }
+        if (range_map_count(c->mappings) >= c->max_mappings) {
+            c->stats.errors++;
+            return -ENOSPC;
+        }
+    }
     *p = (VFIOMapping) {
         .iova = iova, .size = size, .gpa = gpa, .vaddr = vaddr, .perm = perm,
     };

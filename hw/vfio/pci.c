@@ -322,6 +322,17 @@ static bool vfio_pci_setup(VFIOPCIDevice *v, Error **errp)
     return true;
 }
 
+/* The BAR regions of a closed device (exit, or a realize that failed). */
+static void vfio_pci_free_bars(VFIOPCIDevice *v)
+{
+    for (unsigned i = 0; i < VFIO_PCI_NUM_BARS; i++) {
+        if (v->bars[i].size) {
+            memory_region_finalize(&v->bars[i].mr);
+            v->bars[i].size = 0;
+        }
+    }
+}
+
 static void vfio_pci_realize(PCIDevice *pdev, Error **errp)
 {
     VFIOPCIDevice *v = VFIO_PCI(pdev);
@@ -345,6 +356,7 @@ static void vfio_pci_realize(PCIDevice *pdev, Error **errp)
     }
     if (!vfio_pci_setup(v, errp)) {
         vfio_pci_close(v);
+        vfio_pci_free_bars(v);
         return;
     }
     v->vgroup->devices = g_list_append(v->vgroup->devices, v);
@@ -358,11 +370,7 @@ static void vfio_pci_exit(PCIDevice *pdev)
 
     trace_vfio_pci_exit(v->group);
     vfio_pci_close(v);
-    for (unsigned i = 0; i < VFIO_PCI_NUM_BARS; i++) {
-        if (v->bars[i].size) {
-            memory_region_finalize(&v->bars[i].mr);
-        }
-    }
+    vfio_pci_free_bars(v);
 }
 
 /* After the PCI core's reset of the emulated registers. */

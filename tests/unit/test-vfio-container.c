@@ -845,6 +845,61 @@ static void test_fault_map(gconstpointer data)
     fixture_free(&f);
 }
 
+/*
+ * The container keeps at most max_mappings host mappings: TCEs that cannot
+ * be coalesced each cost one; past the bound the put fails cleanly.
+ */
+static void test_max_mappings(gconstpointer data)
+{
+    Fixture f;
+    VFIOGroup *g;
+
+    fixture_init(&f, GPOINTER_TO_INT(data));
+    g = attach(&f, 1);
+    g_assert_cmpuint(g->container->max_mappings, ==,
+                     VFIO_CONTAINER_MAX_MAPPINGS);
+    vfio_container_set_max_mappings(g->container, 3);
+    for (unsigned i = 0; i < 3; i++) {
+        g_assert_cmpint(put(&f, LIOBN0, i * 0x2000, DATA_GPA | TCE_RW), ==,
+                        H_SUCCESS);
+    }
+    g_assert_cmpint(put(&f, LIOBN0, 0x6000, DATA_GPA | TCE_RW), ==,
+                    H_HARDWARE);
+    g_assert_cmphex(spapr_tce_storage_get(f.phb->tcet[0]->storage, 6), ==, 0);
+    check(&f);
+    /* one page over eight entries: each entry is a mapping of its own */
+    g_assert_cmpint(stuff(&f, LIOBN0, 0x10000, DATA_GPA | TCE_RW, 8), ==,
+                    H_HARDWARE);
+    check(&f);
+    /* unmapping makes room again */
+    g_assert_cmpint(put(&f, LIOBN0, 0, 0), ==, H_SUCCESS);
+    g_assert_cmpint(put(&f, LIOBN0, 0x6000, DATA_GPA | TCE_RW), ==,
+                    H_SUCCESS);
+    check(&f);
+    vfio_group_put(g);
+    fixture_free(&f);
+}
+
+/* A group number is one host's: another host asking for it is refused. */
+static void test_group_other_host(void)
+{
+    Fixture f;
+    VFIOGroup *g;
+    TestHost other = { .groups = g_hash_table_new(NULL, NULL) };
+    Error *err = NULL;
+
+    fixture_init(&f, VFIO_IOMMU_SPAPR_TCE_V2);
+    g = attach(&f, 1);
+    g_assert_null(vfio_group_get(1, &f.phb->iommu_as, &th_ops, &other, &err));
+    g_assert_cmpstr(error_get_pretty(err), ==,
+                    "group 1 belongs to another VFIO host");
+    error_free(err);
+    g_assert_cmpuint(g->refs, ==, 1);
+    vfio_group_put(g);
+    g_hash_table_destroy(other.groups);
+    fixture_free(&f);
+}
+
 static void test_fault_unmap(gconstpointer data)
 {
     Fixture f;
@@ -982,6 +1037,9 @@ int main(int argc, char **argv)
     add_typed("two-groups", test_two_groups);
     add_typed("fault/map", test_fault_map);
     add_typed("fault/unmap", test_fault_unmap);
+    add_typed("max-mappings", test_max_mappings);
+    g_test_add_func("/vfio-container/group-of-another-host",
+                    test_group_other_host);
     g_test_add_func("/vfio-container/type1v2/window-outside-ranges",
                     test_type1_window_outside);
     g_test_add_func("/vfio-container/page-size-lacking",

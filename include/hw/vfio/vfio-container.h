@@ -70,7 +70,13 @@
  *
  * Host mapping state (per container): a RangeMap of VFIOMapping keyed by
  * IOVA, one entry per host map call that succeeded (minus what was unmapped
- * since); no list is ever scanned.
+ * since); no list is ever scanned.  A container keeps at most max_mappings
+ * of them (VFIO_CONTAINER_MAX_MAPPINGS): the guest's TCEs are bounded by the
+ * machine's tce-storage-limit, but TCEs that cannot be coalesced (every
+ * other entry valid, or one page stuffed over a whole window) cost a host
+ * mapping each; past the bound a MAP fails with -ENOSPC, so the guest's call
+ * gets H_HARDWARE and the entry is cleared (the consumer contract), and
+ * memory stays bounded whatever the guest does.
  *
  * Coalescing: inside one batch (H_PUT_TCE_INDIRECT, H_STUFF_TCE, a reset,
  * a replay) MAP events contiguous in IOVA and host address with the same
@@ -215,6 +221,7 @@ struct VFIOContainer {
     bool initialized;           /* the attach that created it completed */
     Error *error;               /* first failure while not initialized */
     bool no_coalesce;           /* bench only: one host call per event */
+    unsigned max_mappings;      /* host mappings kept at most */
     VFIOContainerStats stats;
 };
 
@@ -274,6 +281,13 @@ GArray *vfio_container_get_windows(VFIOContainer *c);
 /* Counters since creation or the last reset. */
 VFIOContainerStats vfio_container_get_stats(VFIOContainer *c);
 void vfio_container_reset_stats(VFIOContainer *c);
+
+/* Host mappings a container keeps at most, by default (about 2^20 x 100
+ * bytes of bookkeeping). */
+#define VFIO_CONTAINER_MAX_MAPPINGS (1u << 20)
+
+/* Change @c's bound (tests and benches). */
+void vfio_container_set_max_mappings(VFIOContainer *c, unsigned max);
 
 /* Bench only: @on false makes every MAP/UNMAP event one host call. */
 void vfio_container_set_coalescing(VFIOContainer *c, bool on);
