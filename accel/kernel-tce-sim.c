@@ -216,6 +216,29 @@ static bool sim_tce_ok(SimTable *t, uint64_t tce)
            sim.guest->in_ram(sim.guest_opaque, gpa, page);
 }
 
+/*
+ * Entries are read with pread(): a read through the shared mapping would
+ * allocate the memfd page behind a hole, where KVM's table reads a hole as
+ * zero without allocating.  Storing 0 into a hole is skipped for the same
+ * reason.
+ */
+static uint64_t sim_read(SimTable *t, uint64_t index)
+{
+    uint64_t v = 0;
+
+    if (pread(t->fd, &v, sizeof(v), index * sizeof(v)) != sizeof(v)) {
+        return t->table[index];
+    }
+    return v;
+}
+
+static void sim_write(SimTable *t, uint64_t index, uint64_t tce)
+{
+    if (tce || sim_read(t, index)) {
+        t->table[index] = tce;
+    }
+}
+
 static int64_t sim_put(SimTable *t, uint64_t *args)
 {
     uint64_t index;
@@ -226,7 +249,7 @@ static int64_t sim_put(SimTable *t, uint64_t *args)
     if (!sim_tce_ok(t, args[2])) {
         return KERNEL_TCE_H_TOO_HARD;
     }
-    t->table[index] = args[2];
+    sim_write(t, index, args[2]);
     return H_SUCCESS;
 }
 
@@ -237,7 +260,7 @@ static int64_t sim_get(SimTable *t, uint64_t *args)
     if (!sim_ioba_ok(t, args[1], 1, &index)) {
         return H_PARAMETER;
     }
-    args[0] = t->table[index];
+    args[0] = sim_read(t, index);
     return H_SUCCESS;
 }
 
@@ -271,9 +294,48 @@ static int64_t sim_put_indirect(SimTable *t, uint64_t *args)
         }
     }
     for (uint64_t i = 0; i < npages; i++) {
-        t->table[index + i] = tces[i];
+        sim_write(t, index + i, tces[i]);
     }
     return H_SUCCESS;
+}
+
+/*
+ * Store @tce (no permission bits: a clear or a poison) in [index, index + n):
+ * only the pages that exist are visited for a clear (lseek SEEK_DATA), so
+ * clearing a window costs what is in it, not its size, and allocates
+ * nothing.
+ */
+static void sim_clear(SimTable *t, uint64_t index, uint64_t n, uint64_t tce)
+{
+    off_t pos = index * sizeof(uint64_t);
+    off_t end = (index + n) * sizeof(uint64_t);
+
+    if (tce) {
+        for (uint64_t i = 0; i < n; i++) {
+            sim_write(t, index + i, tce);
+        }
+        return;
+    }
+    while (pos < end) {
+        off_t data = lseek(t->fd, pos, SEEK_DATA);
+        off_t hole;
+
+        if (data < 0 || data >= end) {
+            return;                     /* ENXIO: no data past @pos */
+        }
+        hole = lseek(t->fd, data, SEEK_HOLE);
+        if (hole < 0 || hole > end) {
+            hole = end;
+        }
+        for (off_t o = MAX(data, pos); o < hole; o += sizeof(uint64_t)) {
+            uint64_t i = o / sizeof(uint64_t);
+
+            if (t->table[i]) {
+                t->table[i] = 0;
+            }
+        }
+        pos = hole;
+    }
 }
 
 static int64_t sim_stuff(SimTable *t, uint64_t *args)
@@ -289,11 +351,7 @@ static int64_t sim_stuff(SimTable *t, uint64_t *args)
     if (args[2] & 3) {
         return H_PARAMETER;     /* the kernel only clears */
     }
-    for (uint64_t i = 0; i < args[3]; i++) {
-        if (t->table[index + i] != args[2]) {
-            t->table[index + i] = args[2];
-        }
-    }
+    sim_clear(t, index, args[3], args[2]);
     return H_SUCCESS;
 }
 

@@ -516,6 +516,34 @@ bool spapr_tce_table_enable(SpaprTceTable *tcet, uint32_t page_shift,
  * refused: then the table lives in user space and says why in a trace).
  * Fresh: nothing can have reached it, so moving it away again is free.
  */
+static bool spapr_tce_kernel_room(SpaprTceTable *tcet)
+{
+    SpaprTceBudget *b = spapr_tce_budget(tcet);
+    uint64_t need = spapr_tce_storage_kernel_map_len(tcet->nb_table);
+
+    return !b || !b->limit ||
+           (b->used <= b->limit && need <= b->limit - b->used);
+}
+
+/* Charge (or give back) a kernel storage's mapping to the machine budget. */
+static void spapr_tce_kernel_charge(SpaprTceTable *tcet, SpaprTceStorage *s,
+                                    bool charge)
+{
+    SpaprTceBudget *b = spapr_tce_budget(tcet);
+    uint64_t bytes = spapr_tce_storage_kernel_map_len(
+                         spapr_tce_storage_nb_entries(s));
+
+    if (!b) {
+        return;
+    }
+    if (charge) {
+        b->used += bytes;
+    } else {
+        assert(b->used >= bytes);
+        b->used -= bytes;
+    }
+}
+
 static SpaprTceStorage *spapr_tce_kernel_storage(SpaprTceTable *tcet)
 {
     SpaprTceStorage *s;
@@ -523,6 +551,16 @@ static SpaprTceStorage *spapr_tce_kernel_storage(SpaprTceTable *tcet)
     int fd;
 
     if (kernel_tce_level() == KERNEL_TCE_OFF) {
+        return NULL;
+    }
+    /*
+     * A kernel table is as large as its window (KVM charges all of it to
+     * locked memory when it creates one): it is charged, whole, to the
+     * machine's storage limit, and a table that does not fit stays in user
+     * space, where only the runs in use cost.
+     */
+    if (!spapr_tce_kernel_room(tcet)) {
+        trace_spapr_tce_kernel_refused(tcet->liobn, -ENOSPC);
         return NULL;
     }
     fd = kernel_tce_create_table(tcet->liobn, tcet->page_shift,
@@ -539,7 +577,9 @@ static SpaprTceStorage *spapr_tce_kernel_storage(SpaprTceTable *tcet)
         error_free(err);
         close(fd);
         kernel_tce_release_table(tcet->liobn);
+        return NULL;
     }
+    spapr_tce_kernel_charge(tcet, s, true);
     return s;
 }
 
@@ -548,6 +588,9 @@ static void spapr_tce_storage_drop(SpaprTceTable *tcet, SpaprTceStorage *s)
 {
     bool kernel = s && spapr_tce_storage_is_kernel(s);
 
+    if (kernel) {
+        spapr_tce_kernel_charge(tcet, s, false);
+    }
     spapr_tce_storage_destroy(s);
     if (kernel) {
         kernel_tce_release_table(tcet->liobn);

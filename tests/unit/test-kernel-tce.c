@@ -8,6 +8,7 @@
  */
 
 #include "qemu/osdep.h"
+#include <sys/stat.h>
 #include "qapi/error.h"
 #include "hw/boards.h"
 #include "hw/qdev-core.h"
@@ -109,6 +110,60 @@ static void test_create_rules(void)
     kernel_tce_reset();
     g_assert_false(kernel_tce_has_table(1));
     kernel_tce_set_level(KERNEL_TCE_OFF);
+}
+
+/*
+ * The stand-in's table is a memfd: clearing or reading an empty window
+ * allocates none of it (KVM reads a hole as 0), so one H_STUFF_TCE of 0
+ * over a large window costs nothing.
+ */
+static void test_clear_allocates_nothing(void)
+{
+    uint64_t args[4] = { 7, 0, 0, 1ULL << 24 };
+    struct stat st;
+    int fd;
+
+    kernel_tce_set_level(KERNEL_TCE_ON);
+    fd = kernel_tce_create_table(7, 12, 0, 1ULL << 24);    /* 128 MiB */
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_cmpint(kernel_tce_enable_hcall(H_STUFF_TCE, true), ==, 0);
+    g_assert_cmpint(kernel_tce_hcall(H_STUFF_TCE, args), ==, H_SUCCESS);
+    args[1] = 0x123456000;
+    g_assert_cmpint(kernel_tce_hcall(H_GET_TCE, args), ==, H_SUCCESS);
+    g_assert_cmphex(args[0], ==, 0);
+    g_assert_cmpint(fstat(fd, &st), ==, 0);
+    g_assert_cmpint(st.st_blocks, ==, 0);
+    close(fd);
+    kernel_tce_reset();
+    kernel_tce_set_level(KERNEL_TCE_OFF);
+}
+
+/*
+ * A kernel table takes its whole window (as KVM charges it): one that does
+ * not fit the machine's storage limit stays in user space.
+ */
+static void test_kernel_table_charged(Fixture *f, gconstpointer data)
+{
+    SpaprTceBudget *b = &f->spapr->tce_budget;
+    uint64_t before = b->used;
+
+    g_assert_cmpstr(spapr_tce_storage_kind(f->tcet->storage), ==, "kernel");
+    g_assert_cmpuint(before, >=, WIN_ENTRIES * 8);
+    spapr_tce_table_disable(f->tcet);
+    g_assert_cmpuint(b->used, ==, before - WIN_ENTRIES * 8);
+    /* 2^20 entries: an 8 MiB kernel table, over a 1 MiB allowance. */
+    b->limit = b->used + (1 << 20);
+    g_assert_true(spapr_tce_table_enable(f->tcet, 12, 0, 1U << 20,
+                                         &error_abort));
+    g_assert_cmpstr(spapr_tce_storage_kind(f->tcet->storage), ==, "user");
+    g_assert_false(kernel_tce_has_table(LIOBN));
+    spapr_tce_table_disable(f->tcet);
+    /* The default window's 2 MiB fit again under the default limit. */
+    b->limit = SPAPR_TCE_STORAGE_LIMIT_DEFAULT;
+    g_assert_true(spapr_tce_table_enable(f->tcet, 12, 0, WIN_ENTRIES,
+                                         &error_abort));
+    g_assert_cmpstr(spapr_tce_storage_kind(f->tcet->storage), ==, "kernel");
+    g_assert_cmpuint(b->used, ==, before);
 }
 
 /* INDIRECT and STUFF reach the kernel only once enabled. */
@@ -259,6 +314,10 @@ int main(int argc, char **argv)
                test_hcall_enable, fixture_teardown);
     g_test_add("/kernel-tce/move/to-user-and-back", Fixture, NULL,
                fixture_setup, test_move_and_back, fixture_teardown);
+    g_test_add_func("/kernel-tce/sim/clear-allocates-nothing",
+                    test_clear_allocates_nothing);
+    g_test_add("/kernel-tce/kernel-table-charged", Fixture, NULL,
+               fixture_setup, test_kernel_table_charged, fixture_teardown);
     g_test_add("/kernel-tce/move/refused-keeps-notifier-out", Fixture, NULL,
                fixture_setup, test_move_refused, fixture_teardown);
     return g_test_run();
