@@ -119,6 +119,18 @@ void spapr_drc_attach(SpaprDrc *drc, DeviceState *dev)
  * Forget the device (and its fragment) first, then let the owner unplug
  * and unparent it: the DRC never points at a dying device.
  */
+/*
+ * Forget the device-tree fragment configure-connector walks: after an
+ * isolation it may no longer describe the device (QEMU frees it too); the
+ * next configure-connector builds it again.
+ */
+static void spapr_drc_forget_fdt(SpaprDrc *drc)
+{
+    g_free(drc->fdt);
+    drc->fdt = NULL;
+    drc->fdt_start_offset = 0;
+}
+
 static void spapr_drc_release(SpaprDrc *drc)
 {
     DeviceState *dev = drc->dev;
@@ -126,9 +138,7 @@ static void spapr_drc_release(SpaprDrc *drc)
     trace_spapr_drc_release(spapr_drc_index(drc));
     drc->dev = NULL;
     drc->unplug_requested = false;
-    g_free(drc->fdt);
-    drc->fdt = NULL;
-    drc->fdt_start_offset = 0;
+    spapr_drc_forget_fdt(drc);
     if (dev && drc->release) {
         drc->release(dev);
     }
@@ -280,12 +290,14 @@ static uint32_t drc_isolate(SpaprDrc *drc)
         return RTAS_OUT_PARAM_ERROR;        /* not configured yet */
     case SPAPR_DRC_STATE_PHYSICAL_CONFIGURED:
         drc->state = SPAPR_DRC_STATE_PHYSICAL_POWERON;
+        spapr_drc_forget_fdt(drc);
         if (drc->unplug_requested) {
             spapr_drc_release(drc);
         }
         return RTAS_OUT_SUCCESS;
     case SPAPR_DRC_STATE_LOGICAL_CONFIGURED:
         drc->state = SPAPR_DRC_STATE_LOGICAL_AVAILABLE;
+        spapr_drc_forget_fdt(drc);
         return RTAS_OUT_SUCCESS;
     default:
         return RTAS_OUT_HW_ERROR;
@@ -549,13 +561,16 @@ static int32_t cc_step(SpaprDrc *drc, target_ulong wa)
                 return SPAPR_DR_CC_RESPONSE_ERROR;
             }
             data_off = SPAPR_DR_CC_VAL_DATA_OFFSET + strlen(name) + 1;
+            /* The name and the whole value must fit the 4 KiB work area. */
+            if (len < 0 || data_off > SPAPR_DR_CC_WA_LEN ||
+                (uint32_t)len > SPAPR_DR_CC_WA_LEN - data_off) {
+                return SPAPR_DR_CC_RESPONSE_ERROR;
+            }
             rtas_st(wa, 2, SPAPR_DR_CC_VAL_DATA_OFFSET);
             cc_store(wa, SPAPR_DR_CC_VAL_DATA_OFFSET, name, strlen(name) + 1);
             rtas_st(wa, 3, len);
             rtas_st(wa, 4, data_off);
-            if (data_off < SPAPR_DR_CC_WA_LEN) {
-                cc_store(wa, data_off, prop->data, len);
-            }
+            cc_store(wa, data_off, prop->data, len);
             drc->ccs_offset = next;
             return SPAPR_DR_CC_RESPONSE_NEXT_PROPERTY;
         }
