@@ -341,7 +341,16 @@ void vfio_container_foreach(void (*fn)(VFIOContainer *c, void *opaque),
 
 /* ---- containers ------------------------------------------------------- */
 
-static void vfio_container_free(VFIOContainer *c)
+static void vfio_group_leave(VFIOGroup *group);
+
+/*
+ * Release @c: listener off, every host mapping unmapped, windows and
+ * pre-registrations gone, and only then @leaving (its last group, or one
+ * that was attached to the host context but not yet listed) detached: on
+ * a real host the IOMMU driver goes with the last group, so nothing could
+ * be unmapped after it.  Then the owner is told and the context released.
+ */
+static void vfio_container_free(VFIOContainer *c, VFIOGroup *leaving)
 {
     VFIOAddressSpace *s = c->space;
 
@@ -359,6 +368,15 @@ static void vfio_container_free(VFIOContainer *c)
         }
     }
     vfio_spapr_container_teardown(c);
+    if (leaving && g_list_find(c->groups, leaving)) {
+        vfio_group_leave(leaving);
+    } else if (leaving && leaving->container == c) {
+        if (c->host_ops->unset_container) {
+            c->host_ops->unset_container(c->host_opaque, leaving->groupid,
+                                         c->iommu);
+        }
+        leaving->container = NULL;
+    }
     trace_vfio_container_release(c->stats.map_calls, c->stats.unmap_calls,
                                  c->stats.splits, c->stats.errors);
     if (c->host_ops->released) {
@@ -508,19 +526,14 @@ static bool vfio_group_new_container(VFIOGroup *group, AddressSpace *as,
     if (c->error) {
         error_propagate(errp, c->error);
         c->error = NULL;
-        vfio_group_leave(group);
-        vfio_container_free(c);
+        vfio_container_free(c, group);
         return false;
     }
     c->initialized = true;
     return true;
 
 fail:
-    if (group->container && ops->unset_container) {
-        ops->unset_container(opaque, group->groupid, iommu);
-    }
-    group->container = NULL;
-    vfio_container_free(c);
+    vfio_container_free(c, group);
     return false;
 }
 
@@ -586,13 +599,8 @@ void vfio_group_put(VFIOGroup *group)
     trace_vfio_group_put(group->groupid, g_list_length(c->groups) == 1);
     vfio_groups = g_list_remove(vfio_groups, group);
     if (g_list_length(c->groups) == 1) {
-        /* Last group: the listener goes first, while the group is there. */
-        if (c->listener_on) {
-            memory_listener_unregister(&c->listener);
-            c->listener_on = false;
-        }
-        vfio_group_leave(group);
-        vfio_container_free(c);
+        /* Last group: the container goes, the group leaves last. */
+        vfio_container_free(c, group);
     } else {
         vfio_group_leave(group);
         /*
