@@ -12,6 +12,7 @@
  */
 
 #include "qemu/osdep.h"
+#include "bench-util.h"
 #include <time.h>
 #include "qapi/error.h"
 #include "hw/boards.h"
@@ -39,14 +40,6 @@ static int count_notify(IOMMUNotifier *n, const IOMMUTLBEvent *ev)
     return 0;
 }
 
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
 static target_ulong call(SpaprMachineState *spapr, target_ulong op,
                          target_ulong a0, target_ulong a1, target_ulong a2,
                          target_ulong a3)
@@ -59,7 +52,7 @@ static target_ulong call(SpaprMachineState *spapr, target_ulong op,
 /* Map then clear @n entries (n a multiple of 512); returns entries/s. */
 static double run(SpaprMachineState *spapr, const char *how, uint64_t n)
 {
-    uint64_t t0 = now_ns(), ns;
+    uint64_t t0 = bench_now_ns(), ns;
     target_ulong ret = H_SUCCESS;
 
     if (!strcmp(how, "put")) {
@@ -84,7 +77,7 @@ static double run(SpaprMachineState *spapr, const char *how, uint64_t n)
             ret = call(spapr, H_STUFF_TCE, LIOBN, i << 16, 0, 512);
         }
     }
-    ns = now_ns() - t0;
+    ns = bench_now_ns() - t0;
     if (ret != H_SUCCESS) {
         fprintf(stderr, "bench-hcall: %s returned %" PRId64 "\n", how,
                 (int64_t)ret);

@@ -25,6 +25,7 @@
  */
 
 #include "qemu/osdep.h"
+#include "bench-util.h"
 #include <sys/mman.h>
 #include <time.h>
 #include "qapi/error.h"
@@ -58,93 +59,20 @@ static int notify_walk_fn(void *opaque, uint64_t index, uint64_t tce)
     return 0;
 }
 
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
-/* VmRSS and VmSize of this process, in KiB. */
-static void vm_status(uint64_t *rss_kib, uint64_t *size_kib)
-{
-    g_autofree char *text = NULL;
-    char *p;
-
-    *rss_kib = *size_kib = 0;
-    if (!g_file_get_contents("/proc/self/status", &text, NULL, NULL)) {
-        return;
-    }
-    p = strstr(text, "VmRSS:");
-    if (p) {
-        *rss_kib = g_ascii_strtoull(p + 6, NULL, 10);
-    }
-    p = strstr(text, "VmSize:");
-    if (p) {
-        *size_kib = g_ascii_strtoull(p + 7, NULL, 10);
-    }
-}
-
 static uint64_t tce_for(uint64_t index)
 {
     return ((index + 1) << 12) | (1 + index % 3);
 }
 
-/*
- * The dense walk QEMU's replay performs: for every page of the
- * window, call the IOMMU class's translate hook through a function pointer
- * (bounds check, read the entry, build an IOMMUTLBEntry), and notify the
- * entries that have a permission.  Modelled here with the same per-entry
- * work: an out-of-line translate returning an entry by value.
- */
-typedef struct DenseEntry {
-    uint64_t iova;
-    uint64_t translated_addr;
-    uint64_t addr_mask;
-    int perm;
-} DenseEntry;
-
-typedef struct DenseTable {
-    const uint64_t *table;
-    uint64_t nb;
-    unsigned page_shift;
-} DenseTable;
-
-static DenseEntry __attribute__((noinline))
-dense_translate(const DenseTable *t, uint64_t addr)
+/* What QEMU's replay does per valid entry of the dense walk: notify it. */
+static void dense_visit(void *opaque, uint64_t index, uint64_t tce)
 {
-    DenseEntry e = { .addr_mask = ~0ULL };
-    uint64_t index = addr >> t->page_shift;
-
-    if (index < t->nb) {
-        uint64_t tce = t->table[index];
-        uint64_t mask = (1ULL << t->page_shift) - 1;
-
-        e.iova = addr & ~mask;
-        e.translated_addr = tce & ~mask;
-        e.addr_mask = mask;
-        e.perm = tce & SPAPR_TCE_PERM_MASK;
-    }
-    return e;
+    notify(opaque, index, tce);
 }
-
-static DenseEntry (*volatile dense_translate_fn)(const DenseTable *, uint64_t) =
-    dense_translate;
 
 static void dense_walk(const uint64_t *table, uint64_t nb, ReplayAcc *acc)
 {
-    const DenseTable t = { .table = table, .nb = nb, .page_shift = 12 };
-    DenseEntry (*translate)(const DenseTable *, uint64_t) = dense_translate_fn;
-    uint64_t page = 1ULL << t.page_shift;
-
-    for (uint64_t addr = 0; addr < (nb << t.page_shift); addr += page) {
-        DenseEntry e = translate(&t, addr);
-
-        if (e.perm) {
-            notify(acc, e.iova >> t.page_shift, e.translated_addr | e.perm);
-        }
-    }
+    bench_dense_walk(table, nb, 12, dense_visit, acc);
 }
 
 static void report_empty_cost(void)
@@ -152,9 +80,9 @@ static void report_empty_cost(void)
     uint64_t rss0, size0, rss1, size1;
     SpaprTceStorage *s;
 
-    vm_status(&rss0, &size0);
+    bench_vm_status(&rss0, &size0);
     s = spapr_tce_storage_new_user(WINDOW_ENTRIES, 12, NULL);
-    vm_status(&rss1, &size1);
+    bench_vm_status(&rss1, &size1);
     printf("empty 2^31-entry user storage: bytes_used %" PRIu64
            " B; VmRSS %+" PRId64 " KiB, VmSize %+" PRId64 " KiB\n",
            spapr_tce_storage_bytes_used(s), (int64_t)(rss1 - rss0),
@@ -167,10 +95,10 @@ static uint64_t timed_dense_walk(const uint64_t *dense, uint64_t nb,
                                  SpaprTceStorage *s, ReplayAcc *acc)
 {
     ReplayAcc want = { 0 };
-    uint64_t t0 = now_ns(), ns;
+    uint64_t t0 = bench_now_ns(), ns;
 
     dense_walk(dense, nb, acc);
-    ns = now_ns() - t0;
+    ns = bench_now_ns() - t0;
     spapr_tce_storage_for_each_valid(s, 0, nb - 1, notify_walk_fn, &want);
     if (acc->n != want.n || acc->sum != want.sum) {
         printf("MISMATCH: sparse and dense replays disagree over [0, %"
@@ -255,12 +183,12 @@ static uint64_t table_replay(SpaprTceTable *tcet, unsigned reps,
 
         iommu_notifier_init(&c.n, count_notify, IOMMU_NOTIFIER_IOTLB_EVENTS,
                             0, HWADDR_MAX, 0);
-        t0 = now_ns();
+        t0 = bench_now_ns();
         if (!memory_region_iommu_replay(&tcet->iommu, &c.n, &err)) {
             error_report_err(err);
             exit(1);
         }
-        best = MIN(best, now_ns() - t0);
+        best = MIN(best, bench_now_ns() - t0);
         *out = c;
     }
     return best;
@@ -304,20 +232,20 @@ static void run_direct_map(uint64_t dense_entries)
 
     printf("\n== direct map: %" PRIu64 " contiguous 64 KiB TCEs, addresses "
            "advancing with the index, in a 2^31-entry window ==\n", nb);
-    t0 = now_ns();
+    t0 = bench_now_ns();
     for (uint64_t i = 0; i < nb; i++) {
         g_assert(spapr_tce_storage_set(tcet->storage, i, (i << 16) | 3) == 0);
     }
-    t_fill = now_ns() - t0;
+    t_fill = bench_now_ns() - t0;
     best = table_replay(tcet, 20, &c);
     g_assert(c.pages == nb);
     for (int rep = 0; rep < 5; rep++) {
         ReplayAcc a = { 0 };
 
-        t0 = now_ns();
+        t0 = bench_now_ns();
         spapr_tce_storage_for_each_valid(tcet->storage, 0, WINDOW_ENTRIES - 1,
                                          notify_walk_fn, &a);
-        best_walk = MIN(best_walk, now_ns() - t0);
+        best_walk = MIN(best_walk, bench_now_ns() - t0);
         acc = a;
     }
     g_assert(acc.n == nb);
@@ -336,9 +264,9 @@ static void run_direct_map(uint64_t dense_entries)
 
         dense_walk(dense, walk_entries, &a);     /* fault it in */
         a = (ReplayAcc) { 0 };
-        t0 = now_ns();
+        t0 = bench_now_ns();
         dense_walk(dense, walk_entries, &a);
-        walk_ns = now_ns() - t0;
+        walk_ns = bench_now_ns() - t0;
     }
     munmap(dense, walk_entries * 8);
     printf("stored one entry at a time: %.3g entries/s; bytes_used %" PRIu64
@@ -398,22 +326,22 @@ static void run_case(uint64_t nb_valid, unsigned run_length,
     }
     spapr_tce_storage_destroy(s);
 
-    vm_status(&rss0, &size0);
+    bench_vm_status(&rss0, &size0);
     s = spapr_tce_storage_new_user(window, 12, NULL);
-    t0 = now_ns();
+    t0 = bench_now_ns();
     for (uint64_t i = 0; i < nb_valid; i++) {
         spapr_tce_storage_set(s, indexes[i], tce_for(indexes[i]));
     }
-    t_fill = now_ns() - t0;
-    t0 = now_ns();
+    t_fill = bench_now_ns() - t0;
+    t0 = bench_now_ns();
     for (uint64_t i = 0; i < nb_valid; i++) {
         spapr_tce_storage_set(s, indexes[i], tce_for(indexes[i]) ^ 0x3000);
     }
-    t_over = now_ns() - t0;
+    t_over = bench_now_ns() - t0;
     for (uint64_t i = 0; i < nb_valid; i++) {
         spapr_tce_storage_set(s, indexes[i], tce_for(indexes[i]));
     }
-    vm_status(&rss1, &size1);
+    bench_vm_status(&rss1, &size1);
     spapr_tce_storage_user_nodes(s, &leaves, &interior);
     g_assert(spapr_tce_storage_count_valid(s) == nb_valid);
 
@@ -426,10 +354,10 @@ static void run_case(uint64_t nb_valid, unsigned run_length,
         ReplayAcc acc = { 0 };
         uint64_t ns;
 
-        t0 = now_ns();
+        t0 = bench_now_ns();
         spapr_tce_storage_for_each_valid(s, 0, window - 1, notify_walk_fn,
                                          &acc);
-        ns = now_ns() - t0;
+        ns = bench_now_ns() - t0;
         if (!rep) {
             first_ns = ns;
         }
@@ -449,9 +377,9 @@ static void run_case(uint64_t nb_valid, unsigned run_length,
     for (uint64_t i = 0; i < nb_valid; i++) {
         dense[indexes[i]] = tce_for(indexes[i]);
     }
-    vm_status(&rss2, &size2);
+    bench_vm_status(&rss2, &size2);
     cold_ns = timed_dense_walk(dense, dense_entries, s, &cold_acc);
-    vm_status(&rss3, &size3);
+    bench_vm_status(&rss3, &size3);
     warm_ns = timed_dense_walk(dense, dense_entries, s, &warm_acc);
 
     printf("sparse store: %" PRIu64 " leaves + %" PRIu64 " interior nodes\n",
@@ -492,11 +420,11 @@ static void run_case(uint64_t nb_valid, unsigned run_length,
     munmap(dense, dense_bytes);
     report_table_replay(indexes, nb_valid, reps, best);
 
-    t0 = now_ns();
+    t0 = bench_now_ns();
     for (uint64_t i = 0; i < nb_valid; i++) {
         spapr_tce_storage_set(s, indexes[i], 0);
     }
-    t_clear = now_ns() - t0;
+    t_clear = bench_now_ns() - t0;
     printf("sparse set(0): %.3g/s clearing (leaves freed); bytes_used back "
            "to %" PRIu64 " B\n", per_second(nb_valid, t_clear),
            spapr_tce_storage_bytes_used(s));

@@ -13,6 +13,7 @@
  */
 
 #include "qemu/osdep.h"
+#include "bench-util.h"
 #include <sys/wait.h>
 #include <time.h>
 #include "hw/ppc/spapr_tce_storage.h"
@@ -21,14 +22,6 @@
 #define TCE_RW(a)   ((a) | 3)
 
 static guint64 dense_entries = 1ULL << 25;
-
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 /* Resident bytes of this process. */
 static uint64_t rss(void)
@@ -100,11 +93,11 @@ static void case_fill(void)
     printf("fill: one value over a whole 2^31-entry window (H_STUFF_TCE of a non-zero value)\n");
     r0 = rss();
     s = spapr_tce_storage_new_user(WIN, 12, NULL);
-    t0 = now_ns();
+    t0 = bench_now_ns();
     if (spapr_tce_storage_fill(s, 0, WIN, v, false)) {
         exit(1);
     }
-    t_fill = now_ns() - t0;
+    t_fill = bench_now_ns() - t0;
     r1 = rss();
     for (i = 0; i < WIN; i += 4093) {
         bad += spapr_tce_storage_get(s, i) != v;
@@ -113,19 +106,19 @@ static void case_fill(void)
            " run(s), read back every 4093rd entry: %s\n",
            t_fill / 1e3, spapr_tce_storage_bytes_used(s), mib(r1 - r0), nr_runs(s),
            bad ? "MISMATCH" : "all equal");
-    t0 = now_ns();
+    t0 = bench_now_ns();
     spapr_tce_storage_set(s, 12345, TCE_RW(0x1000));
-    t_set = now_ns() - t0;
+    t_set = bench_now_ns() - t0;
     printf("  one set() inside it: %.3f us, bytes_used %" PRIu64 " B, %" PRIu64 " runs\n",
            t_set / 1e3, spapr_tce_storage_bytes_used(s), nr_runs(s));
 
     dense = dense_new();
     rd = rss();
-    t0 = now_ns();
+    t0 = bench_now_ns();
     for (i = 0; i < dense_entries; i++) {
         dense[i] = v;
     }
-    t_dense = now_ns() - t0;
+    t_dense = bench_now_ns() - t0;
     rd = rss() - rd;
     printf("  dense fill of the first %" PRIu64 " entries: %.3f ms, RSS +%.1f MiB; x%.0f to 2^31: %.3f s, RSS +%.1f MiB\n",
            (uint64_t)dense_entries, t_dense / 1e6, mib(rd),
@@ -190,13 +183,13 @@ static void case_direct_map(void)
         }
         r0 = rss();
         s = spapr_tce_storage_new_user(WIN, 16, NULL);
-        t0 = now_ns();
+        t0 = bench_now_ns();
         for (b = 0; b < n / 512; b++) {
             for (i = order[b] * 512ULL; i < order[b] * 512ULL + 512; i++) {
                 spapr_tce_storage_set(s, i, TCE_RW(i << 16));
             }
         }
-        t = now_ns() - t0;
+        t = bench_now_ns() - t0;
         r1 = rss();
         line(pass ? "512-entry batches, random order" : "one at a time, ascending",
              spapr_tce_storage_bytes_used(s), r1 - r0, 8 * n);
@@ -206,11 +199,11 @@ static void case_direct_map(void)
     }
     dense = dense_new();
     rd = rss();
-    t0 = now_ns();
+    t0 = bench_now_ns();
     for (i = 0; i < n; i++) {
         dense[i] = TCE_RW(i << 16);
     }
-    t = now_ns() - t0;
+    t = bench_now_ns() - t0;
     rd = rss() - rd;
     printf("  dense: %.1f ns per store (first touch), RSS +%.1f MiB\n",
            (double)t / n, mib(rd));
@@ -231,7 +224,7 @@ static void case_runs16(void)
     }
     r0 = rss();
     s = spapr_tce_storage_new_user(WIN, 12, NULL);
-    t0 = now_ns();
+    t0 = bench_now_ns();
     for (i = 0; i < nruns; i++) {
         for (k = 0; k < 16; k++) {
             /* each entry maps its own page: runs of distinct pages */
@@ -239,7 +232,7 @@ static void case_runs16(void)
                                   TCE_RW(((start[i] + k) % (1ULL << 18)) << 12 ^ 0x8000000));
         }
     }
-    t = now_ns() - t0;
+    t = bench_now_ns() - t0;
     r1 = rss();
     dense = dense_new();
     rd = rss();
@@ -274,7 +267,7 @@ static void case_speed(void)
             "set, sequential distinct pages", "set, sequential same value",
             "set, random", "get, random",
         };
-        t0 = now_ns();
+        t0 = bench_now_ns();
         for (i = 0; i < n; i++) {
             uint64_t j = pat >= 2 ? idx[i] : i;
 
@@ -284,8 +277,8 @@ static void case_speed(void)
                 spapr_tce_storage_set(s, j, pat == 1 ? 0x10003 : TCE_RW((i ^ 0x55) << 12));
             }
         }
-        ts = now_ns() - t0;
-        t0 = now_ns();
+        ts = bench_now_ns() - t0;
+        t0 = bench_now_ns();
         for (i = 0; i < n; i++) {
             uint64_t j = pat >= 2 ? idx[i] : i;
 
@@ -295,7 +288,7 @@ static void case_speed(void)
                 dense[j] = pat == 1 ? 0x10003 : TCE_RW((i ^ 0x55) << 12);
             }
         }
-        td = now_ns() - t0;
+        td = bench_now_ns() - t0;
         printf("  %-34s sparse %7.1f ns, dense %7.1f ns (first touch included for sets)\n",
                names[pat], (double)ts / n, (double)td / n);
         if (pat == 1) {

@@ -28,6 +28,7 @@
  */
 
 #include "qemu/osdep.h"
+#include "bench-util.h"
 #include <sys/mman.h>
 #include <time.h>
 #include <json-glib/json-glib.h>
@@ -53,14 +54,6 @@
 #define TARGET_1E4_NS   (50 * 1000000ULL)
 #define TARGET_1E6_NS   (2000 * 1000000ULL)
 #define TARGET_WINDOW_RATIO 1.10
-
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 static void G_GNUC_NORETURN die(const char *fmt, ...) G_GNUC_PRINTF(1, 2);
 
@@ -200,11 +193,11 @@ static uint64_t sparse_walk_ns(SpaprTceTable *tcet, uint64_t k)
 
         iommu_notifier_init(&c.n, count_notify, IOMMU_NOTIFIER_IOTLB_EVENTS,
                             0, HWADDR_MAX, 0);
-        t0 = now_ns();
+        t0 = bench_now_ns();
         if (!memory_region_iommu_replay(&tcet->iommu, &c.n, &err)) {
             die("replay: %s", error_get_pretty(err));
         }
-        best = MIN(best, now_ns() - t0);
+        best = MIN(best, bench_now_ns() - t0);
         if (c.pages != k) {
             die("replay covered %" PRIu64 " entries, expected %" PRIu64,
                 c.pages, k);
@@ -213,60 +206,17 @@ static uint64_t sparse_walk_ns(SpaprTceTable *tcet, uint64_t k)
     return best;
 }
 
-typedef struct DenseEntry {
-    uint64_t iova;
-    uint64_t translated_addr;
-    uint64_t addr_mask;
-    int perm;
-} DenseEntry;
-
-typedef struct DenseTable {
-    const uint64_t *table;
-    uint64_t nb;
-} DenseTable;
-
-static DenseEntry __attribute__((noinline))
-dense_translate(const DenseTable *t, uint64_t addr)
-{
-    DenseEntry e = { .addr_mask = ~0ULL };
-    uint64_t index = addr >> PAGE_SHIFT;
-
-    if (index < t->nb) {
-        uint64_t tce = t->table[index];
-        uint64_t mask = (1ULL << PAGE_SHIFT) - 1;
-
-        e.iova = addr & ~mask;
-        e.translated_addr = tce & ~mask;
-        e.addr_mask = mask;
-        e.perm = tce & SPAPR_TCE_PERM_MASK;
-    }
-    return e;
-}
-
-static DenseEntry (*volatile dense_translate_fn)(const DenseTable *, uint64_t) =
-    dense_translate;
-
 static uint64_t dense_notified, dense_sum;
 
-static __attribute__((noinline)) void dense_notify(uint64_t iova, uint64_t ta)
+static void dense_visit(void *opaque, uint64_t index, uint64_t tce)
 {
     dense_notified++;
-    dense_sum += iova ^ ta;
+    dense_sum += index ^ tce;
 }
 
 static void dense_walk(const uint64_t *table, uint64_t nb)
 {
-    const DenseTable t = { .table = table, .nb = nb };
-    DenseEntry (*translate)(const DenseTable *, uint64_t) = dense_translate_fn;
-
-    for (uint64_t addr = 0; addr < (nb << PAGE_SHIFT);
-         addr += 1ULL << PAGE_SHIFT) {
-        DenseEntry e = translate(&t, addr);
-
-        if (e.perm) {
-            dense_notify(e.iova, e.translated_addr);
-        }
-    }
+    bench_dense_walk(table, nb, PAGE_SHIFT, dense_visit, NULL);
 }
 
 /*
@@ -291,9 +241,9 @@ static uint64_t dense_walk_ns(const uint64_t *indexes, uint64_t k,
     }
     dense_walk(dense, walk);                /* fault it in: warm */
     dense_notified = 0;
-    t0 = now_ns();
+    t0 = bench_now_ns();
     dense_walk(dense, walk);
-    ns = now_ns() - t0;
+    ns = bench_now_ns() - t0;
     munmap(dense, walk * 8);
     if (dense_notified != in_prefix) {
         die("dense walk notified %" PRIu64 " entries, expected %" PRIu64,
@@ -351,10 +301,10 @@ static uint64_t plug_unplug(unsigned phb, unsigned entries_shift, uint64_t k,
         "\"bus\": \"%s.0\", \"addr\": \"5\", \"id\": \"v0\"}",
         phb ? (phb == 1 ? "phb1" : "phb2") : "pci");
     HostView v = { 0 };
-    uint64_t t0 = now_ns(), ns;
+    uint64_t t0 = bench_now_ns(), ns;
 
     qmp("device_add", args);
-    ns = now_ns() - t0;
+    ns = bench_now_ns() - t0;
     vfio_container_foreach(host_view_one, &v);
     if (v.containers != 1 || v.map_calls != k || v.mappings != k) {
         die("2^%u window, k=%" PRIu64 ": %u container(s), %" PRIu64

@@ -13,6 +13,7 @@
  */
 
 #include "qemu/osdep.h"
+#include "bench-util.h"
 #include <time.h>
 #include "qapi/error.h"
 #include "hw/boards.h"
@@ -52,14 +53,6 @@ static const VFIOHostOps b_ops = {
     .set_container = b_set,
 };
 
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
-
 typedef struct Pass {
     uint64_t map_calls;
     uint64_t host_maps;         /* as counted by the soft host itself */
@@ -77,7 +70,7 @@ static Pass direct_map(SpaprMachineState *spapr, VFIOContainer *c,
 
     vfio_container_reset_stats(c);
     vfio_soft_reset_counters(soft);
-    t0 = now_ns();
+    t0 = bench_now_ns();
     for (uint64_t i = 0; i < tces; i += SPAPR_TCE_INDIRECT_MAX) {
         uint64_t n = MIN(SPAPR_TCE_INDIRECT_MAX, tces - i);
         target_ulong args[SPAPR_HCALL_MAX_ARGS] = {
@@ -93,7 +86,7 @@ static Pass direct_map(SpaprMachineState *spapr, VFIOContainer *c,
             break;
         }
     }
-    p.ns = now_ns() - t0;
+    p.ns = bench_now_ns() - t0;
     p.map_calls = vfio_container_get_stats(c).map_calls;
     p.host_maps = vfio_soft_get_counters(soft, VFIO_SOFT_OP_MAP).calls;
     {
