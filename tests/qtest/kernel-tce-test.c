@@ -10,12 +10,11 @@
 #include <json-glib/json-glib.h>
 #include "hw/vfio/soft-edu.h"
 #include "libqtest.h"
+#include "vfio-edu.h"
 
 #define H_SUCCESS       0
 #define H_PARAMETER     (-4)
 #define LIOBN           0x80000000ULL
-#define BUID_HI         0x08000000U
-#define BUID_LO         0x20000000U
 #define CFG(reg)        (0x1800U | (reg))       /* bus 0, devfn 3.0 */
 #define BAR             ((1ULL << 45) + 0x80000000ULL)
 #define LIST_GPA        0x400000ULL
@@ -122,57 +121,21 @@ static void test_on_hcalls(void)
     qtest_quit(s);
 }
 
-static void cfg_write(QTestState *s, uint32_t addr, uint32_t size,
-                      uint32_t val)
-{
-    uint32_t args[] = { addr, BUID_HI, BUID_LO, size, val };
-    uint32_t rets[1] = { 0xdeadbeef };
-
-    g_assert_cmpint(qtest_rtas_call(s, "ibm,write-pci-config", 5, args, 1,
-                                    rets), ==, 0);
-    g_assert_cmphex(rets[0], ==, 0);
-}
-
-static void reg_write(QTestState *s, uint32_t reg, uint32_t val)
-{
-    qtest_writel(s, BAR + reg, __builtin_bswap32(val));
-}
-
-static uint32_t reg_read(QTestState *s, uint32_t reg)
-{
-    return __builtin_bswap32(qtest_readl(s, BAR + reg));
-}
-
-static uint32_t edu_dma(QTestState *s, uint64_t src, uint64_t dst,
-                        uint32_t len, uint32_t cmd)
-{
-    reg_write(s, VFIO_SOFT_EDU_REG_DMA_SRC, (uint32_t)src);
-    reg_write(s, VFIO_SOFT_EDU_REG_DMA_SRC + 4, src >> 32);
-    reg_write(s, VFIO_SOFT_EDU_REG_DMA_DST, (uint32_t)dst);
-    reg_write(s, VFIO_SOFT_EDU_REG_DMA_DST + 4, dst >> 32);
-    reg_write(s, VFIO_SOFT_EDU_REG_DMA_COUNT, len);
-    reg_write(s, VFIO_SOFT_EDU_REG_DMA_CMD, cmd | VFIO_SOFT_EDU_DMA_START);
-    return reg_read(s, VFIO_SOFT_EDU_REG_STATUS);
-}
-
-static uint64_t soft_mappings(QTestState *s)
-{
-    JsonObject *rsp = qtest_qmp(s, "{\"execute\": \"x-query-vfio-soft\", "
-                                "\"arguments\": {\"id\": \"h0\"}}");
-    JsonObject *ret = json_object_get_object_member(rsp, "return");
-    JsonArray *inst = json_object_get_array_member(ret, "instances");
-    uint64_t n = json_array_get_length(json_object_get_array_member(
-        json_array_get_object_element(inst, 0), "mappings"));
-
-    json_object_unref(rsp);
-    return n;
-}
-
 /*
  * A cold-plugged vfio-pci registers its notifier when the window appears:
  * the fresh kernel table moves to user space at once (need_vfio), every
  * hcall is then punted and notifies VFIO, so the host follows the guest.
  */
+/* Mappings of soft host h0's one instance. */
+static int64_t soft_mappings(QTestState *s)
+{
+    unsigned instances;
+    int64_t n = vfio_test_soft_mappings(s, "h0", &instances);
+
+    g_assert_cmpuint(instances, ==, 1);
+    return n;
+}
+
 static void test_on_vfio_moves_to_user(void)
 {
     QTestState *s = qtest_init("-M pseries -accel qtest,kernel-tce=on "
@@ -183,18 +146,18 @@ static void test_on_vfio_moves_to_user(void)
     static const uint8_t pattern[8] = { 1, 2, 3, 4, 5, 6, 7, 8 };
 
     check_table(s, "user", true, 0);
-    cfg_write(s, CFG(0x10), 4, 0x80000000);
-    cfg_write(s, CFG(4), 2, 0x6);
+    vfio_test_cfg_write(s, 0, CFG(0x10), 4, 0x80000000);
+    vfio_test_cfg_write(s, 0, CFG(4), 2, 0x6);
     g_assert_cmpint(hc(s, "H_PUT_TCE", LIOBN, 0x5000, 0x300003, 0, NULL),
                     ==, H_SUCCESS);
     g_assert_cmpuint(soft_mappings(s), ==, 1);
     qtest_memwrite(s, 0x300040, pattern, sizeof(pattern));
-    g_assert_cmphex(edu_dma(s, 0x5040, VFIO_SOFT_EDU_BUF_ADDR, 8, 0), ==, 0);
+    g_assert_cmphex(edu_dma(s, BAR, 0x5040, VFIO_SOFT_EDU_BUF_ADDR, 8, 0), ==, 0);
     /* a misaligned ioba is user space's now: rounded down */
     g_assert_cmpint(hc(s, "H_PUT_TCE", LIOBN, 0x5001, 0, 0, NULL), ==,
                     H_SUCCESS);
     g_assert_cmpuint(soft_mappings(s), ==, 0);
-    g_assert_cmphex(edu_dma(s, 0x5040, VFIO_SOFT_EDU_BUF_ADDR, 8, 0), ==,
+    g_assert_cmphex(edu_dma(s, BAR, 0x5040, VFIO_SOFT_EDU_BUF_ADDR, 8, 0), ==,
                     VFIO_SOFT_EDU_STATUS_DMA_FAULT);
     check_table(s, "user", true, 0);
     qtest_quit(s);

@@ -9,6 +9,7 @@
 #include "qemu/osdep.h"
 #include <libfdt.h>
 #include "libqtest.h"
+#include "vfio-edu.h"
 #include "fdt-check.h"
 
 #define WA          0x300000ULL     /* configure-connector work area */
@@ -340,24 +341,6 @@ static void test_pci_unconfigured(void)
     qtest_quit(s);
 }
 
-/* Instances of soft host h0, and mappings of the first (or -1 if none). */
-static int64_t soft_mappings(QTestState *s, unsigned *instances)
-{
-    JsonObject *rsp = qtest_qmp(s, "{\"execute\": \"x-query-vfio-soft\", "
-                                "\"arguments\": {\"id\": \"h0\"}}");
-    JsonObject *ret = json_object_get_object_member(rsp, "return");
-    JsonArray *inst = json_object_get_array_member(ret, "instances");
-    int64_t n = -1;
-
-    *instances = json_array_get_length(inst);
-    if (*instances) {
-        n = json_array_get_length(json_object_get_array_member(
-                json_array_get_object_element(inst, 0), "mappings"));
-    }
-    json_object_unref(rsp);
-    return n;
-}
-
 /*
  * vfio-pci hot-added onto a PHB whose window already maps a page: the
  * attach replays it to the new container; an unplug releases the container
@@ -372,7 +355,7 @@ static void test_vfio_plug_unplug_replug(void)
     unsigned instances;
 
     g_assert_cmpint(qtest_hcall(s, "H_PUT_TCE", 3, args, 0, NULL), ==, 0);
-    g_assert_cmpint(soft_mappings(s, &instances), ==, -1);
+    g_assert_cmpint(vfio_test_soft_mappings(s, "h0", &instances), ==, -1);
     g_assert_cmpuint(instances, ==, 0);
     for (int round = 0; round < 2; round++) {
         qtest_qmp_assert_success(s, "{\"execute\": \"device_add\", "
@@ -380,11 +363,11 @@ static void test_vfio_plug_unplug_replug(void)
                                  "\"soft-host\": \"h0\", \"bus\": \"pci.0\", "
                                  "\"addr\": \"5\", \"id\": \"v0\"}}");
         assert_event(s, 5, 1, 0x40000028);
-        g_assert_cmpint(soft_mappings(s, &instances), ==, 1);
+        g_assert_cmpint(vfio_test_soft_mappings(s, "h0", &instances), ==, 1);
         g_assert_cmpuint(instances, ==, 1);
         device_del(s, "v0");
         assert_deleted(s, "v0", "/machine/peripheral/v0");
-        g_assert_cmpint(soft_mappings(s, &instances), ==, -1);
+        g_assert_cmpint(vfio_test_soft_mappings(s, "h0", &instances), ==, -1);
         g_assert_cmpuint(instances, ==, 0);
     }
     qtest_quit(s);

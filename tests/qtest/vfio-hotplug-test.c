@@ -12,6 +12,7 @@
 #include "hw/vfio/soft-edu.h"
 #include "libqtest.h"
 #include "vfio-check.h"
+#include "vfio-edu.h"
 
 #define H_SUCCESS       0
 #define RTAS_OK         0U
@@ -189,24 +190,6 @@ static uint64_t bar_of(Dev d)
            ((uint64_t)d.slot << 20);
 }
 
-static void reg_write(QTestState *s, Dev d, uint32_t reg, uint32_t val)
-{
-    qtest_writel(s, bar_of(d) + reg, __builtin_bswap32(val));
-}
-
-static uint32_t edu_dma(QTestState *s, Dev d, uint64_t src, uint64_t dst,
-                        uint32_t len, uint32_t cmd)
-{
-    reg_write(s, d, VFIO_SOFT_EDU_REG_DMA_SRC, (uint32_t)src);
-    reg_write(s, d, VFIO_SOFT_EDU_REG_DMA_SRC + 4, src >> 32);
-    reg_write(s, d, VFIO_SOFT_EDU_REG_DMA_DST, (uint32_t)dst);
-    reg_write(s, d, VFIO_SOFT_EDU_REG_DMA_DST + 4, dst >> 32);
-    reg_write(s, d, VFIO_SOFT_EDU_REG_DMA_COUNT, len);
-    reg_write(s, d, VFIO_SOFT_EDU_REG_DMA_CMD, cmd | VFIO_SOFT_EDU_DMA_START);
-    return __builtin_bswap32(qtest_readl(s, bar_of(d) +
-                                         VFIO_SOFT_EDU_REG_STATUS));
-}
-
 /*
  * @d copies 8 bytes from bus @iova (RAM @gpa) to @iova + 0x100 through its
  * buffer; asserts the bytes arrived.
@@ -220,8 +203,8 @@ static void assert_dma(QTestState *s, Dev d, uint64_t iova, uint64_t gpa)
     cfg_write(s, d, 4, 2, 0x6);
     qtest_memwrite(s, gpa, pattern, sizeof(pattern));
     qtest_memset(s, gpa + 0x100, 0, sizeof(buf));
-    g_assert_cmphex(edu_dma(s, d, iova, BUF, 8, 0), ==, 0);
-    g_assert_cmphex(edu_dma(s, d, BUF, iova + 0x100, 8,
+    g_assert_cmphex(edu_dma(s, bar_of(d), iova, BUF, 8, 0), ==, 0);
+    g_assert_cmphex(edu_dma(s, bar_of(d), BUF, iova + 0x100, 8,
                             VFIO_SOFT_EDU_DMA_TO_RAM), ==, 0);
     qtest_memread(s, gpa + 0x100, buf, sizeof(buf));
     g_assert_cmpmem(buf, sizeof(buf), pattern, sizeof(pattern));

@@ -11,11 +11,10 @@
 #include <json-glib/json-glib.h>
 #include "hw/vfio/soft-edu.h"
 #include "libqtest.h"
+#include "vfio-edu.h"
 
 #define H_SUCCESS       0
 #define LIOBN           0x80000000ULL
-#define BUID_HI         0x08000000U
-#define BUID_LO         0x20000000U
 #define CFG(reg)        (0x1800U | (reg))       /* bus 0, devfn 3.0 */
 /* BAR 0 programmed at PCI 0x80000000: CPU 2^45 + that. */
 #define BAR             ((1ULL << 45) + 0x80000000ULL)
@@ -27,68 +26,13 @@ static int64_t put_tce(QTestState *s, uint64_t ioba, uint64_t tce)
     return qtest_hcall(s, "H_PUT_TCE", 3, args, 0, NULL);
 }
 
-static uint32_t cfg_read(QTestState *s, uint32_t addr, uint32_t size)
+/* Mappings of soft host h0's one instance. */
+static int64_t soft_mappings(QTestState *s)
 {
-    uint32_t args[] = { addr, BUID_HI, BUID_LO, size };
-    uint32_t rets[2] = { 0xdeadbeef, 0xdeadbeef };
+    unsigned instances;
+    int64_t n = vfio_test_soft_mappings(s, "h0", &instances);
 
-    g_assert_cmpint(qtest_rtas_call(s, "ibm,read-pci-config", 4, args, 2,
-                                    rets), ==, 0);
-    g_assert_cmphex(rets[0], ==, 0);
-    return rets[1];
-}
-
-static void cfg_write(QTestState *s, uint32_t addr, uint32_t size, uint32_t val)
-{
-    uint32_t args[] = { addr, BUID_HI, BUID_LO, size, val };
-    uint32_t rets[1] = { 0xdeadbeef };
-
-    g_assert_cmpint(qtest_rtas_call(s, "ibm,write-pci-config", 5, args, 1,
-                                    rets), ==, 0);
-    g_assert_cmphex(rets[0], ==, 0);
-}
-
-/* edu's registers are little-endian: a big-endian qtest access swaps. */
-static void reg_write(QTestState *s, uint32_t reg, uint32_t val)
-{
-    qtest_writel(s, BAR + reg, __builtin_bswap32(val));
-}
-
-static uint32_t reg_read(QTestState *s, uint32_t reg)
-{
-    return __builtin_bswap32(qtest_readl(s, BAR + reg));
-}
-
-/* One edu DMA of @len bytes; returns the status register. */
-static uint32_t edu_dma(QTestState *s, uint64_t src, uint64_t dst,
-                        uint32_t len, uint32_t cmd)
-{
-    reg_write(s, VFIO_SOFT_EDU_REG_DMA_SRC, (uint32_t)src);
-    reg_write(s, VFIO_SOFT_EDU_REG_DMA_SRC + 4, src >> 32);
-    reg_write(s, VFIO_SOFT_EDU_REG_DMA_DST, (uint32_t)dst);
-    reg_write(s, VFIO_SOFT_EDU_REG_DMA_DST + 4, dst >> 32);
-    reg_write(s, VFIO_SOFT_EDU_REG_DMA_COUNT, len);
-    reg_write(s, VFIO_SOFT_EDU_REG_DMA_CMD, cmd | VFIO_SOFT_EDU_DMA_START);
-    g_assert_cmphex(reg_read(s, VFIO_SOFT_EDU_REG_DMA_CMD) &
-                    VFIO_SOFT_EDU_DMA_START, ==, 0);
-    return reg_read(s, VFIO_SOFT_EDU_REG_STATUS);
-}
-
-/* How many mappings the soft host's one instance holds. */
-static uint64_t soft_mappings(QTestState *s)
-{
-    JsonObject *rsp = qtest_qmp(s, "{\"execute\": \"x-query-vfio-soft\", "
-                                "\"arguments\": {\"id\": \"h0\"}}");
-    JsonObject *ret = json_object_get_object_member(rsp, "return");
-    JsonArray *inst = json_object_get_array_member(ret, "instances");
-    JsonArray *maps;
-    uint64_t n;
-
-    g_assert_cmpuint(json_array_get_length(inst), ==, 1);
-    maps = json_object_get_array_member(json_array_get_object_element(inst, 0),
-                                        "mappings");
-    n = json_array_get_length(maps);
-    json_object_unref(rsp);
+    g_assert_cmpuint(instances, ==, 1);
     return n;
 }
 
@@ -105,26 +49,26 @@ static void run(const char *type)
     uint8_t buf[16];
 
     /* Identity from the device, through the PHB's config RTAS calls. */
-    g_assert_cmphex(cfg_read(s, CFG(0), 4), ==, 0x11e81234);
-    g_assert_cmphex(cfg_read(s, CFG(0x2c), 4), ==, 0x11001af4);
+    g_assert_cmphex(vfio_test_cfg_read(s, 0, CFG(0), 4), ==, 0x11e81234);
+    g_assert_cmphex(vfio_test_cfg_read(s, 0, CFG(0x2c), 4), ==, 0x11001af4);
     /* BAR 0: 1 MiB of 32-bit memory, emulated (the device never sees it). */
-    cfg_write(s, CFG(0x10), 4, 0xffffffff);
-    g_assert_cmphex(cfg_read(s, CFG(0x10), 4), ==, 0xfff00000);
-    cfg_write(s, CFG(0x10), 4, 0x80000000);
-    cfg_write(s, CFG(4), 2, 0x6);               /* memory + bus master */
-    g_assert_cmphex(reg_read(s, VFIO_SOFT_EDU_REG_ID), ==, VFIO_SOFT_EDU_ID);
-    reg_write(s, VFIO_SOFT_EDU_REG_LIVENESS, 0x12345678);
-    g_assert_cmphex(reg_read(s, VFIO_SOFT_EDU_REG_LIVENESS), ==, 0xedcba987);
+    vfio_test_cfg_write(s, 0, CFG(0x10), 4, 0xffffffff);
+    g_assert_cmphex(vfio_test_cfg_read(s, 0, CFG(0x10), 4), ==, 0xfff00000);
+    vfio_test_cfg_write(s, 0, CFG(0x10), 4, 0x80000000);
+    vfio_test_cfg_write(s, 0, CFG(4), 2, 0x6);               /* memory + bus master */
+    g_assert_cmphex(edu_reg_read(s, BAR, VFIO_SOFT_EDU_REG_ID), ==, VFIO_SOFT_EDU_ID);
+    edu_reg_write(s, BAR, VFIO_SOFT_EDU_REG_LIVENESS, 0x12345678);
+    g_assert_cmphex(edu_reg_read(s, BAR, VFIO_SOFT_EDU_REG_LIVENESS), ==, 0xedcba987);
 
     /* Guest RAM -> device through the TCE at bus 0x5000. */
     g_assert_cmpuint(soft_mappings(s), ==, 0);
     g_assert_cmpint(put_tce(s, 0x5000, 0x300003), ==, H_SUCCESS);
     g_assert_cmpuint(soft_mappings(s), ==, 1);
     qtest_memwrite(s, 0x300040, pattern, sizeof(pattern));
-    g_assert_cmphex(edu_dma(s, 0x5040, VFIO_SOFT_EDU_BUF_ADDR, 16, 0), ==, 0);
+    g_assert_cmphex(edu_dma(s, BAR, 0x5040, VFIO_SOFT_EDU_BUF_ADDR, 16, 0), ==, 0);
     /* Device -> guest RAM through the TCE at bus 0x6000 (write allowed). */
     g_assert_cmpint(put_tce(s, 0x6000, 0x310002), ==, H_SUCCESS);
-    g_assert_cmphex(edu_dma(s, VFIO_SOFT_EDU_BUF_ADDR, 0x6080, 16,
+    g_assert_cmphex(edu_dma(s, BAR, VFIO_SOFT_EDU_BUF_ADDR, 0x6080, 16,
                             VFIO_SOFT_EDU_DMA_TO_RAM), ==, 0);
     qtest_memread(s, 0x310080, buf, sizeof(buf));
     g_assert_cmpmem(buf, sizeof(buf), pattern, sizeof(pattern));
@@ -133,36 +77,36 @@ static void run(const char *type)
     g_assert_cmpint(put_tce(s, 0x6000, 0), ==, H_SUCCESS);
     g_assert_cmpuint(soft_mappings(s), ==, 1);
     qtest_memset(s, 0x310080, 0, 16);
-    g_assert_cmphex(edu_dma(s, VFIO_SOFT_EDU_BUF_ADDR, 0x6080, 16,
+    g_assert_cmphex(edu_dma(s, BAR, VFIO_SOFT_EDU_BUF_ADDR, 0x6080, 16,
                             VFIO_SOFT_EDU_DMA_TO_RAM), ==,
                     VFIO_SOFT_EDU_STATUS_DMA_FAULT);
     g_assert_cmphex(qtest_readq(s, 0x310080), ==, 0);
     /* A read-only TCE: the device may read, not write. */
     g_assert_cmpint(put_tce(s, 0x6000, 0x310001), ==, H_SUCCESS);
-    g_assert_cmphex(edu_dma(s, VFIO_SOFT_EDU_BUF_ADDR, 0x6080, 16,
+    g_assert_cmphex(edu_dma(s, BAR, VFIO_SOFT_EDU_BUF_ADDR, 0x6080, 16,
                             VFIO_SOFT_EDU_DMA_TO_RAM), ==,
                     VFIO_SOFT_EDU_STATUS_DMA_FAULT);
     g_assert_cmphex(qtest_readq(s, 0x310080), ==, 0);
 
     /* Bus master off: no DMA at all. */
-    cfg_write(s, CFG(4), 2, 0x2);
-    g_assert_cmphex(edu_dma(s, 0x5040, VFIO_SOFT_EDU_BUF_ADDR, 16, 0), ==,
+    vfio_test_cfg_write(s, 0, CFG(4), 2, 0x2);
+    g_assert_cmphex(edu_dma(s, BAR, 0x5040, VFIO_SOFT_EDU_BUF_ADDR, 16, 0), ==,
                     VFIO_SOFT_EDU_STATUS_DMA_FAULT);
 
     /*
      * system_reset: the device is reset (bus master off), the window comes
      * back empty and the host holds no mapping any more.
      */
-    cfg_write(s, CFG(4), 2, 0x6);
+    vfio_test_cfg_write(s, 0, CFG(4), 2, 0x6);
     qtest_qmp_assert_success(s, "{\"execute\": \"system_reset\"}");
     g_assert_cmpuint(soft_mappings(s), ==, 0);
-    g_assert_cmphex(cfg_read(s, CFG(4), 2) & 0x4, ==, 0);
-    cfg_write(s, CFG(0x10), 4, 0x80000000);
-    cfg_write(s, CFG(4), 2, 0x6);
-    g_assert_cmphex(edu_dma(s, 0x5040, VFIO_SOFT_EDU_BUF_ADDR, 16, 0), ==,
+    g_assert_cmphex(vfio_test_cfg_read(s, 0, CFG(4), 2) & 0x4, ==, 0);
+    vfio_test_cfg_write(s, 0, CFG(0x10), 4, 0x80000000);
+    vfio_test_cfg_write(s, 0, CFG(4), 2, 0x6);
+    g_assert_cmphex(edu_dma(s, BAR, 0x5040, VFIO_SOFT_EDU_BUF_ADDR, 16, 0), ==,
                     VFIO_SOFT_EDU_STATUS_DMA_FAULT);
     g_assert_cmpint(put_tce(s, 0x5000, 0x300003), ==, H_SUCCESS);
-    g_assert_cmphex(edu_dma(s, 0x5040, VFIO_SOFT_EDU_BUF_ADDR, 16, 0), ==, 0);
+    g_assert_cmphex(edu_dma(s, BAR, 0x5040, VFIO_SOFT_EDU_BUF_ADDR, 16, 0), ==, 0);
     qtest_quit(s);
 }
 

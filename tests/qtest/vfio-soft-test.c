@@ -13,6 +13,7 @@
 #include "hw/vfio/soft-edu.h"
 #include "libqtest.h"
 #include "vfio-check.h"
+#include "vfio-edu.h"
 
 #define H_SUCCESS       0
 #define H_HARDWARE      (-1)
@@ -98,45 +99,11 @@ static uint32_t ddw_reset(QTestState *s)
     return rets[0];
 }
 
-static void cfg_write(QTestState *s, uint32_t addr, uint32_t size, uint32_t val)
-{
-    uint32_t args[] = { addr, BUID_HI, BUID_LO, size, val };
-    uint32_t rets[1] = { 0xdeadbeef };
-
-    g_assert_cmpint(qtest_rtas_call(s, "ibm,write-pci-config", 5, args, 1,
-                                    rets), ==, 0);
-    g_assert_cmphex(rets[0], ==, 0);
-}
-
-/* edu's registers are little-endian: a big-endian qtest access swaps. */
-static void reg_write(QTestState *s, uint32_t reg, uint32_t val)
-{
-    qtest_writel(s, BAR + reg, __builtin_bswap32(val));
-}
-
-static uint32_t reg_read(QTestState *s, uint32_t reg)
-{
-    return __builtin_bswap32(qtest_readl(s, BAR + reg));
-}
-
 /* BAR 0 at PCI 0x80000000, memory decoding and bus mastering on. */
 static void edu_enable(QTestState *s)
 {
-    cfg_write(s, CFG(0x10), 4, 0x80000000);
-    cfg_write(s, CFG(4), 2, 0x6);
-}
-
-/* One edu DMA of @len bytes; returns the status register. */
-static uint32_t edu_dma(QTestState *s, uint64_t src, uint64_t dst,
-                        uint32_t len, uint32_t cmd)
-{
-    reg_write(s, VFIO_SOFT_EDU_REG_DMA_SRC, (uint32_t)src);
-    reg_write(s, VFIO_SOFT_EDU_REG_DMA_SRC + 4, src >> 32);
-    reg_write(s, VFIO_SOFT_EDU_REG_DMA_DST, (uint32_t)dst);
-    reg_write(s, VFIO_SOFT_EDU_REG_DMA_DST + 4, dst >> 32);
-    reg_write(s, VFIO_SOFT_EDU_REG_DMA_COUNT, len);
-    reg_write(s, VFIO_SOFT_EDU_REG_DMA_CMD, cmd | VFIO_SOFT_EDU_DMA_START);
-    return reg_read(s, VFIO_SOFT_EDU_REG_STATUS);
+    vfio_test_cfg_write(s, 0, CFG(0x10), 4, 0x80000000);
+    vfio_test_cfg_write(s, 0, CFG(4), 2, 0x6);
 }
 
 static QTestState *start(const char *type, const char *host_opts,
@@ -265,8 +232,8 @@ static void test_dma(gconstpointer data)
     vfio_assert_view(s, 1, "0x8000+0x2000>0x300000:rw");
     /* RAM -> buffer across the page boundary, buffer -> RAM back. */
     qtest_memwrite(s, 0x300ffc, pattern, sizeof(pattern));
-    g_assert_cmphex(edu_dma(s, 0x8ffc, VFIO_SOFT_EDU_BUF_ADDR, 8, 0), ==, 0);
-    g_assert_cmphex(edu_dma(s, VFIO_SOFT_EDU_BUF_ADDR, 0x8100, 8,
+    g_assert_cmphex(edu_dma(s, BAR, 0x8ffc, VFIO_SOFT_EDU_BUF_ADDR, 8, 0), ==, 0);
+    g_assert_cmphex(edu_dma(s, BAR, VFIO_SOFT_EDU_BUF_ADDR, 0x8100, 8,
                             VFIO_SOFT_EDU_DMA_TO_RAM), ==, 0);
     qtest_memread(s, 0x300100, buf, sizeof(buf));
     g_assert_cmpmem(buf, sizeof(buf), pattern, sizeof(pattern));
@@ -274,18 +241,18 @@ static void test_dma(gconstpointer data)
     g_assert_cmpint(put_tce(s, LIOBN, 0x9000, 0), ==, H_SUCCESS);
     vfio_assert_view(s, 1, "0x8000+0x1000>0x300000:rw");
     qtest_memset(s, 0x300ff8, 0, 4);
-    g_assert_cmphex(edu_dma(s, VFIO_SOFT_EDU_BUF_ADDR, 0x8ff8, 16,
+    g_assert_cmphex(edu_dma(s, BAR, VFIO_SOFT_EDU_BUF_ADDR, 0x8ff8, 16,
                             VFIO_SOFT_EDU_DMA_TO_RAM), ==,
                     VFIO_SOFT_EDU_STATUS_DMA_FAULT);
     g_assert_cmphex(qtest_readl(s, 0x300ff8), ==, 0);
-    g_assert_cmphex(edu_dma(s, VFIO_SOFT_EDU_BUF_ADDR, 0x8ff8, 8,
+    g_assert_cmphex(edu_dma(s, BAR, VFIO_SOFT_EDU_BUF_ADDR, 0x8ff8, 8,
                             VFIO_SOFT_EDU_DMA_TO_RAM), ==, 0);
     g_assert_cmphex(qtest_readl(s, 0x300ff8), ==, 0x01020304);
     /* Device reset (machine reset): mappings gone, DMA faults. */
     qtest_qmp_assert_success(s, "{\"execute\": \"system_reset\"}");
     vfio_assert_view(s, 1, "");
     edu_enable(s);
-    g_assert_cmphex(edu_dma(s, 0x8000, VFIO_SOFT_EDU_BUF_ADDR, 8, 0), ==,
+    g_assert_cmphex(edu_dma(s, BAR, 0x8000, VFIO_SOFT_EDU_BUF_ADDR, 8, 0), ==,
                     VFIO_SOFT_EDU_STATUS_DMA_FAULT);
     qtest_quit(s);
 }
