@@ -20,10 +20,10 @@
 #include "monitor/hmp.h"
 #include "monitor/qmp.h"
 #include "system/system.h"
+#include "vfio-test-fixture.h"
 
 #define KiB (1ULL << 10)
 #define GiB (1ULL << 30)
-#define RAM_SIZE        GiB
 #define LIST_GPA        0x100000ULL
 #define DATA_GPA        0x1000000ULL
 #define DMA64           (1ULL << 59)
@@ -32,76 +32,18 @@
 #define TCE_RW          3ULL
 #define TCE_RO          1ULL
 
-/* ---- a host that hands out soft IOMMUs --------------------------------- */
-
-typedef struct TestHost {
-    VFIOSoftConfig cfg;
-    VFIOSoftIOMMU *soft;
-} TestHost;
-
-static VFIOIOMMU *th_open(void *opaque, Error **errp)
+/* The shared fixture, with type1v2 taking the whole 64-bit space (windows
+ * above 2^63 fit). */
+static void fixture_init(VFIOTestFixture *f, VFIOIOMMUType type)
 {
-    TestHost *h = opaque;
-
-    h->soft = vfio_soft_new(&h->cfg, errp);
-    return h->soft ? vfio_soft_iommu(h->soft) : NULL;
-}
-
-static int th_set(void *opaque, int groupid, VFIOIOMMU *iommu)
-{
-    return 0;
-}
-
-static const VFIOHostOps th_ops = {
-    .name = "test",
-    .open_iommu = th_open,
-    .set_container = th_set,
-};
-
-typedef struct Fixture {
-    SpaprMachineState *spapr;
-    SpaprPhbState *phb;
-    TestHost host;
-} Fixture;
-
-static void fixture_init(Fixture *f, VFIOIOMMUType type)
-{
-    memory_map_init();
-    g_assert_true(system_create_machine("pseries", RAM_SIZE, &error_abort));
-    f->spapr = spapr_machine();
-    f->phb = spapr_pci_find_phb(f->spapr, SPAPR_PCI_BASE_BUID);
-    spapr_phb_dma_reset(f->phb);
-    f->host = (TestHost) { 0 };
-    f->host.cfg.types = 1u << type;
-    f->host.cfg.host_page_shift = 12;
+    vfio_test_fixture_init(f, type);
     if (type == VFIO_IOMMU_TYPE1V2) {
-        /* the whole 64-bit space: windows above 2^63 fit */
         f->host.cfg.nr_iova_ranges = 1;
         f->host.cfg.iova_ranges[0] = (VFIOIOVARange) { 0, UINT64_MAX };
     }
 }
 
-static void fixture_free(Fixture *f)
-{
-    machine_destroy(MACHINE(f->spapr));
-    memory_map_cleanup();
-}
-
-static VFIOGroup *attach(Fixture *f, int groupid)
-{
-    return vfio_group_get(groupid, &f->phb->iommu_as, &th_ops, &f->host,
-                          &error_abort);
-}
-
-static target_ulong put(Fixture *f, uint32_t liobn, uint64_t ioba,
-                        uint64_t tce)
-{
-    target_ulong args[SPAPR_HCALL_MAX_ARGS] = { liobn, ioba, tce };
-
-    return spapr_hypercall(f->spapr, H_PUT_TCE, args);
-}
-
-static target_ulong indirect(Fixture *f, uint32_t liobn, uint64_t ioba,
+static target_ulong indirect(VFIOTestFixture *f, uint32_t liobn, uint64_t ioba,
                              uint64_t tce, uint64_t step, unsigned n)
 {
     target_ulong args[SPAPR_HCALL_MAX_ARGS] = { liobn, ioba, LIST_GPA, n };
@@ -153,7 +95,7 @@ static char *info_vfio(void)
 static void test_empty(void)
 {
     g_autofree char *none = NULL, *txt = NULL, *mach = NULL;
-    Fixture f;
+    VFIOTestFixture f;
 
     memory_map_init();
     none = query(NULL, true);
@@ -165,7 +107,7 @@ static void test_empty(void)
     fixture_init(&f, VFIO_IOMMU_TYPE1V2);
     mach = query(NULL, true);
     g_assert_cmpstr(mach, ==, "[]");
-    fixture_free(&f);
+    vfio_test_fixture_free(&f);
 }
 
 static void test_errors(void)
@@ -189,16 +131,16 @@ static void test_type1(void)
 {
     const uint64_t high = 0x8000000000000000ULL;
     g_autofree char *all = NULL, *page = NULL, *txt = NULL;
-    Fixture f;
+    VFIOTestFixture f;
     VFIOGroup *g;
 
     fixture_init(&f, VFIO_IOMMU_TYPE1V2);
-    g = attach(&f, 7);
+    g = vfio_test_attach(&f, 7);
     g_assert_true(spapr_tce_table_enable(f.phb->tcet[1], 16, high, 0x10,
                                          &error_abort));
     g_assert_cmpint(indirect(&f, LIOBN0, 0x2000, DATA_GPA | TCE_RW, 4 * KiB,
                              3), ==, H_SUCCESS);
-    g_assert_cmpint(put(&f, LIOBN1, high + 0x10000, DATA_GPA | TCE_RO), ==,
+    g_assert_cmpint(vfio_test_put(&f, LIOBN1, high + 0x10000, DATA_GPA | TCE_RO), ==,
                     H_SUCCESS);
     all = query(NULL, true);
     g_assert_cmpstr(all, ==,
@@ -245,18 +187,18 @@ static void test_type1(void)
         "  mappings 2, map 2 unmap 0 splits 0 errors 0\r\n"
         "  hardware mappings 2\r\n");
     vfio_group_put(g);
-    fixture_free(&f);
+    vfio_test_fixture_free(&f);
 }
 
 /* sPAPR v2: host windows, pre-registered RAM, and a broken window. */
 static void test_spapr(void)
 {
     g_autofree char *all = NULL, *txt = NULL;
-    Fixture f;
+    VFIOTestFixture f;
     VFIOGroup *g;
 
     fixture_init(&f, VFIO_IOMMU_SPAPR_TCE_V2);
-    g = attach(&f, 3);
+    g = vfio_test_attach(&f, 3);
     g_assert_true(spapr_tce_table_enable(f.phb->tcet[1], 16, DMA64, 0x10,
                                          &error_abort));
     g_assert_cmpint(indirect(&f, LIOBN1, DMA64, DATA_GPA | TCE_RW, 64 * KiB,
@@ -298,7 +240,7 @@ static void test_spapr(void)
         "  pre-registered ranges 1\r\n"
         "  hardware mappings 1\r\n");
     vfio_group_put(g);
-    fixture_free(&f);
+    vfio_test_fixture_free(&f);
 }
 
 int main(int argc, char **argv)

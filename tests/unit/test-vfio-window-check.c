@@ -20,11 +20,11 @@
 #include "monitor/monitor.h"
 #include "monitor/qmp.h"
 #include "system/system.h"
+#include "vfio-test-fixture.h"
 
 #define KiB (1ULL << 10)
 #define MiB (1ULL << 20)
 #define GiB (1ULL << 30)
-#define RAM_SIZE        GiB
 #define ARGS_GPA        0x10000
 #define RETS_GPA        0x11000
 #define DATA_GPA        0x1000000ULL
@@ -33,61 +33,7 @@
 #define LIOBN1          0x80000001U
 #define TCE_RW          3ULL
 
-typedef struct TestHost {
-    VFIOSoftConfig cfg;
-    VFIOSoftIOMMU *soft;
-} TestHost;
-
-static VFIOIOMMU *th_open(void *opaque, Error **errp)
-{
-    TestHost *h = opaque;
-
-    h->soft = vfio_soft_new(&h->cfg, errp);
-    return h->soft ? vfio_soft_iommu(h->soft) : NULL;
-}
-
-static int th_set(void *opaque, int groupid, VFIOIOMMU *iommu)
-{
-    return 0;
-}
-
-static const VFIOHostOps th_ops = {
-    .name = "test",
-    .open_iommu = th_open,
-    .set_container = th_set,
-};
-
-typedef struct Fixture {
-    SpaprMachineState *spapr;
-    SpaprPhbState *phb;
-    TestHost host;
-} Fixture;
-
-static void fixture_init(Fixture *f, VFIOIOMMUType type)
-{
-    memory_map_init();
-    g_assert_true(system_create_machine("pseries", RAM_SIZE, &error_abort));
-    f->spapr = spapr_machine();
-    f->phb = spapr_pci_find_phb(f->spapr, SPAPR_PCI_BASE_BUID);
-    spapr_phb_dma_reset(f->phb);
-    f->host = (TestHost) { 0 };
-    f->host.cfg.types = 1u << type;
-    f->host.cfg.host_page_shift = 12;
-}
-
-static void fixture_free(Fixture *f)
-{
-    machine_destroy(MACHINE(f->spapr));
-    memory_map_cleanup();
-}
-
-static VFIOGroup *attach(Fixture *f, int groupid)
-{
-    return vfio_group_get(groupid, &f->phb->iommu_as, &th_ops, &f->host,
-                          &error_abort);
-}
-
-static int32_t create_window(Fixture *f, uint32_t page_shift,
+static int32_t create_window(VFIOTestFixture *f, uint32_t page_shift,
                              uint32_t window_shift)
 {
     rtas_st(ARGS_GPA, 0, 0);
@@ -103,7 +49,7 @@ static int32_t create_window(Fixture *f, uint32_t page_shift,
     return rtas_ld(RETS_GPA, 0);
 }
 
-static int32_t reset_windows(Fixture *f)
+static int32_t reset_windows(VFIOTestFixture *f)
 {
     rtas_st(ARGS_GPA, 0, 0);
     rtas_st(ARGS_GPA, 1, f->phb->buid >> 32);
@@ -112,14 +58,6 @@ static int32_t reset_windows(Fixture *f)
     g_assert_cmpint(spapr_rtas_call(f->spapr, RTAS_IBM_RESET_PE_DMA_WINDOW,
                                     3, ARGS_GPA, 1, RETS_GPA), ==, H_SUCCESS);
     return rtas_ld(RETS_GPA, 0);
-}
-
-static target_ulong put(Fixture *f, uint32_t liobn, uint64_t ioba,
-                        uint64_t tce)
-{
-    target_ulong args[SPAPR_HCALL_MAX_ARGS] = { liobn, ioba, tce };
-
-    return spapr_hypercall(f->spapr, H_PUT_TCE, args);
 }
 
 /* x-query-spapr-tce of one LIOBN, as JSON text. */
@@ -145,14 +83,14 @@ static guint container_windows(VFIOGroup *g)
     return w->len;
 }
 
-static guint host_windows(Fixture *f)
+static guint host_windows(VFIOTestFixture *f)
 {
     g_autoptr(GArray) w = vfio_soft_get_windows(f->host.soft);
 
     return w->len;
 }
 
-static guint host_mappings(Fixture *f)
+static guint host_mappings(VFIOTestFixture *f)
 {
     g_autoptr(GArray) m = vfio_soft_get_mappings(f->host.soft);
 
@@ -163,13 +101,13 @@ static guint host_mappings(Fixture *f)
 static void test_type1_ddw_refused(void)
 {
     g_autofree char *tce = NULL;
-    Fixture f;
+    VFIOTestFixture f;
     VFIOGroup *g;
 
-    fixture_init(&f, VFIO_IOMMU_TYPE1V2);
+    vfio_test_fixture_init(&f, VFIO_IOMMU_TYPE1V2);
     f.host.cfg.nr_iova_ranges = 1;
     f.host.cfg.iova_ranges[0] = (VFIOIOVARange) { 0, DMA64 - 1 };
-    g = attach(&f, 1);
+    g = vfio_test_attach(&f, 1);
     g_assert_cmpint(create_window(&f, 16, 24), ==, RTAS_OUT_HW_ERROR);
     g_assert_cmphex(rtas_ld(RETS_GPA, 1), ==, 0xdeadbeef);
     tce = query_tce(LIOBN1);
@@ -183,10 +121,10 @@ static void test_type1_ddw_refused(void)
     g_assert_cmpuint(host_mappings(&f), ==, 0);
     g_assert_cmpuint(spapr_phb_dma_windows_enabled(f.phb), ==, 1);
     /* the default window is untouched and works */
-    g_assert_cmpint(put(&f, LIOBN0, 0, DATA_GPA | TCE_RW), ==, H_SUCCESS);
+    g_assert_cmpint(vfio_test_put(&f, LIOBN0, 0, DATA_GPA | TCE_RW), ==, H_SUCCESS);
     g_assert_cmpuint(host_mappings(&f), ==, 1);
     vfio_group_put(g);
-    fixture_free(&f);
+    vfio_test_fixture_free(&f);
 }
 
 /*
@@ -195,13 +133,13 @@ static void test_type1_ddw_refused(void)
  */
 static void test_spapr_max_window(void)
 {
-    Fixture f;
+    VFIOTestFixture f;
     VFIOGroup *g;
 
-    fixture_init(&f, VFIO_IOMMU_SPAPR_TCE_V2);
+    vfio_test_fixture_init(&f, VFIO_IOMMU_SPAPR_TCE_V2);
     f.host.cfg.max_window_size = 16 * MiB;
     spapr_tce_table_disable(f.phb->tcet[0]);    /* 1 GiB: over the limit */
-    g = attach(&f, 1);
+    g = vfio_test_attach(&f, 1);
     g_assert_cmpint(create_window(&f, 16, 30), ==, RTAS_OUT_HW_ERROR);
     g_assert_cmpuint(spapr_phb_dma_windows_enabled(f.phb), ==, 0);
     g_assert_cmpuint(container_windows(g), ==, 0);
@@ -217,18 +155,18 @@ static void test_spapr_max_window(void)
                                             VFIO_SOFT_OP_ADD_WINDOW).calls,
                      ==, 3);
     vfio_group_put(g);
-    fixture_free(&f);
+    vfio_test_fixture_free(&f);
 }
 
 /* sPAPR v2 with both slots taken: the third window never reaches the host. */
 static void test_spapr_no_slot(void)
 {
-    Fixture f;
+    VFIOTestFixture f;
     VFIOGroup *g;
     Error *err = NULL;
 
-    fixture_init(&f, VFIO_IOMMU_SPAPR_TCE_V2);
-    g = attach(&f, 1);
+    vfio_test_fixture_init(&f, VFIO_IOMMU_SPAPR_TCE_V2);
+    g = vfio_test_attach(&f, 1);
     g_assert_cmpint(create_window(&f, 16, 24), ==, RTAS_OUT_SUCCESS);
     /* a third window of the same address space (a test-made one) */
     g_assert_false(memory_region_iommu_check_window(
@@ -242,7 +180,7 @@ static void test_spapr_no_slot(void)
                     "DMA window slot (2 of 2 in use)");
     error_free(err);
     vfio_group_put(g);
-    fixture_free(&f);
+    vfio_test_fixture_free(&f);
 }
 
 /* ---- the event -------------------------------------------------------- */
@@ -274,15 +212,15 @@ static void test_reset_refused_and_event(void)
     MonitorQMP *qmp = monitor_qmp_new(out_append, out);
     static const char caps[] = "{\"execute\": \"qmp_capabilities\"}";
     const char *ev;
-    Fixture f;
+    VFIOTestFixture f;
     VFIOGroup *g;
 
     monitor_qmp_open(qmp);
     monitor_qmp_feed(qmp, caps, strlen(caps));
-    fixture_init(&f, VFIO_IOMMU_SPAPR_TCE_V2);
+    vfio_test_fixture_init(&f, VFIO_IOMMU_SPAPR_TCE_V2);
     f.host.cfg.max_levels = 1;                  /* 1 GiB of 4 KiB: 2 */
     spapr_tce_table_disable(f.phb->tcet[0]);
-    g = attach(&f, 1);
+    g = vfio_test_attach(&f, 1);
     g_assert_cmpint(create_window(&f, 16, 24), ==, RTAS_OUT_SUCCESS);
     g_string_truncate(out, 0);
 
@@ -309,11 +247,11 @@ static void test_reset_refused_and_event(void)
         "the host allows 1\"}, \"timestamp\": {"));
     /* once, and not again for a put on it */
     g_assert_cmpuint(count_events(out->str), ==, 1);
-    g_assert_cmpint(put(&f, LIOBN0, 0, DATA_GPA | TCE_RW), ==, H_HARDWARE);
+    g_assert_cmpint(vfio_test_put(&f, LIOBN0, 0, DATA_GPA | TCE_RW), ==, H_HARDWARE);
     g_assert_cmpuint(count_events(out->str), ==, 1);
     g_assert_cmpuint(host_mappings(&f), ==, 0);
     vfio_group_put(g);
-    fixture_free(&f);
+    vfio_test_fixture_free(&f);
     monitor_qmp_free(qmp);
 }
 
