@@ -377,9 +377,24 @@ static void vfio_pci_exit(PCIDevice *pdev)
 static void vfio_pci_reset(PCIDevice *pdev)
 {
     VFIOPCIDevice *v = VFIO_PCI(pdev);
+    uint16_t cmd;
     int ret;
 
-    if (!v->device || !(v->info.flags & VFIO_DEVICE_FLAGS_RESET)) {
+    if (!v->device) {
+        return;
+    }
+    /*
+     * The command register's reset value reaches the device too: one
+     * without a reset of its own (no VFIO_DEVICE_FLAGS_RESET) would
+     * otherwise finish a DMA started before the reset into whatever the
+     * guest maps afterwards (tests/functional/vfio-real-test.c).
+     */
+    cmd = GUINT16_TO_LE(pci_get_word(pdev->config + PCI_COMMAND));
+    if (vfio_device_region_write(v->device, VFIO_PCI_CONFIG_REGION_INDEX,
+                                 PCI_COMMAND, &cmd, 2) != 2) {
+        trace_vfio_pci_config_error(PCI_COMMAND, 2, -EIO);
+    }
+    if (!(v->info.flags & VFIO_DEVICE_FLAGS_RESET)) {
         return;
     }
     ret = vfio_device_reset(v->device);
