@@ -11,6 +11,10 @@
 
 #include "qemu/osdep.h"
 #include <json-glib/json-glib.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include "hw/vfio/iommu-linux.h"
+#include "hw/vfio/vfio-iommu.h"
 #include "libqtest.h"
 #include "vfio-edu.h"
 
@@ -331,6 +335,133 @@ static void test_reset_remap(void)
     qtest_quit(s);
 }
 
+/* The first container's host map and unmap calls so far (x-query-vfio). */
+static void host_calls(QTestState *s, uint64_t *map, uint64_t *unmap)
+{
+    JsonObject *rsp = qtest_qmp(s, "{\"execute\": \"x-query-vfio\"}");
+    JsonArray *arr = json_object_get_array_member(rsp, "return");
+    JsonObject *st = json_object_get_object_member(
+        json_array_get_object_element(arr, 0), "stats");
+
+    *map = json_object_get_int_member(st, "map");
+    *unmap = json_object_get_int_member(st, "unmap");
+    json_object_unref(rsp);
+}
+
+#define BENCH_TCES 64
+
+/*
+ * The same guest workload, 64 contiguous 64 KiB TCEs put then cleared,
+ * once as one H_PUT_TCE_INDIRECT + one H_STUFF_TCE (the listener coalesces
+ * the batch into one host call each way) and once as one H_PUT_TCE per TCE
+ * (one host call per TCE each way): host calls and wall time per TCE
+ * (figures in docs/benchmarks.md).
+ */
+static void test_bench_calls(void)
+{
+    QTestState *s = start_enabled();
+    uint64_t m0, u0, m1, u1, m2, u2;
+    uint32_t liobn;
+    uint64_t bus;
+    gint64 t0, t1, t2;
+
+    g_assert_cmphex(ddw_create(s, 16, 30, &liobn, &bus), ==, RTAS_OK);
+    host_calls(s, &m0, &u0);
+    for (unsigned i = 0; i < BENCH_TCES; i++) {      /* the TCE list */
+        qtest_writeq(s, TCE_LIST + 8 * i, (0x1000000 + i * PS64K) | 3);
+    }
+    t0 = g_get_monotonic_time();
+    {
+        uint64_t put[4] = { liobn, bus, TCE_LIST, BENCH_TCES };
+        uint64_t clear[4] = { liobn, bus, 0, BENCH_TCES };
+
+        g_assert_cmpint(qtest_hcall(s, "H_PUT_TCE_INDIRECT", 4, put, 0, NULL),
+                        ==, H_SUCCESS);
+        g_assert_cmpint(qtest_hcall(s, "H_STUFF_TCE", 4, clear, 0, NULL), ==,
+                        H_SUCCESS);
+    }
+    t1 = g_get_monotonic_time();
+    host_calls(s, &m1, &u1);
+    for (unsigned i = 0; i < BENCH_TCES; i++) {
+        g_assert_cmpint(put_tce(s, liobn, bus + i * PS64K,
+                                (0x1000000 + i * PS64K) | 3), ==, H_SUCCESS);
+    }
+    for (unsigned i = 0; i < BENCH_TCES; i++) {
+        g_assert_cmpint(put_tce(s, liobn, bus + i * PS64K, 0), ==, H_SUCCESS);
+    }
+    t2 = g_get_monotonic_time();
+    host_calls(s, &m2, &u2);
+    g_test_message("bench-calls: %d TCEs of 64 KiB put and cleared: "
+                   "coalesced %" PRIu64 " map + %" PRIu64 " unmap calls, "
+                   "%.1f us/TCE; one call per TCE %" PRIu64 " map + %" PRIu64
+                   " unmap calls, %.1f us/TCE", BENCH_TCES, m1 - m0, u1 - u0,
+                   (double)(t1 - t0) / BENCH_TCES, m2 - m1, u2 - u1,
+                   (double)(t2 - t1) / BENCH_TCES);
+    g_assert_cmpuint(m1 - m0, ==, 1);
+    g_assert_cmpuint(u1 - u0, ==, 1);
+    g_assert_cmpuint(m2 - m1, ==, BENCH_TCES);
+    g_assert_cmpuint(u2 - u1, ==, BENCH_TCES);
+    qtest_quit(s);
+}
+
+/*
+ * Time per real VFIO_IOMMU_MAP_DMA / UNMAP_DMA through this project's
+ * Linux back end (hw/vfio/iommu-linux.c) on the guest's type1v2 container,
+ * for mappings of 4 KiB, 64 KiB and 2 MiB.
+ */
+static void test_bench_ioctl(void)
+{
+    static const uint64_t sizes[] = { 0x1000, 0x10000, 0x200000 };
+    const uint64_t total = 32 * 1024 * 1024;
+    g_autoptr(GError) err = NULL;
+    g_autofree char *name = NULL;
+    VFIOLinuxHost *h = vfio_linux_host_new("/dev/vfio", ioctl);
+    VFIOIOMMU *io;
+    uint8_t *buf;
+    int group;
+
+    g_assert_true(vfio_linux_resolve(edu_host, NULL, "bench", &name, &group,
+                                     NULL));
+    g_assert_true(vfio_linux_group_open(h, group, "bench", NULL));
+    io = vfio_linux_host_ops.open_iommu(h, NULL);
+    g_assert_nonnull(io);
+    g_assert_cmpint(vfio_linux_host_ops.set_container(h, group, io), ==, 0);
+    g_assert_cmpint(vfio_iommu_setup(io, VFIO_IOMMU_TYPE1V2), ==, 0);
+    buf = mmap(NULL, total, PROT_READ | PROT_WRITE,
+               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    g_assert_true(buf != MAP_FAILED);
+    memset(buf, 1, total);
+    for (unsigned k = 0; k < G_N_ELEMENTS(sizes); k++) {
+        unsigned n = MIN(total / sizes[k], 256);
+        gint64 t0, t1, t2;
+
+        t0 = g_get_monotonic_time();
+        for (unsigned i = 0; i < n; i++) {
+            g_assert_cmpint(vfio_iommu_map(io, DDW_ADDR + i * sizes[k],
+                                           sizes[k],
+                                           (uintptr_t)buf + i * sizes[k],
+                                           VFIO_IOMMU_PERM_RW), ==, 0);
+        }
+        t1 = g_get_monotonic_time();
+        for (unsigned i = 0; i < n; i++) {
+            uint64_t size = sizes[k];
+
+            g_assert_cmpint(vfio_iommu_unmap(io, DDW_ADDR + i * sizes[k],
+                                             &size), ==, 0);
+            g_assert_cmphex(size, ==, sizes[k]);
+        }
+        t2 = g_get_monotonic_time();
+        g_test_message("bench-ioctl: %u x %" PRIu64 " KiB: MAP_DMA %.1f us, "
+                       "UNMAP_DMA %.1f us per call", n, sizes[k] >> 10,
+                       (double)(t1 - t0) / n, (double)(t2 - t1) / n);
+    }
+    munmap(buf, total);
+    vfio_linux_host_ops.unset_container(h, group, io);
+    vfio_iommu_release(io);
+    vfio_linux_group_close(h, group);
+    vfio_linux_host_free(h);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -344,5 +475,7 @@ int main(int argc, char **argv)
     g_test_add_func("/vfio-real/outside-ranges", test_outside_ranges);
     g_test_add_func("/vfio-real/reset", test_reset);
     g_test_add_func("/vfio-real/reset-remap", test_reset_remap);
+    g_test_add_func("/vfio-real/bench/calls", test_bench_calls);
+    g_test_add_func("/vfio-real/bench/ioctl", test_bench_ioctl);
     return g_test_run();
 }
