@@ -448,6 +448,104 @@ static void test_phb_hotadd(gconstpointer data)
     qtest_quit(s);
 }
 
+/* x-query-kernel-tce as "handled/punted/host-maps/host-unmaps". */
+static char *kernel_stats(QTestState *s)
+{
+    JsonObject *rsp = qtest_qmp(s, "{\"execute\": \"x-query-kernel-tce\"}");
+    JsonObject *r = json_object_get_object_member(rsp, "return");
+    char *str;
+
+    g_assert_cmpstr(json_object_get_string_member(r, "level"), ==, "vfio");
+    str = g_strdup_printf("%" PRId64 "/%" PRId64 "/%" PRId64 "/%" PRId64,
+                          json_object_get_int_member(r, "handled"),
+                          json_object_get_int_member(r, "punted"),
+                          json_object_get_int_member(r, "host-maps"),
+                          json_object_get_int_member(r, "host-unmaps"));
+    json_object_unref(rsp);
+    return str;
+}
+
+#define assert_kernel_stats(s, expect) do {             \
+        g_autofree char *_k = kernel_stats(s);          \
+        g_assert_cmpstr(_k, ==, (expect));              \
+    } while (0)
+
+/* Host map and unmap calls the container made, "map/unmap". */
+static char *container_calls(QTestState *s)
+{
+    JsonObject *rsp = qtest_qmp(s, "{\"execute\": \"x-query-vfio\"}");
+    JsonObject *st = json_object_get_object_member(
+        json_array_get_object_element(
+            json_object_get_array_member(rsp, "return"), 0), "stats");
+    char *str = g_strdup_printf("%" PRId64 "/%" PRId64,
+                                json_object_get_int_member(st, "map"),
+                                json_object_get_int_member(st, "unmap"));
+
+    json_object_unref(rsp);
+    return str;
+}
+
+#define assert_container_calls(s, expect) do {          \
+        g_autofree char *_c = container_calls(s);       \
+        g_assert_cmpstr(_c, ==, (expect));              \
+    } while (0)
+
+/*
+ * kernel-tce=vfio: the kernel's fast path maps and unmaps in the linked
+ * host table itself (the container makes no call); a host failure clears
+ * the entry and punts the call, which user space then performs through the
+ * container; H_STUFF_TCE unmaps one run per host call.
+ */
+static void test_fast_path(gconstpointer data)
+{
+    QTestState *s = start("vfio", " -device vfio-pci,soft-host=h0,bus=pci.0,"
+                          "addr=3,id=v0");
+    Dev d = { 0, 3 };
+    uint64_t stuff[4] = { LIOBN(0, 0), IOVA, 0, 3 };
+
+    assert_table(s, LIOBN(0, 0), "kernel/vfio/1");
+    assert_kernel_stats(s, "0/0/0/0");
+    assert_container_calls(s, "0/0");
+    g_assert_cmpint(put_tce(s, LIOBN(0, 0), IOVA, GPA | 3), ==, H_SUCCESS);
+    assert_kernel_stats(s, "1/0/1/0");
+    assert_container_calls(s, "0/0");
+    vfio_assert_view(s, 1, VIEW);
+    assert_dma(s, d, IOVA, GPA);
+    /* the same value again: nothing changes, nothing is sent */
+    g_assert_cmpint(put_tce(s, LIOBN(0, 0), IOVA, GPA | 3), ==, H_SUCCESS);
+    assert_kernel_stats(s, "2/0/1/0");
+
+    /* the host fails the kernel's map: cleared, punted, user space maps */
+    qtest_qmp_assert_success(s, "{\"execute\": \"x-vfio-soft-fault\", "
+                             "\"arguments\": {\"id\": \"h0\", \"op\": "
+                             "\"map\", \"nth\": 1, \"errno\": \"EIO\"}}");
+    g_assert_cmpint(put_tce(s, LIOBN(0, 0), IOVA + 0x1000, GPA + 0x1001), ==,
+                    H_SUCCESS);
+    assert_kernel_stats(s, "2/1/2/1");
+    assert_container_calls(s, "1/0");
+    vfio_assert_view(s, 1, "0x8000+0x1000>0x300000:rw "
+                     "0x9000+0x1000>0x301000:r");
+    g_assert_cmpint(put_tce(s, LIOBN(0, 0), IOVA + 0x2000, GPA + 0x2003), ==,
+                    H_SUCCESS);
+    vfio_assert_view(s, 1, "0x8000+0x1000>0x300000:rw "
+                     "0x9000+0x1000>0x301000:r "
+                     "0xa000+0x1000>0x302000:rw");
+    assert_kernel_stats(s, "3/1/3/1");
+    /* one clear of three entries: one unmap per run of valid entries */
+    g_assert_cmpint(qtest_hcall(s, "H_STUFF_TCE", 4, stuff, 0, NULL), ==,
+                    H_SUCCESS);
+    assert_kernel_stats(s, "4/1/3/2");
+    assert_container_calls(s, "1/0");
+    vfio_assert_view(s, 1, "");
+
+    /* unplugged: no link left, the table stays the kernel's */
+    g_assert_cmpint(put_tce(s, LIOBN(0, 0), IOVA, GPA | 3), ==, H_SUCCESS);
+    unplug_by_reset(s, "v0");
+    assert_table(s, LIOBN(0, 0), "kernel/novfio/0");
+    vfio_assert_view(s, 0, "");
+    qtest_quit(s);
+}
+
 int main(int argc, char **argv)
 {
     static const char *const levels[] = { "off", "on", "vfio" };
@@ -472,5 +570,7 @@ int main(int argc, char **argv)
             g_test_add_data_func(path, levels[i], cases[k].fn);
         }
     }
+    g_test_add_data_func("/vfio-hotplug/kernel-tce=vfio/fast-path", NULL,
+                         test_fast_path);
     return g_test_run();
 }
