@@ -4,6 +4,7 @@
 #include "qemu/osdep.h"
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include "qapi/error.h"
 #include "accel/kernel-tce.h"
 #include "accel/kvm.h"
@@ -19,7 +20,14 @@ typedef struct SimTable {
     int fd;                 /* the sim's own reference */
     uint64_t *table;
     size_t len;
+    GArray *links;          /* SimLink: host tables the fast path updates */
 } SimTable;
+
+/* KVM-VFIO SET_SPAPR_TCE: group @groupid's host table @hw. */
+typedef struct SimLink {
+    int groupid;
+    KernelTceHwTable hw;
+} SimLink;
 
 static struct {
     KernelTceLevel level;
@@ -30,6 +38,8 @@ static struct {
     void *guest_opaque;
     uint64_t handled;
     uint64_t punted;
+    uint64_t hw_maps;
+    uint64_t hw_unmaps;
 } sim;
 
 KernelTceLevel kernel_tce_level(void)
@@ -54,8 +64,10 @@ bool kernel_tce_parse_options(const char *opts, Error **errp)
             sim.level = KERNEL_TCE_OFF;
         } else if (!strcmp(*p, "kernel-tce=on")) {
             sim.level = KERNEL_TCE_ON;
+        } else if (!strcmp(*p, "kernel-tce=vfio")) {
+            sim.level = KERNEL_TCE_VFIO;
         } else if (g_str_has_prefix(*p, "kernel-tce=")) {
-            error_setg(errp, "-accel: kernel-tce=%s: expected off or on",
+            error_setg(errp, "-accel: kernel-tce=%s: expected off, on or vfio",
                        *p + strlen("kernel-tce="));
             return false;
         } else {
@@ -64,6 +76,14 @@ bool kernel_tce_parse_options(const char *opts, Error **errp)
         }
     }
     return true;
+}
+
+bool kernel_tce_links_vfio(void)
+{
+    if (kvm_enabled()) {
+        return kvm_has_spapr_tce_tables() && kvm_get_caps()->spapr_tce_vfio;
+    }
+    return sim.level == KERNEL_TCE_VFIO;
 }
 
 void kernel_tce_set_guest(const KernelTceGuestOps *ops, void *opaque)
@@ -78,6 +98,7 @@ static void sim_table_free(gpointer p)
 
     munmap(t->table, t->len);
     close(t->fd);
+    g_array_unref(t->links);
     g_free(t);
 }
 
@@ -155,6 +176,7 @@ int kernel_tce_create_table(uint32_t liobn, uint32_t page_shift,
     *t = (SimTable) {
         .liobn = liobn, .page_shift = page_shift, .offset = offset,
         .size = size, .fd = fd, .table = map, .len = len,
+        .links = g_array_new(FALSE, TRUE, sizeof(SimLink)),
     };
     g_hash_table_insert(sim_tables(), GUINT_TO_POINTER(liobn), t);
     trace_kernel_tce_create(liobn, page_shift, offset, size);
@@ -174,8 +196,105 @@ bool kernel_tce_has_table(uint32_t liobn)
     return sim_find(liobn) != NULL;
 }
 
+/* The stand-in's table behind @fd (its own fd or a dup of it), or NULL. */
+static SimTable *sim_find_by_fd(int fd)
+{
+    GHashTableIter it;
+    struct stat want, st;
+    gpointer v;
+
+    if (!sim.tables || fstat(fd, &want) < 0) {
+        return NULL;
+    }
+    g_hash_table_iter_init(&it, sim.tables);
+    while (g_hash_table_iter_next(&it, NULL, &v)) {
+        SimTable *t = v;
+
+        if (fstat(t->fd, &st) == 0 && st.st_dev == want.st_dev &&
+            st.st_ino == want.st_ino) {
+            return t;
+        }
+    }
+    return NULL;
+}
+
+/* KVM's match: same start, host page no larger, host window no smaller. */
+static bool sim_hw_matches(SimTable *t, const KernelTceHwTable *hw)
+{
+    return hw->ops && hw->page_shift <= t->page_shift &&
+           hw->start >> t->page_shift == t->offset &&
+           !(hw->start & ((1ULL << t->page_shift) - 1)) &&
+           hw->size >> t->page_shift >= t->size;
+}
+
+int kernel_tce_link_group(int table_fd, int groupid,
+                          const KernelTceHwTable *hw, unsigned n)
+{
+    SimTable *t;
+    SimLink link = { .groupid = groupid };
+    unsigned i;
+
+    if (sim.level != KERNEL_TCE_VFIO || kvm_enabled()) {
+        trace_kernel_tce_link(groupid, table_fd, 0, -ENXIO);
+        return -ENXIO;
+    }
+    t = sim_find_by_fd(table_fd);
+    for (i = 0; t && i < n && !sim_hw_matches(t, &hw[i]); i++) {
+        /* look for the first matching host table */
+    }
+    if (!t || i == n) {
+        trace_kernel_tce_link(groupid, table_fd, t ? t->liobn : 0, -EINVAL);
+        return -EINVAL;
+    }
+    link.hw = hw[i];
+    for (i = 0; i < t->links->len; i++) {
+        if (g_array_index(t->links, SimLink, i).groupid == groupid) {
+            g_array_remove_index(t->links, i);
+            break;
+        }
+    }
+    g_array_append_val(t->links, link);
+    trace_kernel_tce_link(groupid, table_fd, t->liobn, 0);
+    return 0;
+}
+
+void kernel_tce_unlink_group(int groupid)
+{
+    GHashTableIter it;
+    gpointer v;
+
+    if (!sim.tables) {
+        return;
+    }
+    g_hash_table_iter_init(&it, sim.tables);
+    while (g_hash_table_iter_next(&it, NULL, &v)) {
+        SimTable *t = v;
+
+        for (guint i = 0; i < t->links->len; i++) {
+            if (g_array_index(t->links, SimLink, i).groupid == groupid) {
+                g_array_remove_index(t->links, i);
+                trace_kernel_tce_unlink(groupid, t->liobn);
+                break;
+            }
+        }
+    }
+}
+
+unsigned kernel_tce_links(uint32_t liobn)
+{
+    SimTable *t = sim_find(liobn);
+
+    return t ? t->links->len : 0;
+}
+
 int kernel_tce_enable_hcall(uint64_t opcode, bool enable)
 {
+    if (kvm_enabled()) {
+        /* The real kernel's switch; the stand-in has no table to use it. */
+        int ret = kvm_enable_spapr_hcall(opcode, enable);
+
+        return ret == -ENOSYS ? 0 : ret;
+    }
     if (opcode == H_PUT_TCE_INDIRECT) {
         sim.indirect_on = enable;
     } else if (opcode == H_STUFF_TCE) {
@@ -239,6 +358,101 @@ static void sim_write(SimTable *t, uint64_t index, uint64_t tce)
     }
 }
 
+/* True for the first link of @t with its host table (groups share them). */
+static bool sim_link_first(SimTable *t, guint i)
+{
+    void *hw = g_array_index(t->links, SimLink, i).hw.hw;
+
+    for (guint j = 0; j < i; j++) {
+        if (g_array_index(t->links, SimLink, j).hw.hw == hw) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/*
+ * Unmap entries [index, index + n) in every linked host table: 0 or the
+ * first error (every table is still tried).
+ */
+static int sim_hw_unmap(SimTable *t, uint64_t index, uint64_t n)
+{
+    uint64_t iova = (t->offset + index) << t->page_shift;
+    int err = 0;
+
+    for (guint i = 0; i < t->links->len; i++) {
+        const KernelTceHwTable *hw = &g_array_index(t->links, SimLink, i).hw;
+        int ret;
+
+        if (!sim_link_first(t, i)) {
+            continue;
+        }
+        sim.hw_unmaps++;
+        ret = hw->ops->unmap(hw->hw, iova, n << t->page_shift);
+        trace_kernel_tce_hw_unmap(t->liobn, iova, n << t->page_shift, ret);
+        err = err ? err : ret;
+    }
+    return err;
+}
+
+/*
+ * Entry @index goes from @old to @tce: the linked host tables follow (a
+ * map replaces a translation; a clear unmaps a valid one).  0 or -errno.
+ */
+static int sim_hw_set(SimTable *t, uint64_t index, uint64_t old, uint64_t tce)
+{
+    uint64_t page = 1ULL << t->page_shift;
+    uint64_t iova = (t->offset + index) << t->page_shift;
+    uint64_t hva;
+
+    if (!t->links->len) {
+        return 0;
+    }
+    if (!(tce & 3)) {
+        return old & 3 ? sim_hw_unmap(t, index, 1) : 0;
+    }
+    if (!sim.guest || !sim.guest->hva ||
+        !sim.guest->hva(sim.guest_opaque, tce & ~3ULL, page, &hva)) {
+        return -EFAULT;
+    }
+    for (guint i = 0; i < t->links->len; i++) {
+        const KernelTceHwTable *hw = &g_array_index(t->links, SimLink, i).hw;
+        int ret;
+
+        if (!sim_link_first(t, i)) {
+            continue;
+        }
+        sim.hw_maps++;
+        ret = hw->ops->map(hw->hw, iova, page, hva, tce & 3);
+        trace_kernel_tce_hw_map(t->liobn, iova, page, tce & ~3ULL, ret);
+        if (ret) {
+            return ret;
+        }
+    }
+    return 0;
+}
+
+/*
+ * Write entry @index, updating linked host tables first.  A host failure
+ * clears the entry everywhere (the kernel's rule) and returns false: the
+ * call is then punted.
+ */
+static bool sim_update(SimTable *t, uint64_t index, uint64_t tce)
+{
+    uint64_t old = sim_read(t, index);
+
+    if (old == tce) {
+        return true;            /* nothing changes, nothing to tell */
+    }
+    if (sim_hw_set(t, index, old, tce)) {
+        sim_hw_unmap(t, index, 1);
+        sim_write(t, index, 0);
+        return false;
+    }
+    sim_write(t, index, tce);
+    return true;
+}
+
 static int64_t sim_put(SimTable *t, uint64_t *args)
 {
     uint64_t index;
@@ -249,8 +463,7 @@ static int64_t sim_put(SimTable *t, uint64_t *args)
     if (!sim_tce_ok(t, args[2])) {
         return KERNEL_TCE_H_TOO_HARD;
     }
-    sim_write(t, index, args[2]);
-    return H_SUCCESS;
+    return sim_update(t, index, args[2]) ? H_SUCCESS : KERNEL_TCE_H_TOO_HARD;
 }
 
 static int64_t sim_get(SimTable *t, uint64_t *args)
@@ -294,34 +507,60 @@ static int64_t sim_put_indirect(SimTable *t, uint64_t *args)
         }
     }
     for (uint64_t i = 0; i < npages; i++) {
-        sim_write(t, index + i, tces[i]);
+        if (!sim_update(t, index + i, tces[i])) {
+            return KERNEL_TCE_H_TOO_HARD;   /* earlier entries stay */
+        }
     }
     return H_SUCCESS;
+}
+
+/*
+ * Clear the run [first, first + n) of valid entries: the linked host
+ * tables first; if they fail, the entries stay as they are (user space
+ * redoes the call and unmaps them through its consumers).
+ */
+static bool sim_clear_run(SimTable *t, uint64_t first, uint64_t n)
+{
+    if (!n) {
+        return true;
+    }
+    if (t->links->len && sim_hw_unmap(t, first, n)) {
+        return false;
+    }
+    for (uint64_t i = first; i < first + n; i++) {
+        t->table[i] = 0;
+    }
+    return true;
 }
 
 /*
  * Store @tce (no permission bits: a clear or a poison) in [index, index + n):
  * only the pages that exist are visited for a clear (lseek SEEK_DATA), so
  * clearing a window costs what is in it, not its size, and allocates
- * nothing.
+ * nothing.  Valid entries are cleared in runs, so that linked host tables
+ * get one unmap per run.  False: a host table failed, the call must be
+ * punted (entries before the failing run are cleared).
  */
-static void sim_clear(SimTable *t, uint64_t index, uint64_t n, uint64_t tce)
+static bool sim_clear(SimTable *t, uint64_t index, uint64_t n, uint64_t tce)
 {
     off_t pos = index * sizeof(uint64_t);
     off_t end = (index + n) * sizeof(uint64_t);
+    uint64_t run = 0, run_n = 0;
 
     if (tce) {
         for (uint64_t i = 0; i < n; i++) {
-            sim_write(t, index + i, tce);
+            if (!sim_update(t, index + i, tce)) {
+                return false;
+            }
         }
-        return;
+        return true;
     }
     while (pos < end) {
         off_t data = lseek(t->fd, pos, SEEK_DATA);
         off_t hole;
 
         if (data < 0 || data >= end) {
-            return;                     /* ENXIO: no data past @pos */
+            break;                      /* ENXIO: no data past @pos */
         }
         hole = lseek(t->fd, data, SEEK_HOLE);
         if (hole < 0 || hole > end) {
@@ -329,13 +568,28 @@ static void sim_clear(SimTable *t, uint64_t index, uint64_t n, uint64_t tce)
         }
         for (off_t o = MAX(data, pos); o < hole; o += sizeof(uint64_t)) {
             uint64_t i = o / sizeof(uint64_t);
+            uint64_t v = t->table[i];
 
-            if (t->table[i]) {
-                t->table[i] = 0;
+            if (!v) {
+                continue;
             }
+            if (!(v & 3)) {
+                t->table[i] = 0;        /* a poison: nothing on the host */
+                continue;
+            }
+            if (run_n && run + run_n == i) {
+                run_n++;
+                continue;
+            }
+            if (!sim_clear_run(t, run, run_n)) {
+                return false;
+            }
+            run = i;
+            run_n = 1;
         }
         pos = hole;
     }
+    return sim_clear_run(t, run, run_n);
 }
 
 static int64_t sim_stuff(SimTable *t, uint64_t *args)
@@ -351,8 +605,8 @@ static int64_t sim_stuff(SimTable *t, uint64_t *args)
     if (args[2] & 3) {
         return H_PARAMETER;     /* the kernel only clears */
     }
-    sim_clear(t, index, args[3], args[2]);
-    return H_SUCCESS;
+    return sim_clear(t, index, args[3], args[2]) ? H_SUCCESS :
+                                                   KERNEL_TCE_H_TOO_HARD;
 }
 
 int64_t kernel_tce_hcall(uint64_t opcode, uint64_t *args)
@@ -392,6 +646,12 @@ void kernel_tce_stats(uint64_t *handled, uint64_t *punted)
     *punted = sim.punted;
 }
 
+void kernel_tce_hw_stats(uint64_t *maps, uint64_t *unmaps)
+{
+    *maps = sim.hw_maps;
+    *unmaps = sim.hw_unmaps;
+}
+
 void kernel_tce_reset(void)
 {
     if (sim.tables) {
@@ -401,4 +661,6 @@ void kernel_tce_reset(void)
     sim.stuff_on = false;
     sim.handled = 0;
     sim.punted = 0;
+    sim.hw_maps = 0;
+    sim.hw_unmaps = 0;
 }

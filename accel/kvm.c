@@ -16,9 +16,10 @@
 static struct {
     int dev_fd;
     int vm_fd;
+    int vfio_fd;                /* the KVM-VFIO device, once created */
     bool enabled;
     KVMCaps caps;
-} kvm = { .dev_fd = -1, .vm_fd = -1 };
+} kvm = { .dev_fd = -1, .vm_fd = -1, .vfio_fd = -1 };
 
 /* KVM_CHECK_EXTENSION on the VM: > 0 means present. */
 static bool kvm_vm_check(int cap)
@@ -111,8 +112,88 @@ int kvm_create_spapr_tce(uint32_t liobn, uint32_t page_shift, uint64_t offset,
     return ret;
 }
 
+int kvm_enable_spapr_hcall(uint64_t opcode, bool enable)
+{
+    struct kvm_enable_cap cap = {
+        .cap = KVM_CAP_PPC_ENABLE_HCALL,
+        .args = { opcode, enable },
+    };
+    int ret;
+
+    if (!kvm.enabled || !kvm.caps.ppc_enable_hcall) {
+        return -ENOSYS;
+    }
+    ret = ioctl(kvm.vm_fd, KVM_ENABLE_CAP, &cap) < 0 ? -errno : 0;
+    trace_kvm_enable_hcall(opcode, ret);
+    return ret;
+}
+
+/* The KVM-VFIO device's fd, created on first use; or -errno. */
+static int kvm_vfio_device(void)
+{
+    struct kvm_create_device cd = { .type = KVM_DEV_TYPE_VFIO };
+
+    if (!kvm.enabled) {
+        return -ENOSYS;
+    }
+    if (kvm.vfio_fd < 0) {
+        if (ioctl(kvm.vm_fd, KVM_CREATE_DEVICE, &cd) < 0) {
+            return -errno;
+        }
+        kvm.vfio_fd = cd.fd;
+        trace_kvm_vfio_device(kvm.vfio_fd);
+    }
+    return kvm.vfio_fd;
+}
+
+static int kvm_vfio_attr(uint64_t attr, void *payload)
+{
+    struct kvm_device_attr a = {
+        .group = KVM_DEV_VFIO_GROUP,
+        .attr = attr,
+        .addr = (uint64_t)(uintptr_t)payload,
+    };
+    int fd = kvm_vfio_device();
+
+    if (fd < 0) {
+        return fd;
+    }
+    return ioctl(fd, KVM_SET_DEVICE_ATTR, &a) < 0 ? -errno : 0;
+}
+
+int kvm_vfio_group_add(int group_fd)
+{
+    int32_t fd = group_fd;
+    int ret = kvm_vfio_attr(KVM_DEV_VFIO_GROUP_ADD, &fd);
+
+    trace_kvm_vfio_group("add", group_fd, ret);
+    return ret;
+}
+
+int kvm_vfio_group_del(int group_fd)
+{
+    int32_t fd = group_fd;
+    int ret = kvm_vfio_attr(KVM_DEV_VFIO_GROUP_DEL, &fd);
+
+    trace_kvm_vfio_group("del", group_fd, ret);
+    return ret;
+}
+
+int kvm_vfio_set_spapr_tce(int group_fd, int table_fd)
+{
+    struct kvm_vfio_spapr_tce p = { .groupfd = group_fd, .tablefd = table_fd };
+    int ret = kvm_vfio_attr(KVM_DEV_VFIO_GROUP_SET_SPAPR_TCE, &p);
+
+    trace_kvm_vfio_set_spapr_tce(group_fd, table_fd, ret);
+    return ret;
+}
+
 void kvm_accel_cleanup(void)
 {
+    if (kvm.vfio_fd >= 0) {
+        close(kvm.vfio_fd);
+        kvm.vfio_fd = -1;
+    }
     if (kvm.vm_fd >= 0) {
         close(kvm.vm_fd);
         kvm.vm_fd = -1;

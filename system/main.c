@@ -235,7 +235,7 @@ static void parse_cmdline(int argc, char **argv, StartupConfig *cfg)
     }
 }
 
-/* "-accel NAME[,kernel-tce=off|on]" (include/accel/kernel-tce.h). */
+/* "-accel NAME[,kernel-tce=off|on|vfio]" (include/accel/kernel-tce.h). */
 static void check_accel(const char *accel)
 {
     g_autofree char *name = g_strdup(accel ? accel : "qtest");
@@ -254,8 +254,9 @@ static void check_accel(const char *accel)
             usage_error("-accel kvm: %s", error_get_pretty(err));
         }
         /* Tables in the kernel where KVM can hold them (docs/user/kernel-tce.md). */
-        kernel_tce_set_level(kvm_has_spapr_tce_tables() ? KERNEL_TCE_ON
-                                                        : KERNEL_TCE_OFF);
+        kernel_tce_set_level(!kvm_has_spapr_tce_tables() ? KERNEL_TCE_OFF :
+                             kvm_get_caps()->spapr_tce_vfio ? KERNEL_TCE_VFIO
+                                                            : KERNEL_TCE_ON);
         return;
     }
     if (strcmp(name, "qtest") && strcmp(name, "tcg")) {

@@ -47,15 +47,25 @@ int memory_region_iommu_get_attr(IOMMUMemoryRegion *iommu_mr,
     return iommu_mr->ops->get_attr(iommu_mr, attr, data);
 }
 
+/* What @n adds to its region's flags (include/exec/memory.h). */
+static IOMMUNotifierFlag iommu_notifier_contribution(IOMMUNotifier *n)
+{
+    IOMMUNotifierFlag f = n->notifier_flags & ~IOMMU_NOTIFIER_KERNEL_LINKED;
+
+    if (!(n->notifier_flags & IOMMU_NOTIFIER_KERNEL_LINKED)) {
+        f |= IOMMU_NOTIFIER_NEEDS_USER;
+    }
+    return f;
+}
+
 static IOMMUNotifierFlag iommu_notifier_union(IOMMUMemoryRegion *iommu_mr)
 {
     IOMMUNotifierFlag flags = IOMMU_NOTIFIER_NONE;
     guint i;
 
     for (i = 0; i < iommu_mr->notifiers->len; i++) {
-        IOMMUNotifier *n = g_ptr_array_index(iommu_mr->notifiers, i);
-
-        flags |= n->notifier_flags;
+        flags |= iommu_notifier_contribution(
+            g_ptr_array_index(iommu_mr->notifiers, i));
     }
     return flags;
 }
@@ -69,14 +79,15 @@ int memory_region_register_iommu_notifier(MemoryRegion *mr, IOMMUNotifier *n,
     assert(iommu_mr);
     assert(!n->iommu_mr);
     assert(n->notify);
-    assert(n->notifier_flags != IOMMU_NOTIFIER_NONE);
+    assert(n->notifier_flags & ~IOMMU_NOTIFIER_KERNEL_LINKED);
+    assert(!(n->notifier_flags & IOMMU_NOTIFIER_NEEDS_USER));
     assert(n->start <= n->end);
     assert(n->iommu_idx >= 0 &&
            n->iommu_idx < memory_region_iommu_num_indexes(iommu_mr));
     assert(!iommu_mr->delivering);
 
     old_flags = iommu_mr->notify_flags;
-    new_flags = old_flags | n->notifier_flags;
+    new_flags = old_flags | iommu_notifier_contribution(n);
     if (new_flags != old_flags && iommu_mr->ops->notify_flag_changed) {
         Error *err = NULL;
         int ret = iommu_mr->ops->notify_flag_changed(iommu_mr, old_flags,

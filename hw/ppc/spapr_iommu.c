@@ -286,43 +286,69 @@ static int spapr_tce_replay(IOMMUMemoryRegion *iommu, IOMMUNotifier *n)
 }
 
 static bool spapr_tce_table_follow_need_vfio(SpaprTceTable *tcet,
-                                             bool need_vfio, Error **errp);
+                                             bool need_vfio, bool all_linked,
+                                             Error **errp);
 
 /*
  * need_vfio follows notifier registration, as in QEMU: the first
  * notifier sets it, removing the last clears it.  A kernel-owned table
- * moves to user space before the first notifier is in (the kernel would
- * write entries behind its back); if it cannot (the machine's storage
- * limit), the notifier is refused rather than left blind.  Device-IOTLB
- * invalidation is not something a TCE table can provide.
+ * moves to user space before a notifier that is not linked to it is in
+ * (the kernel would write entries behind its back: IOMMU_NOTIFIER_NEEDS_USER
+ * in the flags); if it cannot (the machine's storage limit), the notifier
+ * is refused rather than left blind.  Notifiers that are all linked to the
+ * kernel's table (KVM-VFIO SET_SPAPR_TCE, level vfio) leave it there.
+ * Device-IOTLB invalidation is not something a TCE table can provide.
  */
 static int spapr_tce_notify_flag_changed(IOMMUMemoryRegion *iommu,
                                          IOMMUNotifierFlag old,
                                          IOMMUNotifierFlag new, Error **errp)
 {
     SpaprTceTable *tcet = container_of(iommu, SpaprTceTable, iommu);
+    bool need_vfio = new != IOMMU_NOTIFIER_NONE;
+    bool user_now = new & IOMMU_NOTIFIER_NEEDS_USER;
+    bool user_before = old & IOMMU_NOTIFIER_NEEDS_USER;
+    Error *err = NULL;
 
     if (new & IOMMU_NOTIFIER_DEVIOTLB_UNMAP) {
         error_setg(errp, "spapr-tce-table 0x%x does not support dev-iotlb "
                    "notifiers", tcet->liobn);
         return -EINVAL;
     }
-    if ((old == IOMMU_NOTIFIER_NONE) != (new == IOMMU_NOTIFIER_NONE)) {
-        bool need_vfio = new != IOMMU_NOTIFIER_NONE;
-        Error *err = NULL;
-
-        if (!spapr_tce_table_follow_need_vfio(tcet, need_vfio, &err)) {
-            if (need_vfio) {
-                error_propagate(errp, err);
-                return -ENOSPC;
-            }
-            /* Staying in user space costs the fast path, nothing else. */
-            trace_spapr_tce_kernel_refused(tcet->liobn, -ENOSPC);
-            error_free(err);
+    if (need_vfio == tcet->need_vfio && user_now == user_before) {
+        return 0;
+    }
+    if (!spapr_tce_table_follow_need_vfio(tcet, need_vfio, !user_now, &err)) {
+        if (user_now && !user_before) {
+            error_propagate(errp, err);
+            return -ENOSPC;
         }
+        /* Staying in user space costs the fast path, nothing else. */
+        trace_spapr_tce_kernel_refused(tcet->liobn, -ENOSPC);
+        error_free(err);
+    }
+    if (need_vfio != tcet->need_vfio) {
         tcet->need_vfio = need_vfio;
         trace_spapr_tce_need_vfio(tcet->liobn, tcet->need_vfio);
     }
+    return 0;
+}
+
+/* IOMMU_ATTR_SPAPR_TCE_FD: the kernel table's fd, while it is the owner. */
+static int spapr_tce_get_attr(IOMMUMemoryRegion *iommu,
+                              IOMMUMemoryRegionAttr attr, void *data)
+{
+    SpaprTceTable *tcet = container_of(iommu, SpaprTceTable, iommu);
+    int fd;
+
+    if (attr != IOMMU_ATTR_SPAPR_TCE_FD || !tcet->storage ||
+        !spapr_tce_storage_is_kernel(tcet->storage)) {
+        return -EINVAL;
+    }
+    fd = spapr_tce_storage_kernel_fd(tcet->storage);
+    if (fd < 0) {
+        return -EINVAL;
+    }
+    *(int *)data = fd;
     return 0;
 }
 
@@ -339,6 +365,7 @@ static const IOMMUMemoryRegionOps spapr_iommu_ops = {
     .replay = spapr_tce_replay,
     .notify_flag_changed = spapr_tce_notify_flag_changed,
     .get_min_page_size = spapr_tce_get_min_page_size,
+    .get_attr = spapr_tce_get_attr,
 };
 
 /* ---- Table life cycle -------------------------------------------------- */
@@ -598,14 +625,19 @@ static void spapr_tce_storage_drop(SpaprTceTable *tcet, SpaprTceStorage *s)
 }
 
 /*
- * Move the table to the owner @need_vfio asks for (docs/user/kernel-tce.md):
- * with notifiers, user space (the kernel would write entries behind their
- * back); without, the kernel when the level allows it.  A failed move
- * leaves the table where it was and returns false with @errp set; moving
- * back to the kernel is an optimisation, so a caller may ignore that one.
+ * Move the table to the owner its notifiers allow (docs/user/kernel-tce.md):
+ * without notifiers, the kernel when the level allows it; with notifiers
+ * that are @all_linked to the kernel's table and a kernel that forwards its
+ * updates to them (level vfio), where it is; otherwise user space (the
+ * kernel would write entries behind their back).  A table never moves into
+ * the kernel while notifiers are registered: nothing could be linked to a
+ * table that did not exist.  A failed move leaves the table where it was
+ * and returns false with @errp set; moving back to the kernel is an
+ * optimisation, so a caller may ignore that one.
  */
 static bool spapr_tce_table_follow_need_vfio(SpaprTceTable *tcet,
-                                             bool need_vfio, Error **errp)
+                                             bool need_vfio, bool all_linked,
+                                             Error **errp)
 {
     bool kernel_now, kernel_wanted;
     SpaprTceStorage *old, *s;
@@ -614,7 +646,11 @@ static bool spapr_tce_table_follow_need_vfio(SpaprTceTable *tcet,
         return true;
     }
     kernel_now = spapr_tce_storage_is_kernel(tcet->storage);
-    kernel_wanted = !need_vfio && kernel_tce_level() != KERNEL_TCE_OFF;
+    if (need_vfio) {
+        kernel_wanted = kernel_now && all_linked && kernel_tce_links_vfio();
+    } else {
+        kernel_wanted = kernel_tce_level() != KERNEL_TCE_OFF;
+    }
     if (kernel_now == kernel_wanted) {
         return true;
     }
@@ -1247,9 +1283,22 @@ static bool spapr_tce_guest_read(void *opaque, uint64_t gpa, void *buf,
            MEMTX_OK;
 }
 
+static bool spapr_tce_guest_hva(void *opaque, uint64_t gpa, uint64_t len,
+                                uint64_t *hva)
+{
+    void *p = address_space_map_ram(&address_space_memory, gpa, len, NULL);
+
+    if (!p) {
+        return false;
+    }
+    *hva = (uint64_t)(uintptr_t)p;
+    return true;
+}
+
 static const KernelTceGuestOps spapr_tce_guest_ops = {
     .in_ram = spapr_tce_guest_in_ram,
     .read = spapr_tce_guest_read,
+    .hva = spapr_tce_guest_hva,
 };
 
 void spapr_tce_hcalls_init(SpaprMachineState *spapr)

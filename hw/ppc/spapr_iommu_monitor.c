@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
-/* Introspection of TCE tables: QMP x-query-spapr-tce and HMP "info tce". */
+/*
+ * Introspection of TCE tables: QMP x-query-spapr-tce, x-query-kernel-tce and
+ * HMP "info tce".
+ */
 
 #include "qemu/osdep.h"
 #include <json-glib/json-glib.h>
@@ -7,6 +10,7 @@
 #include "monitor/monitor.h"
 #include "monitor/hmp.h"
 #include "monitor/qmp.h"
+#include "accel/kernel-tce.h"
 #include "hw/ppc/spapr_iommu.h"
 
 /* Entries returned by one x-query-spapr-tce call at most (page with start). */
@@ -66,6 +70,9 @@ static void tce_query_table(SpaprTceTable *tcet, void *opaque)
     json_object_set_int_member(t, "bytes-used", enabled ?
                                spapr_tce_storage_bytes_used(tcet->storage) : 0);
     json_object_set_int_member(t, "resync-failures", tcet->resync_failures);
+    /* groups whose host table the kernel updates (kernel-tce=vfio) */
+    json_object_set_int_member(t, "kernel-links",
+                               kernel_tce_links(tcet->liobn));
     if (q->entries) {
         TceEntriesCollect c = {
             .tcet = tcet,
@@ -131,6 +138,34 @@ static void qmp_x_query_spapr_tce(JsonObject *args, JsonNode **ret, Error **errp
     json_array_unref(q.tables);
 }
 
+/*
+ * x-query-kernel-tce: the kernel fast path's level and counters since start:
+ * {"level": "off"|"on"|"vfio", "handled", "punted", "host-maps",
+ * "host-unmaps"} (host calls the fast path made in linked host tables).
+ */
+static void qmp_x_query_kernel_tce(JsonObject *args, JsonNode **ret,
+                                   Error **errp)
+{
+    static const char *const known[] = { NULL };
+    static const char *const levels[] = { "off", "on", "vfio" };
+    JsonObject *o;
+    uint64_t handled, punted, maps, unmaps;
+
+    if (!qmp_args_check(args, known, errp)) {
+        return;
+    }
+    kernel_tce_stats(&handled, &punted);
+    kernel_tce_hw_stats(&maps, &unmaps);
+    o = json_object_new();
+    json_object_set_string_member(o, "level", levels[kernel_tce_level()]);
+    qmp_object_set_uint_member(o, "handled", handled);
+    qmp_object_set_uint_member(o, "punted", punted);
+    qmp_object_set_uint_member(o, "host-maps", maps);
+    qmp_object_set_uint_member(o, "host-unmaps", unmaps);
+    *ret = json_node_init_object(json_node_alloc(), o);
+    json_object_unref(o);
+}
+
 static void hmp_info_tce_table(SpaprTceTable *tcet, void *opaque)
 {
     Monitor *mon = opaque;
@@ -174,6 +209,7 @@ static void hmp_info_tce(Monitor *mon, const char *args)
 void spapr_tce_monitor_init(void)
 {
     qmp_register_command("x-query-spapr-tce", qmp_x_query_spapr_tce);
+    qmp_register_command("x-query-kernel-tce", qmp_x_query_kernel_tce);
     hmp_register_info("tce", "", "show the sPAPR TCE tables (DMA windows)",
                       hmp_info_tce);
 }

@@ -1634,3 +1634,8 @@ bool spapr_tce_storage_is_kernel(SpaprTceStorage *s)
 {
     return s->ops == &spapr_tce_kernel_ops;
 }
+
+int spapr_tce_storage_kernel_fd(SpaprTceStorage *s)
+{
+    return spapr_tce_storage_is_kernel(s) ? tce_kernel(s)->fd : -1;
+}

@@ -6,6 +6,8 @@
 
 #include "qemu/osdep.h"
 #include "hw/vfio/vfio-container.h"
+#include "accel/kernel-tce.h"
+#include "accel/kvm.h"
 #include "trace.h"
 
 static GList *vfio_spaces;      /* VFIOAddressSpace * */
@@ -15,32 +17,127 @@ static GList *vfio_groups;      /* VFIOGroup * (a handful per process) */
 
 static GString *kvm_stub_log;
 
-static bool kvm_stub_add(void *opaque, VFIOGroup *group, Error **errp)
+static void G_GNUC_PRINTF(1, 2) kvm_log(const char *fmt, ...)
+{
+    va_list ap;
+
+    if (!kvm_stub_log) {
+        kvm_stub_log = g_string_new(NULL);
+    }
+    va_start(ap, fmt);
+    g_string_append_vprintf(kvm_stub_log, fmt, ap);
+    va_end(ap);
+}
+
+/* The group's fd if the kernel knows it (the Linux host), else -1. */
+static int vfio_group_kernel_fd(VFIOGroup *group)
 {
     VFIOContainer *c = group->container;
 
-    if (!kvm_stub_log) {
-        kvm_stub_log = g_string_new(NULL);
+    if (!c || !c->host_ops->group_fd) {
+        return -1;
     }
-    g_string_append_printf(kvm_stub_log, "add %d (%s, listener %s); ",
-                           group->groupid,
-                           g_list_find(c->groups, group) ? "in-list"
-                                                         : "not-in-list",
-                           c->listener_on ? "on" : "off");
+    return c->host_ops->group_fd(c->host_opaque, group->groupid);
+}
+
+/* Under -accel kvm, a group with an fd goes to the real device. */
+static bool kvm_real_group(VFIOGroup *group, int *fd)
+{
+    *fd = vfio_group_kernel_fd(group);
+    return kvm_enabled() && *fd >= 0;
+}
+
+static bool kvm_default_add(void *opaque, VFIOGroup *group, Error **errp)
+{
+    VFIOContainer *c = group->container;
+    bool real;
+    int fd, ret;
+
+    real = kvm_real_group(group, &fd);
+    if (real) {
+        ret = kvm_vfio_group_add(fd);
+        if (ret) {
+            error_setg_errno(errp, -ret, "vfio: group %d: cannot add it to "
+                             "the KVM-VFIO device", group->groupid);
+            return false;
+        }
+    }
+    kvm_log("add %d (%s, listener %s%s); ", group->groupid,
+            g_list_find(c->groups, group) ? "in-list" : "not-in-list",
+            c->listener_on ? "on" : "off", real ? ", kvm" : "");
     return true;
 }
 
-static void kvm_stub_del(void *opaque, VFIOGroup *group)
+static void kvm_default_del(void *opaque, VFIOGroup *group)
 {
-    if (!kvm_stub_log) {
-        kvm_stub_log = g_string_new(NULL);
+    int fd, ret;
+
+    if (kvm_real_group(group, &fd)) {
+        ret = kvm_vfio_group_del(fd);
+        if (ret) {
+            error_report("vfio: group %d: cannot delete it from the "
+                         "KVM-VFIO device: %s", group->groupid,
+                         g_strerror(-ret));
+        }
     }
-    g_string_append_printf(kvm_stub_log, "del %d; ", group->groupid);
+    kernel_tce_unlink_group(group->groupid);
+    kvm_log("del %d; ", group->groupid);
+}
+
+/* The kernel's view of a container's host table: the backend's calls. */
+static int kvm_hw_map(void *hw, uint64_t iova, uint64_t size, uint64_t vaddr,
+                      uint32_t perm)
+{
+    return vfio_iommu_map(hw, iova, size, vaddr, perm);
+}
+
+static int kvm_hw_unmap(void *hw, uint64_t iova, uint64_t size)
+{
+    return vfio_iommu_unmap(hw, iova, &size);
+}
+
+static const KernelTceHwOps kvm_hw_ops = {
+    .map = kvm_hw_map,
+    .unmap = kvm_hw_unmap,
+};
+
+static int kvm_default_set_spapr_tce(void *opaque, VFIOGroup *group,
+                                     VFIOGuestIOMMU *g, int table_fd)
+{
+    VFIOContainer *c = group->container;
+    g_autoptr(GArray) hw = g_array_new(FALSE, TRUE, sizeof(KernelTceHwTable));
+    int fd, ret;
+
+    if (kvm_enabled()) {
+        /* A soft group has no fd: the real kernel cannot link it. */
+        ret = kvm_real_group(group, &fd) ?
+              kvm_vfio_set_spapr_tce(fd, table_fd) : -ENXIO;
+    } else {
+        /* The group's host tables are its container's windows. */
+        for (GList *l = c->giommus; l; l = l->next) {
+            VFIOGuestIOMMU *w = l->data;
+            KernelTceHwTable t = {
+                .ops = &kvm_hw_ops, .hw = c->iommu, .start = w->bus_start,
+                .page_shift = w->host_page_shift,
+                .size = w->bus_last - w->bus_start + 1,
+            };
+
+            if (w->host_window) {
+                g_array_append_val(hw, t);
+            }
+        }
+        ret = kernel_tce_link_group(table_fd, group->groupid,
+                                    (KernelTceHwTable *)hw->data, hw->len);
+    }
+    kvm_log("link %d 0x%" PRIx64 " -> %d; ", group->groupid, g->bus_start,
+            ret);
+    return ret;
 }
 
 static const VFIOKvmOps kvm_stub_ops = {
-    .add_group = kvm_stub_add,
-    .del_group = kvm_stub_del,
+    .add_group = kvm_default_add,
+    .del_group = kvm_default_del,
+    .set_spapr_tce = kvm_default_set_spapr_tce,
 };
 
 static const VFIOKvmOps *kvm_ops = &kvm_stub_ops;
@@ -239,6 +336,86 @@ int vfio_container_dma_unmap(VFIOContainer *c, hwaddr first, hwaddr last)
     return ret;
 }
 
+int vfio_container_host_map(VFIOContainer *c, hwaddr iova, uint64_t size,
+                            uint64_t vaddr, uint32_t perm)
+{
+    int ret;
+
+    c->stats.map_calls++;
+    ret = vfio_iommu_map(c->iommu, iova, size, vaddr, perm);
+    trace_vfio_container_map(iova, size, 0, perm, ret);
+    if (ret) {
+        c->stats.errors++;
+    }
+    return ret;
+}
+
+int vfio_container_host_unmap(VFIOContainer *c, hwaddr first, hwaddr last)
+{
+    uint64_t size = last - first + 1;
+    int ret;
+
+    c->stats.unmap_calls++;
+    ret = vfio_iommu_unmap(c->iommu, first, &size);
+    trace_vfio_container_unmap(first, last - first + 1, ret);
+    if (ret) {
+        c->stats.errors++;
+    }
+    return ret;
+}
+
+bool vfio_container_link_window(VFIOContainer *c, VFIOGuestIOMMU *g)
+{
+    int table_fd;
+
+    if (!kernel_tce_links_vfio() ||
+        memory_region_iommu_get_attr(g->iommu_mr, IOMMU_ATTR_SPAPR_TCE_FD,
+                                     &table_fd)) {
+        return false;   /* no kernel link, or the table is user space's */
+    }
+    for (GList *l = c->groups; l; l = l->next) {
+        VFIOGroup *group = l->data;
+        int ret = kvm_ops->set_spapr_tce ?
+                  kvm_ops->set_spapr_tce(kvm_opaque, group, g, table_fd) :
+                  -ENXIO;
+
+        trace_vfio_container_link(group->groupid, g->bus_start, ret);
+        if (ret) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Link a group joining @c to each of its linked windows. */
+static bool vfio_group_link_windows(VFIOGroup *group, VFIOContainer *c,
+                                    Error **errp)
+{
+    for (GList *l = c->giommus; l; l = l->next) {
+        VFIOGuestIOMMU *g = l->data;
+        int table_fd, ret;
+
+        if (!g->kernel_linked) {
+            continue;
+        }
+        ret = memory_region_iommu_get_attr(g->iommu_mr,
+                                           IOMMU_ATTR_SPAPR_TCE_FD, &table_fd);
+        if (!ret) {
+            ret = kvm_ops->set_spapr_tce ?
+                  kvm_ops->set_spapr_tce(kvm_opaque, group, g, table_fd) :
+                  -ENXIO;
+        }
+        trace_vfio_container_link(group->groupid, g->bus_start, ret);
+        if (ret) {
+            error_setg_errno(errp, -ret, "vfio: group %d cannot be linked to "
+                             "the kernel TCE table of window 0x%" PRIx64,
+                             group->groupid, g->bus_start);
+            return false;
+        }
+    }
+    return true;
+}
+
 static int vfio_mapping_collect(void *opaque, RangeMapEntry *e)
 {
     VFIOMapping m = *(VFIOMapping *)e->data;
@@ -279,6 +456,7 @@ GArray *vfio_container_get_windows(VFIOContainer *c)
             .levels = g->levels,
             .broken = g->broken != NULL,
             .error = g->broken ? error_get_pretty(g->broken) : NULL,
+            .kernel_linked = g->kernel_linked,
         };
         g_array_append_val(a, w);
     }
@@ -463,6 +641,13 @@ static bool vfio_group_join_existing(VFIOGroup *group, VFIOAddressSpace *s,
                 ops->unset_container(opaque, group->groupid, c->iommu);
             }
             group->container = NULL;
+            return false;
+        }
+        if (!vfio_group_link_windows(group, c, errp)) {
+            vfio_group_leave(group);
+            if (c->type == VFIO_IOMMU_SPAPR_TCE_V2) {
+                vfio_listener_replay_windows(c);    /* the detach cleared */
+            }
             return false;
         }
         return true;

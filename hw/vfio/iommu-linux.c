@@ -614,11 +614,17 @@ static void lh_unset_container(void *opaque, int groupid, VFIOIOMMU *iommu)
     }
 }
 
+static int lh_group_fd(void *opaque, int groupid)
+{
+    return vfio_linux_group_fd(opaque, groupid);
+}
+
 const VFIOHostOps vfio_linux_host_ops = {
     .name = "linux",
     .open_iommu = lh_open_iommu,
     .set_container = lh_set_container,
     .unset_container = lh_unset_container,
+    .group_fd = lh_group_fd,
 };
 
 /* ---- sysfs ------------------------------------------------------------------ */

@@ -12,15 +12,33 @@
 
 /* ---- events ----------------------------------------------------------- */
 
+/* One host call: with the container's bookkeeping, unless kernel-linked. */
+static int vfio_giommu_host_map(VFIOGuestIOMMU *g, hwaddr iova, uint64_t size,
+                                hwaddr gpa, uint64_t vaddr, uint32_t perm)
+{
+    if (g->kernel_linked) {
+        return vfio_container_host_map(g->container, iova, size, vaddr, perm);
+    }
+    return vfio_container_dma_map(g->container, iova, size, gpa, vaddr, perm);
+}
+
+static int vfio_giommu_host_unmap(VFIOGuestIOMMU *g, hwaddr first,
+                                  hwaddr last)
+{
+    if (g->kernel_linked) {
+        return vfio_container_host_unmap(g->container, first, last);
+    }
+    return vfio_container_dma_unmap(g->container, first, last);
+}
+
 /* Push the pending span (first) and run to the host; the first error. */
 int vfio_giommu_flush(VFIOGuestIOMMU *g)
 {
-    VFIOContainer *c = g->container;
     int ret = 0;
 
     if (g->unmap_pending) {
         g->unmap_pending = false;
-        ret = vfio_container_dma_unmap(c, g->unmap_first, g->unmap_last);
+        ret = vfio_giommu_host_unmap(g, g->unmap_first, g->unmap_last);
     }
     if (g->map_pending) {
         VFIOMapping *p = &g->pending;
@@ -28,8 +46,8 @@ int vfio_giommu_flush(VFIOGuestIOMMU *g)
         g->map_pending = false;
         if (!ret) {
             /* (after a failed unmap the run could meet stale mappings) */
-            ret = vfio_container_dma_map(c, p->iova, p->size, p->gpa,
-                                         p->vaddr, p->perm);
+            ret = vfio_giommu_host_map(g, p->iova, p->size, p->gpa,
+                                       p->vaddr, p->perm);
         }
     }
     if (ret && !g->batch_err) {
@@ -46,7 +64,7 @@ static int vfio_giommu_map(VFIOGuestIOMMU *g, hwaddr iova, uint64_t size,
     int ret;
 
     if (!g->in_batch || c->no_coalesce) {
-        return vfio_container_dma_map(c, iova, size, gpa, vaddr, perm);
+        return vfio_giommu_host_map(g, iova, size, gpa, vaddr, perm);
     }
     if (g->map_pending && p->iova + p->size == iova &&
         p->vaddr + p->size == vaddr && p->gpa + p->size == gpa &&
@@ -66,7 +84,7 @@ static int vfio_giommu_map(VFIOGuestIOMMU *g, hwaddr iova, uint64_t size,
      * full even after the pending unmaps (a failure found at batch_commit
      * could only resynchronise the whole window, and fail again).
      */
-    if (range_map_count(c->mappings) >= c->max_mappings) {
+    if (!g->kernel_linked && range_map_count(c->mappings) >= c->max_mappings) {
         ret = vfio_giommu_flush(g);
         if (ret) {
             return ret;
@@ -90,7 +108,7 @@ static int vfio_giommu_unmap(VFIOGuestIOMMU *g, hwaddr first, hwaddr last)
     int ret;
 
     if (!g->in_batch || c->no_coalesce) {
-        return vfio_container_dma_unmap(c, first, last);
+        return vfio_giommu_host_unmap(g, first, last);
     }
     if (g->map_pending && first <= p->iova + p->size - 1 && p->iova <= last) {
         /* It takes back part of the pending run: the host must see both. */
@@ -105,7 +123,8 @@ static int vfio_giommu_unmap(VFIOGuestIOMMU *g, hwaddr first, hwaddr last)
      */
     if (g->unmap_pending && g->unmap_last < first &&
         (g->unmap_last + 1 == first ||
-         !range_map_overlaps(c->mappings, g->unmap_last + 1, first - 1))) {
+         (!g->kernel_linked &&
+          !range_map_overlaps(c->mappings, g->unmap_last + 1, first - 1)))) {
         g->unmap_last = last;
         return 0;
     }
@@ -245,9 +264,9 @@ void vfio_listener_replay_windows(VFIOContainer *c)
         }
         trace_vfio_listener_replay_window(g->bus_start, g->bus_last);
         /* Start from nothing whatever the host kept (older kernels). */
-        vfio_container_dma_unmap(c, g->bus_start, g->bus_last);
+        vfio_giommu_host_unmap(g, g->bus_start, g->bus_last);
         if (!memory_region_iommu_replay(g->iommu_mr, &g->n, &err)) {
-            vfio_container_dma_unmap(c, g->bus_start, g->bus_last);
+            vfio_giommu_host_unmap(g, g->bus_start, g->bus_last);
             error_prepend(&err, "replay failed: ");
             vfio_giommu_break(g, err);
         }
@@ -337,12 +356,16 @@ static void vfio_listener_region_add(MemoryListener *l,
     if (!ok) {
         vfio_giommu_break(g, err);
         err = NULL;
+    } else if (c->type == VFIO_IOMMU_SPAPR_TCE_V2) {
+        /* Before the notifier: a linked one leaves the table in the kernel. */
+        g->kernel_linked = vfio_container_link_window(c, g);
     }
 
     end_in_region = section->offset_within_region +
                     (g->bus_last - g->bus_start);
     iommu_notifier_init(&g->n, vfio_iommu_map_notify,
-                        IOMMU_NOTIFIER_IOTLB_EVENTS,
+                        IOMMU_NOTIFIER_IOTLB_EVENTS |
+                        (g->kernel_linked ? IOMMU_NOTIFIER_KERNEL_LINKED : 0),
                         section->offset_within_region, end_in_region, 0);
     g->n.batch_begin = vfio_iommu_batch_begin;
     g->n.batch_commit = vfio_iommu_batch_commit;
@@ -356,7 +379,7 @@ static void vfio_listener_region_add(MemoryListener *l,
     }
     if (!memory_region_iommu_replay(iommu_mr, &g->n, &err)) {
         /* All or nothing: drop what the replay mapped. */
-        vfio_container_dma_unmap(c, g->bus_start, g->bus_last);
+        vfio_giommu_host_unmap(g, g->bus_start, g->bus_last);
         error_prepend(&err, "replay failed: ");
         vfio_giommu_break(g, err);
     }
@@ -399,8 +422,8 @@ static void vfio_listener_region_del(MemoryListener *l,
     }
     /* Whoever unregisters drops what was pending (never on the host). */
     g->map_pending = g->unmap_pending = false;
-    ret = vfio_container_dma_unmap(c, g->bus_start, g->bus_last);
-    if (ret) {
+    ret = vfio_giommu_host_unmap(g, g->bus_start, g->bus_last);
+    if (ret && !g->kernel_linked) {
         /* Once more, mapping by mapping (an injected fault is one-shot). */
         RangeMapEntry *e;
 

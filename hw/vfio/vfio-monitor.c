@@ -169,6 +169,7 @@ static JsonArray *query_windows(VFIOContainer *c)
         if (wi->broken) {
             json_object_set_string_member(o, "error", wi->error);
         }
+        json_object_set_boolean_member(o, "kernel-linked", wi->kernel_linked);
         json_array_add_object_element(a, o);
     }
     return a;
@@ -409,7 +410,8 @@ static void hmp_info_vfio_container(VFIOContainer *c, void *opaque)
             monitor_printf(mon, " host page 0x%" PRIx64 " levels %u",
                            (uint64_t)1 << wi->host_page_shift, wi->levels);
         }
-        monitor_printf(mon, "%s\n", wi->broken ? " BROKEN" : "");
+        monitor_printf(mon, "%s%s\n", wi->kernel_linked ? " kernel-linked" : "",
+                       wi->broken ? " BROKEN" : "");
         if (wi->broken) {
             monitor_printf(mon, "    %s\n", wi->error);
         }

@@ -59,6 +59,29 @@ bool kvm_has_spapr_tce_tables(void);
 int kvm_create_spapr_tce(uint32_t liobn, uint32_t page_shift, uint64_t offset,
                          uint64_t size);
 
+/*
+ * KVM_ENABLE_CAP(KVM_CAP_PPC_ENABLE_HCALL): let the kernel handle @opcode
+ * (H_PUT_TCE_INDIRECT, H_STUFF_TCE) itself.  0 or -errno (-ENOSYS without
+ * KVM or the capability).
+ */
+int kvm_enable_spapr_hcall(uint64_t opcode, bool enable);
+
+/*
+ * The KVM-VFIO pseudo device (docs/specs/linux-interfaces.md §3.4), created
+ * on first use (one per VM).  Each returns 0 or -errno: -ENOSYS without
+ * KVM, -errno of KVM_CREATE_DEVICE, or the kernel's answer:
+ *   add: KVM_DEV_VFIO_GROUP_ADD of @group_fd (-EINVAL: not a VFIO group,
+ *        -EEXIST: added already, -EBADF);
+ *   del: KVM_DEV_VFIO_GROUP_DEL (-ENOENT: not added);
+ *   set_spapr_tce: KVM_DEV_VFIO_GROUP_SET_SPAPR_TCE {group_fd, table_fd}
+ *        (-ENXIO on hosts without sPAPR TCE support, x86; -ENOENT: the
+ *        group was not added; -EINVAL: no host table of the group matches
+ *        the KVM table).
+ */
+int kvm_vfio_group_add(int group_fd);
+int kvm_vfio_group_del(int group_fd);
+int kvm_vfio_set_spapr_tce(int group_fd, int table_fd);
+
 /* Close the VM and /dev/kvm. */
 void kvm_accel_cleanup(void);
 

@@ -500,6 +500,21 @@ typedef enum IOMMUNotifierFlag {
     IOMMU_NOTIFIER_UNMAP = 0x1,
     IOMMU_NOTIFIER_MAP = 0x2,
     IOMMU_NOTIFIER_DEVIOTLB_UNMAP = 0x4,
+    /*
+     * Set by a consumer that is linked to the region's in-kernel copy (a
+     * TCE table the kernel's hcall path writes, with the kernel updating
+     * the consumer's host IOMMU table itself: KVM-VFIO SET_SPAPR_TCE): it
+     * does not need to hear of changes the kernel makes on its own.
+     */
+    IOMMU_NOTIFIER_KERNEL_LINKED = 0x8,
+    /*
+     * Derived by the memory API, never set by a consumer: in the flags a
+     * region's notify_flag_changed receives, "at least one notifier is not
+     * KERNEL_LINKED", so every change must reach the notifiers (a TCE
+     * table must then leave the kernel).  KERNEL_LINKED itself never
+     * appears there: a union cannot say that all notifiers have it.
+     */
+    IOMMU_NOTIFIER_NEEDS_USER = 0x10,
 } IOMMUNotifierFlag;
 
 #define IOMMU_NOTIFIER_IOTLB_EVENTS (IOMMU_NOTIFIER_MAP | IOMMU_NOTIFIER_UNMAP)
@@ -535,7 +550,8 @@ typedef enum IOMMUMemoryRegionAttr {
  *   memory_region_iommu_replay() walks the region in get_min_page_size()
  *   steps, calling translate, with the same stop-at-first-failure rule.
  * notify_flag_changed (optional): the union of the flags of the region's
- *   notifiers changes from @old to @new.  Called before a registration
+ *   notifiers (KERNEL_LINKED replaced by the derived NEEDS_USER) changes
+ *   from @old to @new.  Called before a registration
  *   takes effect (an error refuses it: return -errno and set @errp) and
  *   after an unregistration (errors are only reported).  May change the
  *   region's storage (e.g. move a TCE table out of the kernel) but not the
@@ -606,7 +622,8 @@ struct IOMMUMemoryRegion {
     MemoryRegion parent_obj;
     const IOMMUMemoryRegionOps *ops;
     GPtrArray *notifiers;           /* IOMMUNotifier *, registration order */
-    IOMMUNotifierFlag notify_flags; /* union of the notifiers' flags */
+    IOMMUNotifierFlag notify_flags; /* union of the notifiers' flags, with
+                                     * NEEDS_USER derived (above) */
     unsigned delivering;            /* >0 while notifying */
     bool reporting;                 /* in an IOMMUNotifyFailFn */
     /*

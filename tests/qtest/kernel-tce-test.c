@@ -169,8 +169,8 @@ static void test_bad_option(void)
 
     g_assert_cmpint(qtest_run_binary("-M pseries -accel qtest,kernel-tce=maybe",
                                      NULL, &err), ==, 1);
-    g_assert_nonnull(strstr(err, "-accel: kernel-tce=maybe: expected off or "
-                            "on"));
+    g_assert_nonnull(strstr(err, "-accel: kernel-tce=maybe: expected off, on "
+                            "or vfio"));
 }
 
 int main(int argc, char **argv)

@@ -497,7 +497,7 @@ static void test_query_commands(void)
                     "qom-set query-commands query-machines query-name "
                     "query-pci query-status query-version quit stop "
                     "system_reset trace-event-get-state "
-                    "trace-event-set-state x-query-spapr-tce "
+                    "trace-event-set-state x-query-kernel-tce x-query-spapr-tce "
                     "x-query-vfio x-query-vfio-kvm x-query-vfio-soft "
                     "x-vfio-soft-fault");
     json_object_unref(resp);

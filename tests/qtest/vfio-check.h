@@ -13,7 +13,8 @@ extern bool vfio_check_allow_broken;
 
 /*
  * Checks, over QMP, each of the @ncontainers containers (all address
- * spaces): its own mappings == the soft IOMMU's read-back ("hardware") ==
+ * spaces): its own mappings (but none in kernel-linked windows, whose host
+ * tables the kernel writes) == the soft IOMMU's read-back ("hardware") ==
  * the projection of the valid TCEs of every enabled window of its PHB (the
  * address space "pci@<BUID>" names it), both merged into maximal runs; its
  * windows == those enabled windows (and, sPAPR v2, the hardware's windows

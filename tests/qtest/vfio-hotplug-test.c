@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * vfio-pci plugged and unplugged at run time, for kernel-tce=off and on:
- * after every step the table's owner, need-vfio and IOMMU notifier count,
- * host mappings == guest view (vfio-check.h), DMA by the edu-compatible
- * function, and the KVM-VFIO stand-in's record (groups added before the
- * listener ran).  docs/user/hotplug.md "vfio-pci".
+ * vfio-pci plugged and unplugged at run time, for kernel-tce=off, on and
+ * vfio: after every step the table's owner, need-vfio and IOMMU notifier
+ * count, host mappings == guest view (vfio-check.h), DMA by the
+ * edu-compatible function, and the KVM-VFIO stand-in's record (groups added
+ * before the listener ran; at level vfio, each group linked to each window's
+ * kernel table).  docs/user/hotplug.md "vfio-pci", docs/user/kernel-tce.md.
  */
 
 #include "qemu/osdep.h"
@@ -142,9 +143,30 @@ static char *kvm_log(QTestState *s)
     return r;
 }
 
-#define assert_kvm_log(s, expect) do {                  \
+/*
+ * @pattern with its "[...]" parts kept (brackets dropped) at level vfio and
+ * left out at the others: the links only the vfio level makes.
+ */
+static char *at_level(const char *kt, const char *pattern)
+{
+    bool vfio = !strcmp(kt, "vfio");
+    GString *r = g_string_new(NULL);
+    bool in = false;
+
+    for (const char *p = pattern; *p; p++) {
+        if (*p == '[' || *p == ']') {
+            in = *p == '[';
+        } else if (!in || vfio) {
+            g_string_append_c(r, *p);
+        }
+    }
+    return g_string_free(r, FALSE);
+}
+
+#define assert_kvm_log(s, kt, pattern) do {             \
         g_autofree char *_l = kvm_log(s);               \
-        g_assert_cmpstr(_l, ==, (expect));              \
+        g_autofree char *_e = at_level((kt), (pattern)); \
+        g_assert_cmpstr(_l, ==, _e);                    \
     } while (0)
 
 static int64_t put_tce(QTestState *s, uint64_t liobn, uint64_t ioba,
@@ -223,6 +245,12 @@ static const char *idle_owner(const char *kt)
     return strcmp(kt, "off") ? "kernel" : "user";
 }
 
+/* A table with one VFIO container listening: linked in the kernel at vfio. */
+static const char *busy(const char *kt)
+{
+    return strcmp(kt, "vfio") ? "user/vfio/1" : "kernel/vfio/1";
+}
+
 #define VIEW        "0x8000+0x1000>0x300000:rw"
 #define DDW_VIEW    VIEW " 0x800000000000000+0x10000>0x1000000:rw"
 
@@ -237,14 +265,17 @@ static void test_coldplug_reset(gconstpointer data)
     Dev d = { 0, 3 };
     g_autofree char *idle = g_strdup_printf("%s/novfio/0", idle_owner(kt));
 
-    assert_kvm_log(s, "add 1 (in-list, listener off); ");
-    assert_table(s, LIOBN(0, 0), "user/vfio/1");
+    assert_kvm_log(s, kt, "add 1 (in-list, listener off); "
+                   "[link 1 0x0 -> 0; ]");
+    assert_table(s, LIOBN(0, 0), busy(kt));
     vfio_assert_view(s, 1, "");
     g_assert_cmpint(put_tce(s, LIOBN(0, 0), IOVA, GPA | 3), ==, H_SUCCESS);
     vfio_assert_view(s, 1, VIEW);
     assert_dma(s, d, IOVA, GPA);
     unplug_by_reset(s, "v0");
-    assert_kvm_log(s, "add 1 (in-list, listener off); del 1; ");
+    /* the reset re-creates the window (linked again) before the unplug */
+    assert_kvm_log(s, kt, "add 1 (in-list, listener off); "
+                   "[link 1 0x0 -> 0; link 1 0x0 -> 0; ]del 1; ");
     assert_table(s, LIOBN(0, 0), idle);
     vfio_assert_view(s, 0, "");
     qtest_quit(s);
@@ -266,13 +297,14 @@ static void test_hotplug_ddw_replug(gconstpointer data)
     assert_table(s, LIOBN(0, 0), idle);
     plug(s, "v0", d, 1);
     guest_configure(s, PCI_DRC(0, 3));
-    assert_kvm_log(s, "add 1 (in-list, listener off); ");
-    assert_table(s, LIOBN(0, 0), "user/vfio/1");
+    assert_kvm_log(s, kt, "add 1 (in-list, listener off); "
+                   "[link 1 0x0 -> 0; ]");
+    assert_table(s, LIOBN(0, 0), busy(kt));
     vfio_assert_view(s, 1, VIEW);
     assert_dma(s, d, IOVA, GPA);
     /* A DDW on a PHB with VFIO: created empty, then mapped. */
     g_assert_cmphex(ddw_create(s, d), ==, LIOBN(0, 1));
-    assert_table(s, LIOBN(0, 1), "user/vfio/1");
+    assert_table(s, LIOBN(0, 1), busy(kt));
     vfio_assert_view(s, 1, VIEW);
     g_assert_cmpint(put_tce(s, LIOBN(0, 1), DDW_BUS, 0x1000003), ==,
                     H_SUCCESS);
@@ -287,14 +319,19 @@ static void test_hotplug_ddw_replug(gconstpointer data)
         /* replug: the DDW exists already; both windows replayed */
         plug(s, "v0", d, 1);
         guest_configure(s, PCI_DRC(0, 3));
-        assert_table(s, LIOBN(0, 0), "user/vfio/1");
-        assert_table(s, LIOBN(0, 1), "user/vfio/1");
+        assert_table(s, LIOBN(0, 0), busy(kt));
+        assert_table(s, LIOBN(0, 1), busy(kt));
         vfio_assert_view(s, 1, DDW_VIEW);
         assert_dma(s, d, IOVA, GPA);
     }
-    assert_kvm_log(s, "add 1 (in-list, listener off); del 1; "
-                   "add 1 (in-list, listener off); del 1; "
-                   "add 1 (in-list, listener off); ");
+    assert_kvm_log(s, kt, "add 1 (in-list, listener off); "
+                   "[link 1 0x0 -> 0; link 1 0x800000000000000 -> 0; ]"
+                   "del 1; "
+                   "add 1 (in-list, listener off); "
+                   "[link 1 0x0 -> 0; link 1 0x800000000000000 -> 0; ]"
+                   "del 1; "
+                   "add 1 (in-list, listener off); "
+                   "[link 1 0x0 -> 0; link 1 0x800000000000000 -> 0; ]");
     qtest_quit(s);
 }
 
@@ -304,7 +341,8 @@ static void test_hotplug_ddw_replug(gconstpointer data)
  */
 static void test_one_group(gconstpointer data)
 {
-    QTestState *s = start(data, "");
+    const char *kt = data;
+    QTestState *s = start(kt, "");
     Dev a = { 0, 3 }, b = { 0, 4 };
 
     g_assert_cmpint(put_tce(s, LIOBN(0, 0), IOVA, GPA | 3), ==, H_SUCCESS);
@@ -312,14 +350,16 @@ static void test_one_group(gconstpointer data)
     guest_configure(s, PCI_DRC(0, 3));
     plug(s, "vb", b, 7);
     guest_configure(s, PCI_DRC(0, 4));
-    assert_kvm_log(s, "add 7 (in-list, listener off); ");
-    assert_table(s, LIOBN(0, 0), "user/vfio/1");
+    assert_kvm_log(s, kt, "add 7 (in-list, listener off); "
+                   "[link 7 0x0 -> 0; ]");
+    assert_table(s, LIOBN(0, 0), busy(kt));
     vfio_assert_view(s, 1, VIEW);
     unplug_by_guest(s, "va", a);
-    assert_table(s, LIOBN(0, 0), "user/vfio/1");
+    assert_table(s, LIOBN(0, 0), busy(kt));
     vfio_assert_view(s, 1, VIEW);
     assert_dma(s, b, IOVA, GPA);
-    assert_kvm_log(s, "add 7 (in-list, listener off); ");
+    assert_kvm_log(s, kt, "add 7 (in-list, listener off); "
+                   "[link 7 0x0 -> 0; ]");
     qtest_quit(s);
 }
 
@@ -330,7 +370,8 @@ static void test_one_group(gconstpointer data)
  */
 static void test_two_groups(gconstpointer data)
 {
-    QTestState *s = start(data, "");
+    const char *kt = data;
+    QTestState *s = start(kt, "");
     Dev a = { 0, 3 }, b = { 0, 4 };
 
     g_assert_cmpint(put_tce(s, LIOBN(0, 0), IOVA, GPA | 3), ==, H_SUCCESS);
@@ -339,22 +380,25 @@ static void test_two_groups(gconstpointer data)
     plug(s, "vb", b, 2);
     guest_configure(s, PCI_DRC(0, 4));
     /* the second group joins the running container */
-    assert_kvm_log(s, "add 1 (in-list, listener off); "
-                   "add 2 (in-list, listener on); ");
-    assert_table(s, LIOBN(0, 0), "user/vfio/1");
+    assert_kvm_log(s, kt, "add 1 (in-list, listener off); "
+                   "[link 1 0x0 -> 0; ]"
+                   "add 2 (in-list, listener on); [link 2 0x0 -> 0; ]");
+    assert_table(s, LIOBN(0, 0), busy(kt));
     vfio_assert_view(s, 1, VIEW);
     assert_dma(s, b, IOVA, GPA);
     unplug_by_guest(s, "va", a);
-    assert_kvm_log(s, "add 1 (in-list, listener off); "
-                   "add 2 (in-list, listener on); del 1; ");
-    assert_table(s, LIOBN(0, 0), "user/vfio/1");
+    assert_kvm_log(s, kt, "add 1 (in-list, listener off); "
+                   "[link 1 0x0 -> 0; ]"
+                   "add 2 (in-list, listener on); [link 2 0x0 -> 0; ]"
+                   "del 1; ");
+    assert_table(s, LIOBN(0, 0), busy(kt));
     vfio_assert_view(s, 1, VIEW);
     assert_dma(s, b, IOVA, GPA);
     /* and back: a third group joins, the second leaves by reset */
     plug(s, "va", a, 3);
     vfio_assert_view(s, 1, VIEW);
     unplug_by_reset(s, "vb");
-    assert_table(s, LIOBN(0, 0), "user/vfio/1");
+    assert_table(s, LIOBN(0, 0), busy(kt));
     vfio_assert_view(s, 1, "");
     qtest_quit(s);
 }
@@ -372,7 +416,7 @@ static void test_second_phb(gconstpointer data)
     plug(s, "v1", d, 1);
     guest_configure(s, PCI_DRC(1, 2));
     assert_table(s, LIOBN(0, 0), idle);
-    assert_table(s, LIOBN(1, 0), "user/vfio/1");
+    assert_table(s, LIOBN(1, 0), busy(kt));
     vfio_assert_view_phb(s, 1, 1, VIEW);
     assert_dma(s, d, IOVA, GPA);
     unplug_by_guest(s, "v1", d);
@@ -384,7 +428,8 @@ static void test_second_phb(gconstpointer data)
 /* A PHB hot-added (and taken by the guest), then vfio-pci on it. */
 static void test_phb_hotadd(gconstpointer data)
 {
-    QTestState *s = start(data, "");
+    const char *kt = data;
+    QTestState *s = start(kt, "");
     Dev d = { 1, 2 };
 
     qtest_qmp_assert_success(s, "{\"execute\": \"device_add\", \"arguments\": "
@@ -395,16 +440,115 @@ static void test_phb_hotadd(gconstpointer data)
     g_assert_cmpint(put_tce(s, LIOBN(1, 0), IOVA, GPA | 3), ==, H_SUCCESS);
     plug(s, "v1", d, 1);
     guest_configure(s, PCI_DRC(1, 2));
-    assert_kvm_log(s, "add 1 (in-list, listener off); ");
-    assert_table(s, LIOBN(1, 0), "user/vfio/1");
+    assert_kvm_log(s, kt, "add 1 (in-list, listener off); "
+                   "[link 1 0x0 -> 0; ]");
+    assert_table(s, LIOBN(1, 0), busy(kt));
     vfio_assert_view_phb(s, 1, 1, VIEW);
     assert_dma(s, d, IOVA, GPA);
     qtest_quit(s);
 }
 
+/* x-query-kernel-tce as "handled/punted/host-maps/host-unmaps". */
+static char *kernel_stats(QTestState *s)
+{
+    JsonObject *rsp = qtest_qmp(s, "{\"execute\": \"x-query-kernel-tce\"}");
+    JsonObject *r = json_object_get_object_member(rsp, "return");
+    char *str;
+
+    g_assert_cmpstr(json_object_get_string_member(r, "level"), ==, "vfio");
+    str = g_strdup_printf("%" PRId64 "/%" PRId64 "/%" PRId64 "/%" PRId64,
+                          json_object_get_int_member(r, "handled"),
+                          json_object_get_int_member(r, "punted"),
+                          json_object_get_int_member(r, "host-maps"),
+                          json_object_get_int_member(r, "host-unmaps"));
+    json_object_unref(rsp);
+    return str;
+}
+
+#define assert_kernel_stats(s, expect) do {             \
+        g_autofree char *_k = kernel_stats(s);          \
+        g_assert_cmpstr(_k, ==, (expect));              \
+    } while (0)
+
+/* Host map and unmap calls the container made, "map/unmap". */
+static char *container_calls(QTestState *s)
+{
+    JsonObject *rsp = qtest_qmp(s, "{\"execute\": \"x-query-vfio\"}");
+    JsonObject *st = json_object_get_object_member(
+        json_array_get_object_element(
+            json_object_get_array_member(rsp, "return"), 0), "stats");
+    char *str = g_strdup_printf("%" PRId64 "/%" PRId64,
+                                json_object_get_int_member(st, "map"),
+                                json_object_get_int_member(st, "unmap"));
+
+    json_object_unref(rsp);
+    return str;
+}
+
+#define assert_container_calls(s, expect) do {          \
+        g_autofree char *_c = container_calls(s);       \
+        g_assert_cmpstr(_c, ==, (expect));              \
+    } while (0)
+
+/*
+ * kernel-tce=vfio: the kernel's fast path maps and unmaps in the linked
+ * host table itself (the container makes no call); a host failure clears
+ * the entry and punts the call, which user space then performs through the
+ * container; H_STUFF_TCE unmaps one run per host call.
+ */
+static void test_fast_path(gconstpointer data)
+{
+    QTestState *s = start("vfio", " -device vfio-pci,soft-host=h0,bus=pci.0,"
+                          "addr=3,id=v0");
+    Dev d = { 0, 3 };
+    uint64_t stuff[4] = { LIOBN(0, 0), IOVA, 0, 3 };
+
+    assert_table(s, LIOBN(0, 0), "kernel/vfio/1");
+    assert_kernel_stats(s, "0/0/0/0");
+    assert_container_calls(s, "0/0");
+    g_assert_cmpint(put_tce(s, LIOBN(0, 0), IOVA, GPA | 3), ==, H_SUCCESS);
+    assert_kernel_stats(s, "1/0/1/0");
+    assert_container_calls(s, "0/0");
+    vfio_assert_view(s, 1, VIEW);
+    assert_dma(s, d, IOVA, GPA);
+    /* the same value again: nothing changes, nothing is sent */
+    g_assert_cmpint(put_tce(s, LIOBN(0, 0), IOVA, GPA | 3), ==, H_SUCCESS);
+    assert_kernel_stats(s, "2/0/1/0");
+
+    /* the host fails the kernel's map: cleared, punted, user space maps */
+    qtest_qmp_assert_success(s, "{\"execute\": \"x-vfio-soft-fault\", "
+                             "\"arguments\": {\"id\": \"h0\", \"op\": "
+                             "\"map\", \"nth\": 1, \"errno\": \"EIO\"}}");
+    g_assert_cmpint(put_tce(s, LIOBN(0, 0), IOVA + 0x1000, GPA + 0x1001), ==,
+                    H_SUCCESS);
+    assert_kernel_stats(s, "2/1/2/1");
+    assert_container_calls(s, "1/0");
+    vfio_assert_view(s, 1, "0x8000+0x1000>0x300000:rw "
+                     "0x9000+0x1000>0x301000:r");
+    g_assert_cmpint(put_tce(s, LIOBN(0, 0), IOVA + 0x2000, GPA + 0x2003), ==,
+                    H_SUCCESS);
+    vfio_assert_view(s, 1, "0x8000+0x1000>0x300000:rw "
+                     "0x9000+0x1000>0x301000:r "
+                     "0xa000+0x1000>0x302000:rw");
+    assert_kernel_stats(s, "3/1/3/1");
+    /* one clear of three entries: one unmap per run of valid entries */
+    g_assert_cmpint(qtest_hcall(s, "H_STUFF_TCE", 4, stuff, 0, NULL), ==,
+                    H_SUCCESS);
+    assert_kernel_stats(s, "4/1/3/2");
+    assert_container_calls(s, "1/0");
+    vfio_assert_view(s, 1, "");
+
+    /* unplugged: no link left, the table stays the kernel's */
+    g_assert_cmpint(put_tce(s, LIOBN(0, 0), IOVA, GPA | 3), ==, H_SUCCESS);
+    unplug_by_reset(s, "v0");
+    assert_table(s, LIOBN(0, 0), "kernel/novfio/0");
+    vfio_assert_view(s, 0, "");
+    qtest_quit(s);
+}
+
 int main(int argc, char **argv)
 {
-    static const char *const levels[] = { "off", "on" };
+    static const char *const levels[] = { "off", "on", "vfio" };
     static const struct {
         const char *name;
         GTestDataFunc fn;
@@ -426,5 +570,7 @@ int main(int argc, char **argv)
             g_test_add_data_func(path, levels[i], cases[k].fn);
         }
     }
+    g_test_add_data_func("/vfio-hotplug/kernel-tce=vfio/fast-path", NULL,
+                         test_fast_path);
     return g_test_run();
 }

@@ -8,6 +8,7 @@
  */
 
 #include "qemu/osdep.h"
+#include <fcntl.h>
 #include <sys/stat.h>
 #include "qapi/error.h"
 #include "hw/boards.h"
@@ -305,11 +306,105 @@ static void test_move_refused(Fixture *f, gconstpointer data)
     g_string_free(m.log, TRUE);
 }
 
+/* A host table that records the kernel's calls. */
+static int rec_map(void *hw, uint64_t iova, uint64_t size, uint64_t vaddr,
+                   uint32_t perm)
+{
+    g_string_append_printf(hw, "map 0x%" PRIx64 "+0x%" PRIx64 " %u; ", iova,
+                           size, perm);
+    return 0;
+}
+
+static int rec_unmap(void *hw, uint64_t iova, uint64_t size)
+{
+    g_string_append_printf(hw, "unmap 0x%" PRIx64 "+0x%" PRIx64 "; ", iova,
+                           size);
+    return 0;
+}
+
+static const KernelTceHwOps rec_ops = { .map = rec_map, .unmap = rec_unmap };
+
+static bool fake_in_ram(void *opaque, uint64_t gpa, uint64_t len)
+{
+    return gpa + len <= RAM_SIZE;
+}
+
+static bool fake_hva(void *opaque, uint64_t gpa, uint64_t len, uint64_t *hva)
+{
+    *hva = 0x7f0000000000ULL + gpa;
+    return true;
+}
+
+static const KernelTceGuestOps fake_guest = {
+    .in_ram = fake_in_ram,
+    .hva = fake_hva,
+};
+
+/*
+ * KVM-VFIO SET_SPAPR_TCE, the stand-in's half: only at level vfio (x86's
+ * ENXIO below), only a table of the stand-in and a host table that
+ * matches it (same start, host page no larger, window no smaller); the
+ * fast path then updates the host table; links go with the group.
+ */
+static void test_link_rules(void)
+{
+    g_autoptr(GString) hw = g_string_new(NULL);
+    KernelTceHwTable t[] = {
+        /* starts elsewhere */
+        { &rec_ops, hw, 0x10000, 12, 1ULL << 20 },
+        /* host page larger than the TCE page */
+        { &rec_ops, hw, 0, 16, 1ULL << 20 },
+        /* window too small */
+        { &rec_ops, hw, 0, 12, 0x8000 },
+        /* the match */
+        { &rec_ops, hw, 0, 12, 1ULL << 20 },
+    };
+    uint64_t put[3] = { 9, 0x3000, 0x5003 };
+    uint64_t clr[3] = { 9, 0x3000, 0 };
+    int fd, dup_fd, devnull = open("/dev/null", O_RDONLY);
+
+    kernel_tce_set_level(KERNEL_TCE_ON);
+    fd = kernel_tce_create_table(9, 12, 0, 16);     /* 64 KiB window */
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_false(kernel_tce_links_vfio());
+    g_assert_cmpint(kernel_tce_link_group(fd, 1, &t[3], 1), ==, -ENXIO);
+    kernel_tce_set_level(KERNEL_TCE_VFIO);
+    kernel_tce_set_guest(&fake_guest, NULL);
+    g_assert_true(kernel_tce_links_vfio());
+    g_assert_cmpint(kernel_tce_link_group(devnull, 1, &t[3], 1), ==, -EINVAL);
+    g_assert_cmpint(kernel_tce_link_group(fd, 1, t, 3), ==, -EINVAL);
+    g_assert_cmpuint(kernel_tce_links(9), ==, 0);
+    /* a dup of the table's fd names the same table */
+    dup_fd = dup(fd);
+    g_assert_cmpint(kernel_tce_link_group(dup_fd, 1, t, 4), ==, 0);
+    g_assert_cmpint(kernel_tce_link_group(fd, 1, t, 4), ==, 0);
+    g_assert_cmpint(kernel_tce_link_group(fd, 2, &t[3], 1), ==, 0);
+    g_assert_cmpuint(kernel_tce_links(9), ==, 2);
+
+    /* two groups, one host table: one call each */
+    g_assert_cmpint(kernel_tce_hcall(H_PUT_TCE, put), ==, H_SUCCESS);
+    g_assert_cmpint(kernel_tce_hcall(H_PUT_TCE, clr), ==, H_SUCCESS);
+    g_assert_cmpint(kernel_tce_hcall(H_PUT_TCE, clr), ==, H_SUCCESS);
+    g_assert_cmpstr(hw->str, ==, "map 0x3000+0x1000 3; unmap 0x3000+0x1000; ");
+
+    kernel_tce_unlink_group(1);
+    g_assert_cmpuint(kernel_tce_links(9), ==, 1);
+    kernel_tce_release_table(9);
+    g_assert_cmpuint(kernel_tce_links(9), ==, 0);
+    close(dup_fd);
+    close(fd);
+    close(devnull);
+    kernel_tce_set_guest(NULL, NULL);
+    kernel_tce_reset();
+    kernel_tce_set_level(KERNEL_TCE_OFF);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     type_register_static(&test_owner_info);
     g_test_add_func("/kernel-tce/sim/create-rules", test_create_rules);
+    g_test_add_func("/kernel-tce/sim/link-rules", test_link_rules);
     g_test_add("/kernel-tce/sim/hcall-enable", Fixture, NULL, fixture_setup,
                test_hcall_enable, fixture_teardown);
     g_test_add("/kernel-tce/move/to-user-and-back", Fixture, NULL,

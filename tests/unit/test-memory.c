@@ -546,7 +546,7 @@ static void test_iommu_flags_filter(void)
                                                           &error_abort), ==, 0);
     g_assert_cmpint(memory_region_register_iommu_notifier(mr, &both.n,
                                                           &error_abort), ==, 0);
-    log_check(log, "flags 0x0->0x2\nflags 0x2->0x3\n");
+    log_check(log, "flags 0x0->0x12\nflags 0x12->0x13\n");
     ev = map_event(0x3000, 0x9000, 0xfff, IOMMU_RO);
     g_assert_cmpint(memory_region_notify_iommu(&f.iommu, 0, ev), ==, 0);
     log_check(log, "m map iova 0x3000 xl 0x9000 mask 0xfff perm 1\n"
@@ -560,7 +560,7 @@ static void test_iommu_flags_filter(void)
     log_check(log, "");
     memory_region_unregister_iommu_notifier(mr, &both.n);
     memory_region_unregister_iommu_notifier(mr, &map_only.n);
-    log_check(log, "flags 0x3->0x2\nflags 0x2->0x0\n");
+    log_check(log, "flags 0x13->0x12\nflags 0x12->0x0\n");
     memory_region_finalize(mr);
     g_string_free(log, true);
 }
@@ -645,22 +645,57 @@ static void test_iommu_flag_changed(void)
     rec_notifier_init(&n2, "2", log, IOMMU_NOTIFIER_IOTLB_EVENTS, 0, ~0ULL);
     rec_notifier_init(&n3, "3", log, IOMMU_NOTIFIER_MAP, 0, ~0ULL);
     memory_region_register_iommu_notifier(mr, &n1.n, &error_abort);
-    log_check(log, "flags 0x0->0x2\n");
+    log_check(log, "flags 0x0->0x12\n");
     memory_region_register_iommu_notifier(mr, &n2.n, &error_abort);
-    log_check(log, "flags 0x2->0x3\n");
+    log_check(log, "flags 0x12->0x13\n");
     /* The union does not change: no call. */
     memory_region_register_iommu_notifier(mr, &n3.n, &error_abort);
     log_check(log, "");
-    g_assert_cmpint(f.iommu.notify_flags, ==, IOMMU_NOTIFIER_IOTLB_EVENTS);
+    g_assert_cmpint(f.iommu.notify_flags, ==,
+                    IOMMU_NOTIFIER_IOTLB_EVENTS | IOMMU_NOTIFIER_NEEDS_USER);
     memory_region_unregister_iommu_notifier(mr, &n2.n);
-    log_check(log, "flags 0x3->0x2\n");
+    log_check(log, "flags 0x13->0x12\n");
     memory_region_unregister_iommu_notifier(mr, &n1.n);
     log_check(log, "");
     /* Not registered (any more): no-op. */
     memory_region_unregister_iommu_notifier(mr, &n1.n);
     log_check(log, "");
     memory_region_unregister_iommu_notifier(mr, &n3.n);
-    log_check(log, "flags 0x2->0x0\n");
+    log_check(log, "flags 0x12->0x0\n");
+    memory_region_finalize(mr);
+    g_string_free(log, true);
+}
+
+/*
+ * KERNEL_LINKED never reaches the region; NEEDS_USER is there while at least
+ * one notifier lacks KERNEL_LINKED.
+ */
+static void test_iommu_flag_kernel_linked(void)
+{
+    GString *log = g_string_new("");
+    FakeIOMMU f;
+    RecNotifier a, b, u;
+    MemoryRegion *mr;
+
+    fake_init(&f, &fake_ops, "iommu", log, NULL);
+    mr = MEMORY_REGION_OF_IOMMU(&f.iommu);
+    rec_notifier_init(&a, "a", log, IOMMU_NOTIFIER_IOTLB_EVENTS |
+                      IOMMU_NOTIFIER_KERNEL_LINKED, 0, ~0ULL);
+    rec_notifier_init(&b, "b", log, IOMMU_NOTIFIER_IOTLB_EVENTS |
+                      IOMMU_NOTIFIER_KERNEL_LINKED, 0, ~0ULL);
+    rec_notifier_init(&u, "u", log, IOMMU_NOTIFIER_IOTLB_EVENTS, 0, ~0ULL);
+    memory_region_register_iommu_notifier(mr, &a.n, &error_abort);
+    log_check(log, "flags 0x0->0x3\n");
+    memory_region_register_iommu_notifier(mr, &b.n, &error_abort);
+    log_check(log, "");
+    memory_region_register_iommu_notifier(mr, &u.n, &error_abort);
+    log_check(log, "flags 0x3->0x13\n");
+    memory_region_unregister_iommu_notifier(mr, &a.n);
+    log_check(log, "");
+    memory_region_unregister_iommu_notifier(mr, &u.n);
+    log_check(log, "flags 0x13->0x3\n");
+    memory_region_unregister_iommu_notifier(mr, &b.n);
+    log_check(log, "flags 0x3->0x0\n");
     memory_region_finalize(mr);
     g_string_free(log, true);
 }
@@ -686,7 +721,7 @@ static void test_iommu_flag_changed_refused(void)
     g_assert_cmpstr(error_get_pretty(err), ==, "no room for a notifier");
     error_free(err);
     err = NULL;
-    log_check(log, "flags 0x0->0x2\n");
+    log_check(log, "flags 0x0->0x12\n");
     g_assert_cmpint(f.iommu.notify_flags, ==, IOMMU_NOTIFIER_NONE);
     g_assert_cmpint(memory_region_notify_iommu(&f.iommu, 0, ev), ==, 0);
     log_check(log, "");
@@ -697,17 +732,17 @@ static void test_iommu_flag_changed_refused(void)
     g_assert_cmpint(memory_region_register_iommu_notifier(mr, &n1.n, &err),
                     ==, -EBUSY);
     g_assert_cmpstr(error_get_pretty(err), ==, "IOMMU region 'iommu' refused "
-                    "notifier flags 0x2: Device or resource busy");
+                    "notifier flags 0x12: Device or resource busy");
     error_free(err);
     err = NULL;
-    log_check(log, "flags 0x0->0x2\n");
+    log_check(log, "flags 0x0->0x12\n");
 
     /* The notifier was not added: it can be registered once allowed. */
     f.flag_changed_ret = 0;
     g_assert_cmpint(memory_region_register_iommu_notifier(mr, &n1.n, &err),
                     ==, 0);
     g_assert_null(err);
-    log_check(log, "flags 0x0->0x2\n");
+    log_check(log, "flags 0x0->0x12\n");
     /* Refusal only happens on a change of the union. */
     f.flag_changed_ret = -ENOSPC;
     g_assert_cmpint(memory_region_register_iommu_notifier(mr, &n2.n, &err),
@@ -716,7 +751,7 @@ static void test_iommu_flag_changed_refused(void)
     f.flag_changed_ret = 0;
     memory_region_unregister_iommu_notifier(mr, &n1.n);
     memory_region_unregister_iommu_notifier(mr, &n2.n);
-    log_check(log, "flags 0x2->0x0\n");
+    log_check(log, "flags 0x12->0x0\n");
     memory_region_finalize(mr);
     g_string_free(log, true);
 }
@@ -861,7 +896,7 @@ static void test_iommu_replay_batch(void)
     g_assert_true(memory_region_iommu_replay(&f.iommu, &r.n,
                                              &error_abort));
     g_assert_cmpint(memory_region_iommu_batch_commit(&f.iommu), ==, 0);
-    log_check(log, "flags 0x0->0x3\n"
+    log_check(log, "flags 0x0->0x13\n"
                    "n begin\n"
                    "replay op\n"
                    "n map iova 0x2000 xl 0x7000 mask 0xfff perm 3\n"
@@ -1008,13 +1043,13 @@ static void test_listener_registers_notifier(void)
     memory_region_add_subregion(&b.root, 0x100000,
                                 MEMORY_REGION_OF_IOMMU(&f.iommu));
     log_check(b.log, "add tce 0x100000+0x10000 @0x0\n"
-                     "flags 0x0->0x3\n"
+                     "flags 0x0->0x13\n"
                      "vfio map iova 0x2000 xl 0x80000 mask 0xfff perm 3\n");
     g_assert_true(v.iommu == &f.iommu);
     g_assert_cmpuint(v.iommu_offset, ==, 0x100000);
     memory_region_del_subregion(&b.root, MEMORY_REGION_OF_IOMMU(&f.iommu));
     /* region_del in reverse registration order: vfio-like goes first. */
-    log_check(b.log, "flags 0x3->0x0\n"
+    log_check(b.log, "flags 0x13->0x0\n"
                      "del tce 0x100000+0x10000 @0x0\n");
     g_assert_null(v.iommu);
     memory_listener_unregister(&v.listener);
@@ -1203,7 +1238,7 @@ static void test_listener_iommu_readd_consumer(void)
     memory_listener_register(&v.listener, &b.as);
     memory_region_add_subregion(&b.root, 0x100000, mr);
     log_check(b.log, "add tce 0x100000+0x10000 @0x0\n"
-                     "flags 0x0->0x3\n"
+                     "flags 0x0->0x13\n"
                      "vfio map iova 0x2000 xl 0x80000 mask 0xfff perm 3\n");
     /* The guest frees the window and makes a new one, same geometry. */
     memory_region_transaction_begin();
@@ -1214,13 +1249,13 @@ static void test_listener_iommu_readd_consumer(void)
     memory_region_set_size(mr, 0x10000);
     memory_region_add_subregion(&b.root, 0x100000, mr);
     memory_region_transaction_commit();
-    log_check(b.log, "flags 0x3->0x0\n"
+    log_check(b.log, "flags 0x13->0x0\n"
                      "del tce 0x100000+0x10000 @0x0\n"
                      "add tce 0x100000+0x10000 @0x0\n"
-                     "flags 0x0->0x3\n"
+                     "flags 0x0->0x13\n"
                      "vfio map iova 0x3000 xl 0x90000 mask 0xfff perm 1\n");
     memory_region_del_subregion(&b.root, mr);
-    log_check(b.log, "flags 0x3->0x0\n"
+    log_check(b.log, "flags 0x13->0x0\n"
                      "del tce 0x100000+0x10000 @0x0\n");
     memory_listener_unregister(&v.listener);
     memory_region_finalize(mr);
@@ -1488,7 +1523,7 @@ static void test_iommu_replay_joined_error(void)
     error_free(err);
     g_assert_true(r.n.in_batch);
     g_assert_cmpint(memory_region_iommu_batch_commit(&f.iommu), ==, 0);
-    log_check(log, "flags 0x0->0x2\n"
+    log_check(log, "flags 0x0->0x12\n"
                    "n begin\n"
                    "n map iova 0x1000 xl 0x41000 mask 0xfff perm 1\n"
                    "n commit\n");
@@ -2539,6 +2574,8 @@ int main(int argc, char **argv)
     g_test_add_func("/memory/iommu/range-crop", test_iommu_range_crop);
     g_test_add_func("/memory/iommu/first-error", test_iommu_first_error);
     g_test_add_func("/memory/iommu/flag-changed", test_iommu_flag_changed);
+    g_test_add_func("/memory/iommu/flag-kernel-linked",
+                    test_iommu_flag_kernel_linked);
     g_test_add_func("/memory/iommu/flag-changed-refused",
                     test_iommu_flag_changed_refused);
     g_test_add_func("/memory/iommu/unregister-error-reported",

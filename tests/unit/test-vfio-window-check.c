@@ -116,7 +116,7 @@ static void test_type1_ddw_refused(void)
         "\"page-shift\": 0, \"nb-table\": 0, \"owner\": \"user\", "
         "\"need-vfio\": false, \"notifiers\": 0, "
         "\"valid-entries\": 0, \"bytes-used\": 0, "
-        "\"resync-failures\": 0}]");
+        "\"resync-failures\": 0, \"kernel-links\": 0}]");
     g_assert_cmpuint(container_windows(g), ==, 1);
     g_assert_cmpuint(host_mappings(&f), ==, 0);
     g_assert_cmpuint(spapr_phb_dma_windows_enabled(f.phb), ==, 1);

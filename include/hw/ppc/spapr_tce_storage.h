@@ -290,6 +290,12 @@ void spapr_tce_storage_kernel_exposed(SpaprTceStorage *s);
 /* True if @s is a kernel-owner storage. */
 bool spapr_tce_storage_is_kernel(SpaprTceStorage *s);
 
+/*
+ * The kernel table's fd (owned by @s: do not close it), or -1 for a user
+ * storage.  What KVM-VFIO SET_SPAPR_TCE takes as the table.
+ */
+int spapr_tce_storage_kernel_fd(SpaprTceStorage *s);
+
 /* The owner's kind name: "user" or "kernel". */
 const char *spapr_tce_storage_kind(SpaprTceStorage *s);
 

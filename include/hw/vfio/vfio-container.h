@@ -96,6 +96,23 @@
  * "splits" counter goes up by one per mapping cut.  An overwrite is never
  * an EEXIST: the table sends UNMAP of the old value first.
  *
+ * Kernel link (sPAPR v2 with a kernel TCE table, -accel
+ * qtest,kernel-tce=vfio or KVM with KVM_CAP_SPAPR_TCE_VFIO): region_add
+ * links every group to the window's kernel table (KVM-VFIO SET_SPAPR_TCE,
+ * after the host window is created, before the notifier) and registers the
+ * notifier with IOMMU_NOTIFIER_KERNEL_LINKED, so the table stays in the
+ * kernel; the link copies nothing, so the replay that follows maps what
+ * the table holds.  From then on the kernel's fast path writes the host
+ * table itself (the container never hears of it), and what user space
+ * handles still arrives as events.  The container therefore keeps no
+ * mappings for a linked window: every event goes to the host at once
+ * (sPAPR v2 replaces on map and unmaps page ranges, so nothing needs
+ * them), an unmap span never grows over a hole (the kernel may have
+ * mapped it), and the mapping bound does not apply (the host table is as
+ * large as the window).  A group that joins a container with linked
+ * windows is linked to each of them, or the join fails; a host window
+ * re-created (reset, DDW) is linked again by its region_add.
+ *
  * Single-threaded (main loop).  Nothing here aborts on guest input.
  */
 #ifndef HW_VFIO_VFIO_CONTAINER_H
@@ -134,6 +151,12 @@ typedef struct VFIOHostOps {
     /* Detach the group again (VFIO_GROUP_UNSET_CONTAINER); may be NULL. */
     void (*unset_container)(void *opaque, int groupid, VFIOIOMMU *iommu);
     /*
+     * The group's fd, for the KVM-VFIO device (GROUP_ADD, SET_SPAPR_TCE),
+     * or -1 for a group the kernel does not know (a software host).  May
+     * be NULL (no fds).
+     */
+    int (*group_fd)(void *opaque, int groupid);
+    /*
      * The container is going away: its mappings and windows are gone, its
      * host IOMMU is released right after this returns.  May be NULL.
      */
@@ -170,6 +193,7 @@ typedef struct VFIOWindowInfo {
     uint32_t levels;            /* sPAPR: its table levels */
     bool broken;                /* the host could not honour it */
     const char *error;          /* why, while broken; else NULL */
+    bool kernel_linked;         /* the kernel updates its host table */
 } VFIOWindowInfo;
 
 /* A pre-registered guest RAM range (sPAPR v2). */
@@ -239,6 +263,13 @@ struct VFIOGuestIOMMU {
     uint32_t host_page_shift;
     uint32_t levels;
     Error *broken;              /* set: the window is broken (why) */
+    /*
+     * Every group of the container is linked to the window's kernel TCE
+     * table (KVM-VFIO SET_SPAPR_TCE): the kernel's fast path writes the
+     * host table too, so the container keeps no bookkeeping for it and
+     * sends every event to the host as it comes (see "Kernel link").
+     */
+    bool kernel_linked;
 
     bool in_batch;
     int batch_err;              /* first host error inside the open batch */
@@ -294,13 +325,23 @@ void vfio_container_set_coalescing(VFIOContainer *c, bool on);
 
 /*
  * The KVM-VFIO device hook: every group that joins a container is added
- * before the DMA listener is registered, and deleted when it leaves.  The
- * stand-in (installed by default, and by vfio_kvm_set_ops(NULL, NULL))
- * records the calls as "add N (in-list, listener off); del N; ".
+ * before the DMA listener is registered, and deleted when it leaves.
+ * set_spapr_tce links a group to the kernel TCE table of window @g
+ * (@table_fd): 0 or -errno.
+ *
+ * The default ops (installed at start, and by vfio_kvm_set_ops(NULL,
+ * NULL)) send a group that has an fd (VFIOHostOps.group_fd) to the real
+ * KVM-VFIO device under -accel kvm (include/accel/kvm.h), and every other
+ * group to the stand-in: its links go to accel/kernel-tce-sim.c
+ * (kernel_tce_link_group(), with the container's host windows as the
+ * group's host tables).  Both record the calls, in order, as
+ * "add N (in-list, listener off[, kvm]); link N 0xBUS -> RET; del N; ".
  */
 typedef struct VFIOKvmOps {
     bool (*add_group)(void *opaque, VFIOGroup *group, Error **errp);
     void (*del_group)(void *opaque, VFIOGroup *group);
+    int (*set_spapr_tce)(void *opaque, VFIOGroup *group, VFIOGuestIOMMU *g,
+                         int table_fd);
 } VFIOKvmOps;
 
 void vfio_kvm_set_ops(const VFIOKvmOps *ops, void *opaque);
@@ -313,6 +354,17 @@ void vfio_kvm_stub_log_reset(void);
 int vfio_container_dma_map(VFIOContainer *c, hwaddr iova, uint64_t size,
                            hwaddr gpa, uint64_t vaddr, uint32_t perm);
 int vfio_container_dma_unmap(VFIOContainer *c, hwaddr first, hwaddr last);
+/* The same without bookkeeping (kernel-linked windows): one host call. */
+int vfio_container_host_map(VFIOContainer *c, hwaddr iova, uint64_t size,
+                            uint64_t vaddr, uint32_t perm);
+int vfio_container_host_unmap(VFIOContainer *c, hwaddr first, hwaddr last);
+/*
+ * Link every group of @c to the kernel table of window @g (after its host
+ * window exists, before its notifier): true when all are linked.  A window
+ * whose table is not the kernel's, or whose link fails for a group, stays
+ * unlinked (its table then moves to user space when the notifier comes).
+ */
+bool vfio_container_link_window(VFIOContainer *c, VFIOGuestIOMMU *g);
 
 /* listener.c */
 void vfio_listener_init(VFIOContainer *c);
