@@ -314,6 +314,7 @@ typedef struct Staging {
     GArray *tables;             /* StagedTable */
     GArray *drcs;               /* StagedDrc */
     GHashTable *seen;           /* record keys already read */
+    uint64_t ram_end;           /* [0, ram_end) is known to be guest RAM */
     MigrationStats stats;
 } Staging;
 
@@ -559,9 +560,11 @@ static bool load_runs(Staging *s, StagedTable *t, Reader *r, uint64_t nruns,
         if (tce & SPAPR_TCE_PERM_MASK) {
             uint64_t span = kind == MIG_RUN_ADVANCE ? count : 1;
 
+            uint64_t gpa = tce & ~mask, bytes = span << t->page_shift;
+
             if (span > (UINT64_MAX >> t->page_shift) ||
-                !spapr_gpa_range_in_ram(s->spapr, tce & ~mask,
-                                        span << t->page_shift)) {
+                (!(gpa < s->ram_end && bytes <= s->ram_end - gpa) &&
+                 !spapr_gpa_range_in_ram(s->spapr, gpa, bytes))) {
                 error_setg(errp, "Migration stream: TCE table 0x%x: entry "
                            "0x%" PRIx64 " maps 0x%" PRIx64 ", outside guest "
                            "RAM", liobn, index, tce);
@@ -818,6 +821,10 @@ static bool stage(Staging *s, const uint8_t *buf, size_t len, Error **errp)
     s->tables = g_array_new(FALSE, TRUE, sizeof(StagedTable));
     s->drcs = g_array_new(FALSE, TRUE, sizeof(StagedDrc));
     s->seen = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+    /* One look-up for the common case: RAM from 0, one piece. */
+    if (spapr_gpa_range_in_ram(s->spapr, 0, MACHINE(s->spapr)->ram_size)) {
+        s->ram_end = MACHINE(s->spapr)->ram_size;
+    }
 
     if (!get_bytes(&r, magic, MIG_MAGIC_LEN)) {
         error_setg(errp, "Migration stream truncated: %zu bytes, no header",
