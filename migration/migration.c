@@ -437,6 +437,11 @@ void migration_incoming_start(bool autostart)
     }
 }
 
+void migration_incoming_autostart(void)
+{
+    mig.in_autostart = true;
+}
+
 bool migration_incoming_pending(void)
 {
     return mig.in_pending;

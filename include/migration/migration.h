@@ -96,6 +96,9 @@ bool migration_incoming_setup(const char *uri, Error **errp);
  */
 void migration_incoming_start(bool autostart);
 
+/* `cont` in inmigrate: start running once the load completes (QEMU's rule). */
+void migration_incoming_autostart(void);
+
 /* True while -incoming was given and no load has completed. */
 bool migration_incoming_pending(void);
 

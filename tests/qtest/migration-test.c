@@ -295,6 +295,29 @@ static void test_defer(void)
     unlink(path);
 }
 
+/* cont in inmigrate (with -S) does not run yet; it runs once loaded. */
+static void test_cont_in_inmigrate(void)
+{
+    g_autofree char *path = tmp_path("cont");
+    g_autofree char *st = NULL, *rs1 = NULL, *rs2 = NULL;
+    QTestState *s = qtest_init("-M pseries"), *d;
+
+    migrate_out(s, path);
+    qtest_quit(s);
+    d = qtest_init("-M pseries -S -incoming defer");
+    qtest_qmp_assert_success(d, "{\"execute\": \"cont\"}");
+    rs1 = status(d);
+    g_assert_cmpstr(rs1, ==, "inmigrate");
+    qtest_qmp_assert_success(d, "{\"execute\": \"migrate-incoming\", "
+                             "\"arguments\": {\"uri\": \"file:%s\"}}", path);
+    st = migrate_wait(d, NULL);
+    g_assert_cmpstr(st, ==, "completed");
+    rs2 = status(d);
+    g_assert_cmpstr(rs2, ==, "running");
+    qtest_quit(d);
+    unlink(path);
+}
+
 /* A corrupted stream: failed, the error in query-migrate, nothing applied. */
 static void test_refused(void)
 {
@@ -405,6 +428,7 @@ int main(int argc, char **argv)
                          test_round_trip);
     g_test_add_func("/migration/vfio-soft", test_vfio_soft);
     g_test_add_func("/migration/defer", test_defer);
+    g_test_add_func("/migration/cont-in-inmigrate", test_cont_in_inmigrate);
     g_test_add_func("/migration/refused", test_refused);
     g_test_add_func("/migration/mismatch-exits", test_mismatch_exits);
     g_test_add_func("/migration/errors", test_errors);

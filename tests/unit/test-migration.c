@@ -17,6 +17,8 @@
 #include "hw/pci-host/spapr.h"
 #include "migration/migration.h"
 #include "system/system.h"
+#include "system/runstate.h"
+#include "monitor/qmp.h"
 
 #define RAM_SIZE    (1ULL << 30)
 #define LIOBN0      0x80000000U
@@ -390,9 +392,52 @@ static void test_every_truncation(void)
     machine_down();
 }
 
+/* A blocker refuses migrate with its text and changes nothing. */
+static void test_blocker(void)
+{
+    static int owner;
+    g_autofree char *path = g_strdup_printf("%s/spapr-mig-blocker-%d",
+                                            g_get_tmp_dir(), getpid());
+    g_autofree char *uri = g_strdup_printf("file:%s", path);
+    JsonObject *args = json_object_new();
+    JsonNode *ret = NULL;
+    Error *err = NULL;
+
+    machine_up(NULL, RAM_SIZE);
+    runstate_set(RUN_STATE_RUNNING);
+    json_object_set_string_member(args, "uri", uri);
+    migrate_add_blocker(&owner, "Migration is currently not supported with "
+                        "vIOMMU enabled");
+    g_assert_false(qmp_command_call("migrate", args, &ret, &err));
+    g_assert_cmpstr(error_get_pretty(err), ==, "Migration is currently not "
+                    "supported with vIOMMU enabled");
+    error_free(err);
+    err = NULL;
+    g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
+    g_assert_cmpint(runstate_get(), ==, RUN_STATE_RUNNING);
+    g_assert_true(qmp_command_call("query-migrate", NULL, &ret, &error_abort));
+    g_assert_cmpuint(json_object_get_size(json_node_get_object(ret)), ==, 0);
+    json_node_unref(ret);
+    ret = NULL;
+
+    /* Gone with its device: migrate goes ahead. */
+    migrate_del_blocker(&owner);
+    g_assert_true(qmp_command_call("migrate", args, &ret, &error_abort));
+    while (g_main_context_iteration(NULL, FALSE)) {
+    }
+    g_assert_cmpint(runstate_get(), ==, RUN_STATE_POSTMIGRATE);
+    g_assert_true(g_file_test(path, G_FILE_TEST_EXISTS));
+    unlink(path);
+    json_object_unref(args);
+    runstate_set(RUN_STATE_PRELAUNCH);
+    machine_down();
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
+    migration_monitor_init();
+    g_test_add_func("/migration/blocker", test_blocker);
     g_test_add_func("/migration/round-trip", test_round_trip);
     g_test_add_func("/migration/direct-map-is-one-run",
                     test_direct_map_is_one_run);
