@@ -7,6 +7,7 @@
 #include "system/runstate.h"
 #include "monitor/qmp.h"
 #include "monitor/hmp.h"
+#include "migration/migration.h"
 #include "monitor-internal.h"
 
 /* --- Argument helpers --- */
@@ -297,7 +298,10 @@ static void qmp_cmd_cont(JsonObject *args, JsonNode **ret, Error **errp)
     if (!qmp_args_check(args, NULL, errp)) {
         return;
     }
-    if (!runstate_is_running()) {
+    if (runstate_get() == RUN_STATE_INMIGRATE) {
+        /* As QEMU: run once the incoming migration completes. */
+        migration_incoming_autostart();
+    } else if (!runstate_is_running()) {
         vm_start();
         qapi_event_send("RESUME", NULL);
     }

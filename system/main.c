@@ -26,6 +26,7 @@
 #include "system/qtest.h"
 #include "system/runstate.h"
 #include "system/system.h"
+#include "migration/migration.h"
 
 #define PROGNAME "spapr-iommu"
 
@@ -41,6 +42,7 @@ typedef struct StartupConfig {
     GPtrArray *monitors;            /* -monitor specs (HMP) */
     const char *qtest;              /* -qtest spec */
     const char *qtest_log;          /* -qtest-log file */
+    const char *incoming;           /* -incoming defer|file:PATH|exec:CMD */
     char *accel;                    /* -accel / -machine accel= (owned) */
     bool nodefaults;
     bool start_stopped;             /* -S */
@@ -81,6 +83,7 @@ static void print_help(void)
            "-monitor stdio|unix:PATH[,server=on,wait=off]  HMP monitor\n"
            "-trace PATTERN|enable=PATTERN|events=FILE  enable trace events\n"
            "-S                    do not start (run state prelaunch)\n"
+           "-incoming defer|file:PATH|exec:CMD  load the DMA state (inmigrate)\n"
            "-nodefaults           accepted; the default PHB is part of the machine\n"
            "-display none, -audio none, -run-with exit-with-parent=on\n"
            "-version, -help\n"
@@ -222,6 +225,9 @@ static void parse_cmdline(int argc, char **argv, StartupConfig *cfg)
         } else if (!strcmp(opt, "-run-with")) {
             WANT_ARG();
             parse_run_with(arg, cfg);
+        } else if (!strcmp(opt, "-incoming")) {
+            WANT_ARG();
+            cfg->incoming = arg;
         } else if (!strcmp(opt, "-nodefaults")) {
             cfg->nodefaults = true;
         } else if (!strcmp(opt, "-S")) {
@@ -353,6 +359,9 @@ int main(int argc, char **argv)
     /* 1. The whole command line, before anything exists. */
     parse_cmdline(argc, argv, &cfg);
     check_accel(cfg.accel);
+    if (cfg.incoming && !migration_incoming_setup(cfg.incoming, &err)) {
+        usage_error("-incoming %s: %s", cfg.incoming, error_get_pretty(err));
+    }
     if (cfg.exit_with_parent) {
         prctl(PR_SET_PDEATHSIG, SIGTERM);
     }
@@ -418,7 +427,9 @@ int main(int argc, char **argv)
 
     /* 5. First reset (builds the device tree), then run. */
     exit_if_failed(system_machine_done(&err), &err);
-    if (!cfg.start_stopped) {
+    if (cfg.incoming) {
+        migration_incoming_start(!cfg.start_stopped);
+    } else if (!cfg.start_stopped) {
         vm_start();
     }
     g_unix_signal_add(SIGTERM, on_term_signal, NULL);

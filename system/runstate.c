@@ -16,6 +16,9 @@ static const char *const runstate_names[] = {
     [RUN_STATE_RUNNING] = "running",
     [RUN_STATE_PAUSED] = "paused",
     [RUN_STATE_SHUTDOWN] = "shutdown",
+    [RUN_STATE_INMIGRATE] = "inmigrate",
+    [RUN_STATE_FINISH_MIGRATE] = "finish-migrate",
+    [RUN_STATE_POSTMIGRATE] = "postmigrate",
 };
 
 RunState runstate_get(void)

@@ -19,6 +19,7 @@
 #include "accel/kvm.h"
 #include "qom/object_interfaces.h"
 #include "hw/vfio/vfio-monitor.h"
+#include "migration/migration.h"
 
 static MachineState *current_machine;
 
@@ -143,6 +144,7 @@ void system_monitor_init(void)
     spapr_tce_monitor_init();
     spapr_fdt_monitor_init();
     vfio_monitor_init();
+    migration_monitor_init();
 }
 
 bool system_machine_done(Error **errp)
@@ -164,4 +166,5 @@ void system_cleanup(void)
     qdev_prop_clear_globals();
     memory_map_cleanup();
     kvm_accel_cleanup();
+    migration_cleanup();
 }

@@ -5,6 +5,7 @@
 #include "qapi/error.h"
 #include "hw/qdev-properties.h"
 #include "hw/vfio/vfio-pci.h"
+#include "migration/migration.h"
 #include "trace.h"
 
 /* Header bytes copied from the device at realize (the rest is the core's). */
@@ -360,6 +361,11 @@ static void vfio_pci_realize(PCIDevice *pdev, Error **errp)
         return;
     }
     v->vgroup->devices = g_list_append(v->vgroup->devices, v);
+    if (v->linux_host) {
+        /* QEMU's rule for a device behind a vIOMMU. */
+        migrate_add_blocker(v, "Migration is currently not supported with "
+                            "vIOMMU enabled");
+    }
     trace_vfio_pci_realize(v->group, v->device->ops->name);
 }
 
@@ -369,6 +375,7 @@ static void vfio_pci_exit(PCIDevice *pdev)
     VFIOPCIDevice *v = VFIO_PCI(pdev);
 
     trace_vfio_pci_exit(v->group);
+    migrate_del_blocker(v);
     vfio_pci_close(v);
     vfio_pci_free_bars(v);
 }

@@ -16,10 +16,16 @@ typedef enum RunState {
     RUN_STATE_RUNNING,
     RUN_STATE_PAUSED,
     RUN_STATE_SHUTDOWN,
+    RUN_STATE_INMIGRATE,        /* -incoming: waiting for / loading a stream */
+    RUN_STATE_FINISH_MIGRATE,   /* source: stopped while the state is saved */
+    RUN_STATE_POSTMIGRATE,      /* source: a migration completed */
 } RunState;
 
 RunState runstate_get(void);
-/* QEMU's names: "prelaunch", "running", "paused", "shutdown". */
+/*
+ * QEMU's names: "prelaunch", "running", "paused", "shutdown", "inmigrate",
+ * "finish-migrate", "postmigrate".
+ */
 const char *runstate_str(RunState state);
 bool runstate_is_running(void);
 void runstate_set(RunState state);

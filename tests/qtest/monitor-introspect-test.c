@@ -472,7 +472,7 @@ static void test_hmp(void)
         g_assert_null(strstr(out, "unknown command"));
         n++;
     }
-    g_assert_cmpint(n, ==, 9);
+    g_assert_cmpint(n, ==, 10);
     qtest_quit(s);
 }
 
@@ -491,10 +491,13 @@ static void test_query_commands(void)
     }
     g_assert_cmpstr(names->str, ==,
                     "cont device-list-properties device_add device_del "
-                    "dumpdtb human-monitor-command object-add object-del "
+                    "dumpdtb human-monitor-command migrate migrate-incoming "
+                    "migrate-set-capabilities migrate_cancel "
+                    "object-add object-del "
                     "qmp_capabilities "
                     "qom-get qom-list qom-list-properties qom-list-types "
-                    "qom-set query-commands query-machines query-name "
+                    "qom-set query-commands query-machines query-migrate "
+                    "query-migrate-capabilities query-name "
                     "query-pci query-status query-version quit stop "
                     "system_reset trace-event-get-state "
                     "trace-event-set-state x-query-kernel-tce x-query-spapr-tce "
