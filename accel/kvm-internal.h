@@ -8,7 +8,12 @@
 #ifndef ACCEL_KVM_INTERNAL_H
 #define ACCEL_KVM_INTERNAL_H
 
-#include "qemu/osdep.h"
+/*
+ * Only libc and uAPI headers here and in kvm-spapr.c: the CI compiles
+ * kvm-spapr.c with the ppc64el cross compiler on its own
+ * (scripts/cross-check-ppc64el.sh), where no POWER GLib is installed.
+ */
+#include <stdint.h>
 
 /* KVM_CREATE_SPAPR_TCE_64 on @vm_fd: the table fd, or -errno (-ENOSYS
  * where the architecture has no such ioctl). */

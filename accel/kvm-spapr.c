@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /* The sPAPR ioctls of KVM, built where the uAPI headers define them (POWER). */
 
-#include "qemu/osdep.h"
+#include <errno.h>
+#include <stdint.h>
 #include <sys/ioctl.h>
 #include <linux/kvm.h>
 #include "kvm-internal.h"
