@@ -5,7 +5,7 @@
 set -e
 
 PACKAGES="gcc make meson ninja-build pkg-config python3 libglib2.0-dev \
-libjson-glib-dev libfdt-dev device-tree-compiler linux-libc-dev"
+libjson-glib-dev libfdt-dev device-tree-compiler linux-libc-dev zlib1g-dev"
 # AddressSanitizer/UBSan runtimes for the CI's sanitizer build.
 PACKAGES="$PACKAGES libasan8 libubsan1"
 
