@@ -7,7 +7,7 @@ commands (reset, queries, PHB device_add/device_del, dumpdtb).  Every request
 must get a reply and the process must exit 0 on SIGTERM; run it against the
 sanitizer build to catch memory errors:
 
-    scripts/qtest-stress.py SEED COUNT build-san/qemu-system-ppc64 [--vfio] [--kernel-tce]
+    scripts/qtest-stress.py SEED COUNT build-san/qemu-system-ppc64 [--vfio] [--kernel-tce[=vfio]]
 
 --vfio adds a vfio-soft-host (sPAPR TCE v2) and a vfio-pci on pci.0 (00:04.0,
 an edu-compatible function whose BAR 0 gets random register writes, DMA
@@ -20,6 +20,8 @@ hold libFuzzer targets).  Exit status 0: no problem seen.
 import socket, os, subprocess, json, random, sys, tempfile
 seed=int(sys.argv[1]); n=int(sys.argv[2]); binary=sys.argv[3]
 vfio='--vfio' in sys.argv[4:]; ktce='--kernel-tce' in sys.argv[4:]
+klevel='vfio' if '--kernel-tce=vfio' in sys.argv[4:] else 'on'
+ktce=ktce or klevel=='vfio'
 random.seed(seed)
 d=tempfile.mkdtemp(); qs=os.path.join(d,'q.sock'); ms=os.path.join(d,'m.sock')
 l1=socket.socket(socket.AF_UNIX); l1.bind(qs); l1.listen(1)
@@ -28,7 +30,7 @@ l2=socket.socket(socket.AF_UNIX); l2.bind(ms); l2.listen(1)
 # leaked GLib allocations (the slice allocator hides them).
 env=dict(os.environ, ASAN_OPTIONS='detect_leaks=1', UBSAN_OPTIONS='halt_on_error=1:abort_on_error=1',
          G_SLICE='always-malloc', G_DEBUG='gc-friendly')
-p=subprocess.Popen([binary,'-qtest','unix:'+qs,'-qtest-log','/dev/null','-chardev','socket,path='+ms+',id=char0','-mon','chardev=char0,mode=control','-display','none','-machine','pseries','-accel','qtest,kernel-tce=on' if ktce else 'qtest']+(['-object','vfio-soft-host,id=h0,iommu-type=spapr-tce-v2','-device','vfio-pci,soft-host=h0,bus=pci.0,addr=4'] if vfio else [])+['-device','iommu-testdev,bus=pci.0,addr=2','-device','spapr-pci-host-bridge,index=1,id=phb1','-device','iommu-testdev,bus=phb1.0,addr=3'],env=env,stderr=subprocess.PIPE)
+p=subprocess.Popen([binary,'-qtest','unix:'+qs,'-qtest-log','/dev/null','-chardev','socket,path='+ms+',id=char0','-mon','chardev=char0,mode=control','-display','none','-machine','pseries','-accel','qtest,kernel-tce='+klevel if ktce else 'qtest']+(['-object','vfio-soft-host,id=h0,iommu-type=spapr-tce-v2','-device','vfio-pci,soft-host=h0,bus=pci.0,addr=4'] if vfio else [])+['-device','iommu-testdev,bus=pci.0,addr=2','-device','spapr-pci-host-bridge,index=1,id=phb1','-device','iommu-testdev,bus=phb1.0,addr=3'],env=env,stderr=subprocess.PIPE)
 q,_=l1.accept(); m,_=l2.accept()
 qf=q.makefile('rw'); mf=m.makefile('rw')
 mf.readline(); mf.write('{"execute":"qmp_capabilities"}\n'); mf.flush(); mf.readline()

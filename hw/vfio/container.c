@@ -308,6 +308,26 @@ int vfio_container_dma_unmap(VFIOContainer *c, hwaddr first, hwaddr last)
         c->stats.errors++;
         return ret;
     }
+    if (c->type == VFIO_IOMMU_TYPE1V2) {
+        /* type1v2 says how much it unmapped: whole mappings, ours. */
+        uint64_t expected = 0;
+
+        for (RangeMapEntry *e = range_map_first_in(c->mappings, ufirst,
+                                                   ulast);
+             e && e->start <= ulast; e = range_map_next(c->mappings, e)) {
+            expected += e->last - e->start + 1;
+        }
+        if (size != expected) {
+            error_report("vfio: the host unmapped 0x%" PRIx64 " bytes in "
+                         "[0x%" PRIx64 ", 0x%" PRIx64 "], the container "
+                         "had 0x%" PRIx64 " mapped there", size, ufirst,
+                         ulast, expected);
+            trace_vfio_container_unmap_mismatch(ufirst, ulast, size,
+                                                expected);
+            c->stats.errors++;
+            ret = -EIO;     /* the caller resynchronises */
+        }
+    }
 
     if (c->type != VFIO_IOMMU_TYPE1V2) {
         if (lo->start < ufirst) {

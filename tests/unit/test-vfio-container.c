@@ -929,6 +929,40 @@ static void test_fault_unmap(gconstpointer data)
     fixture_free(&f);
 }
 
+/*
+ * type1v2 says how many bytes an unmap removed: a host that unmapped more
+ * (or less) than the container had mapped there no longer matches the
+ * bookkeeping; the unmap fails (-EIO) and the table resynchronises it.
+ */
+static void test_unmap_mismatch(void)
+{
+    Fixture f;
+    VFIOGroup *g;
+    VFIOContainer *c;
+    g_autoptr(GArray) host = NULL;
+
+    fixture_init(&f, VFIO_IOMMU_TYPE1V2);
+    g = attach(&f, 1);
+    c = g->container;
+    g_assert_cmpint(put(&f, LIOBN0, 0x2000, DATA_GPA | TCE_RW), ==,
+                    H_SUCCESS);
+    g_assert_cmpint(put(&f, LIOBN0, 0x4000, DATA_GPA | TCE_RW), ==,
+                    H_SUCCESS);
+    /* a host mapping the container does not know about, in the hole */
+    g_assert_cmpint(vfio_iommu_map(c->iommu, 0x3000, 0x1000, 0x7f0000000000,
+                                   VFIO_IOMMU_PERM_RW), ==, 0);
+    vfio_container_reset_stats(c);
+    /* one span over the hole: the host unmaps 0x3000 bytes, 0x2000 known */
+    g_assert_cmpint(stuff(&f, LIOBN0, 0x2000, 0, 3), ==, H_HARDWARE);
+    g_assert_cmpuint(vfio_container_get_stats(c).errors, ==, 1);
+    g_assert_cmpuint(f.phb->tcet[0]->resync_failures, ==, 0);
+    host = vfio_soft_get_mappings(soft_of(g));
+    g_assert_cmpuint(host->len, ==, 0);
+    check(&f);
+    vfio_group_put(g);
+    fixture_free(&f);
+}
+
 /* sPAPR: window create fails at run time (broken) and at attach (error). */
 static void test_fault_window_create(void)
 {
@@ -1042,6 +1076,8 @@ int main(int argc, char **argv)
                     test_group_other_host);
     g_test_add_func("/vfio-container/type1v2/window-outside-ranges",
                     test_type1_window_outside);
+    g_test_add_func("/vfio-container/type1v2/unmap-size-mismatch",
+                    test_unmap_mismatch);
     g_test_add_func("/vfio-container/page-size-lacking",
                     test_page_size_lacking);
     g_test_add_func("/vfio-container/spapr-v2/pick-page-size",
