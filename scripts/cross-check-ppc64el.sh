@@ -12,27 +12,7 @@ PACKAGES="gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross \
 linux-libc-dev-ppc64el-cross"
 CC=powerpc64le-linux-gnu-gcc
 
-missing=""
-for p in $PACKAGES; do
-    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null |
-            grep -q "install ok installed"; then
-        missing="$missing $p"
-    fi
-done
-if [ -n "$missing" ]; then
-    SUDO=""
-    if [ "$(id -u)" -ne 0 ]; then
-        command -v sudo >/dev/null 2>&1 || {
-            echo "cross-check-ppc64el: missing packages:$missing" >&2
-            exit 1
-        }
-        SUDO=sudo
-    fi
-    echo "cross-check-ppc64el: installing$missing"
-    $SUDO apt-get update -qq || true
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
-        --no-install-recommends $missing
-fi
+scripts/install-deps.sh $PACKAGES
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
