@@ -221,12 +221,14 @@ static void test_round_trip(gconstpointer data)
  * rebuilt from the loaded tables (host == guest view right after the
  * load), and a pending unplug travels: the destination's reset completes it.
  */
-static void test_vfio_soft(void)
+static void test_vfio_soft(gconstpointer data)
 {
     g_autofree char *path = tmp_path("vfio");
-    const char *args = "-M pseries -nodefaults -accel qtest "
-                       "-object vfio-soft-host,id=h0,iommu-type=spapr-tce-v2 "
-                       "-device vfio-pci,soft-host=h0,bus=pci.0,addr=3,id=v0";
+    g_autofree char *args = g_strdup_printf(
+        "-M pseries -nodefaults -accel qtest,kernel-tce=%s "
+        "-object vfio-soft-host,id=h0,iommu-type=spapr-tce-v2 "
+        "-device vfio-pci,soft-host=h0,bus=pci.0,addr=3,id=v0",
+        (const char *)data);
     g_autofree char *view_src = NULL, *view_dst = NULL, *st = NULL;
     QTestState *s = qtest_init(args), *d;
 
@@ -426,7 +428,12 @@ int main(int argc, char **argv)
                          test_round_trip);
     g_test_add_data_func("/migration/round-trip/kernel-tce-on", "on",
                          test_round_trip);
-    g_test_add_func("/migration/vfio-soft", test_vfio_soft);
+    g_test_add_data_func("/migration/vfio-soft/kernel-tce-off", "off",
+                         test_vfio_soft);
+    g_test_add_data_func("/migration/vfio-soft/kernel-tce-on", "on",
+                         test_vfio_soft);
+    g_test_add_data_func("/migration/vfio-soft/kernel-tce-vfio", "vfio",
+                         test_vfio_soft);
     g_test_add_func("/migration/defer", test_defer);
     g_test_add_func("/migration/cont-in-inmigrate", test_cont_in_inmigrate);
     g_test_add_func("/migration/refused", test_refused);
