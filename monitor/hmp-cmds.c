@@ -15,7 +15,7 @@
 static JsonNode *hmp_call_qmp(Monitor *mon, const char *name,
                               JsonObject *args, bool *ok)
 {
-    g_autoptr(JsonObject) owned = args;
+    g_autoptr(JsonObject) owned G_GNUC_UNUSED = args;
     JsonNode *ret = NULL;
     Error *err = NULL;
 

@@ -12,7 +12,7 @@ PACKAGES="gcc-powerpc64le-linux-gnu libc6-dev-ppc64el-cross \
 linux-libc-dev-ppc64el-cross"
 CC=powerpc64le-linux-gnu-gcc
 
-scripts/install-deps.sh $PACKAGES
+"$(dirname "$0")/install-deps.sh" $PACKAGES
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT

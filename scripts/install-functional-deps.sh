@@ -9,22 +9,4 @@ set -e
 
 PACKAGES="qemu-system-x86 kmod cpio xz-utils"
 
-missing=""
-for p in $PACKAGES; do
-    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
-        missing="$missing $p"
-    fi
-done
-[ -z "$missing" ] && exit 0
-
-if [ "$(id -u)" -eq 0 ]; then
-    SUDO=""
-elif command -v sudo >/dev/null 2>&1; then
-    SUDO="sudo"
-else
-    echo "install-functional-deps: missing packages:$missing (run as root or install sudo)" >&2
-    exit 1
-fi
-echo "install-functional-deps: installing$missing"
-$SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends $missing
+exec "$(dirname "$0")/install-deps.sh" $PACKAGES

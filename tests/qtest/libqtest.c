@@ -334,7 +334,7 @@ static char *qtest_ok(QTestState *s, const char *request)
 
 static void qtest_ok_nodata(QTestState *s, const char *request)
 {
-    g_autofree char *reply = qtest_ok(s, request);
+    g_free(qtest_ok(s, request));
 }
 
 /* "OK NUMBER" -> NUMBER. */
