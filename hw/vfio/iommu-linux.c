@@ -310,9 +310,8 @@ static int lx_map(VFIOIOMMU *iommu, hwaddr iova, uint64_t size,
         .iova = iova,
         .size = size,
     };
-    int ret;
-
     uint64_t t0;
+    int ret;
 
     if (perm & ~VFIO_IOMMU_PERM_RW) {
         return -EINVAL;     /* what the kernel says to unknown flags */

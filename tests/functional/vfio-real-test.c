@@ -172,10 +172,10 @@ static QTestState *start(const char *extra)
 }
 
 /* A machine without the device (hotplug), the DDW inside the ranges. */
-static QTestState *start_hot(const char *extra)
+static QTestState *start_hot(void)
 {
-    return qtest_initf("-M pseries %s -global spapr-pci-host-bridge."
-                       "dma64_win_addr=" DDW_ADDR_STR, extra);
+    return qtest_init("-M pseries -global spapr-pci-host-bridge."
+                      "dma64_win_addr=" DDW_ADDR_STR);
 }
 
 /* BAR 0 at PCI 0x80000000, memory decoding and bus mastering on. */
@@ -792,7 +792,7 @@ static void assert_faults(QTestState *s, uint64_t iova, uint64_t gpa)
  */
 static void test_hotplug(void)
 {
-    QTestState *s = start_hot("");
+    QTestState *s = start_hot();
     int group = edu_group();
     g_autofree char *add = g_strdup_printf("add %d (in-list, listener off); ",
                                            group);
