@@ -7,9 +7,15 @@
 #include "qemu/osdep.h"
 #include <fcntl.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
 #include <linux/vfio.h>
 #include "hw/vfio/iommu-linux.h"
 #include "trace.h"
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23      /* Linux 5.14 */
+#endif
 
 int vfio_linux_ret(int ret, int err)
 {
@@ -266,6 +272,32 @@ static int lx_remove_window(VFIOIOMMU *iommu, hwaddr start)
     return ret;
 }
 
+/*
+ * Before a read-only type1 map: fault the range in writable.  Guest RAM is
+ * private anonymous memory, and a page the guest never wrote is the shared
+ * zero page; type1 pins a read-only mapping without FOLL_WRITE, so it would
+ * pin the zero page itself, and the guest's next write (a COW into a new
+ * page) would never be seen by the device, which keeps reading zeros
+ * (kernels before 6.2; docs/user/real-vfio.md "Read-only mappings").
+ * Best effort: fails harmlessly on kernels without MADV_POPULATE_WRITE
+ * (5.14) and on ranges that are not ordinary memory.
+ */
+static void lx_populate_write(uint64_t vaddr, uint64_t size)
+{
+    int ret = madvise((void *)(uintptr_t)vaddr, size, MADV_POPULATE_WRITE);
+
+    trace_vfio_linux_populate(vaddr, size, ret < 0 ? -errno : 0);
+}
+
+/* CLOCK_MONOTONIC in ns: the MAP_DMA/UNMAP_DMA trace events time the call. */
+static uint64_t lx_now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
 static int lx_map(VFIOIOMMU *iommu, hwaddr iova, uint64_t size,
                   uint64_t vaddr, uint32_t perm)
 {
@@ -278,13 +310,18 @@ static int lx_map(VFIOIOMMU *iommu, hwaddr iova, uint64_t size,
         .iova = iova,
         .size = size,
     };
+    uint64_t t0;
     int ret;
 
     if (perm & ~VFIO_IOMMU_PERM_RW) {
         return -EINVAL;     /* what the kernel says to unknown flags */
     }
+    if (!(perm & VFIO_IOMMU_PERM_WRITE) && !lx_spapr(s)) {
+        lx_populate_write(vaddr, size);   /* sPAPR pinned it writable */
+    }
+    t0 = lx_now_ns();
     ret = lx_call(s, VFIO_IOMMU_MAP_DMA, &map);
-    trace_vfio_linux_map(iova, size, vaddr, perm, ret);
+    trace_vfio_linux_map(iova, size, vaddr, perm, ret, lx_now_ns() - t0);
     return ret;
 }
 
@@ -297,9 +334,10 @@ static int lx_unmap(VFIOIOMMU *iommu, hwaddr iova, uint64_t *size)
         .iova = iova,
         .size = *size,
     };
+    uint64_t t0 = lx_now_ns();
     int ret = lx_call(s, VFIO_IOMMU_UNMAP_DMA, &um);
 
-    trace_vfio_linux_unmap(iova, *size, um.size, ret);
+    trace_vfio_linux_unmap(iova, *size, um.size, ret, lx_now_ns() - t0);
     if (ret == 0 && s->type == VFIO_IOMMU_TYPE1V2) {
         *size = um.size;    /* type1v2 writes back what it unmapped */
     }

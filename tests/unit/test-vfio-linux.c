@@ -375,6 +375,57 @@ static void test_type1v2(void)
     vfio_iommu_release(io);
 }
 
+/* Which of the @n pages at @p are resident (mincore), as "1010...". */
+static char *resident(void *p, unsigned n)
+{
+    unsigned char vec[8];
+    char *r = g_malloc0(n + 1);
+
+    g_assert_cmpuint(n, <=, sizeof(vec));
+    g_assert_cmpint(mincore(p, n * (size_t)sysconf(_SC_PAGESIZE), vec), ==, 0);
+    for (unsigned i = 0; i < n; i++) {
+        r[i] = vec[i] & 1 ? '1' : '0';
+    }
+    return r;
+}
+
+/*
+ * A read-only type1 map first faults its range in writable: type1 pins a
+ * read-only range without FOLL_WRITE, and a page the guest never wrote
+ * would be pinned as the shared zero page, never seeing the guest's later
+ * writes.  A writable map leaves that to the kernel's pinning.
+ */
+static void test_type1v2_read_only_populated(void)
+{
+    size_t ps = (size_t)sysconf(_SC_PAGESIZE);
+    uint8_t *ram = mmap(NULL, 4 * ps, PROT_READ | PROT_WRITE,
+                        MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    g_autofree char *before = NULL, *after = NULL;
+    VFIOIOMMU *io;
+
+    g_assert_true(ram != MAP_FAILED);
+    if (madvise(ram + 3 * ps, ps, MADV_POPULATE_WRITE) < 0) {
+        g_test_skip("no MADV_POPULATE_WRITE on this kernel (5.14)");
+        munmap(ram, 4 * ps);
+        return;
+    }
+    before = resident(ram, 4);
+    g_assert_cmpstr(before, ==, "0001");
+    fake_reset();
+    fk.ext = VFIO_TYPE1v2_IOMMU;
+    io = vfio_linux_iommu_new(devnull(), fake_ioctl, &error_abort);
+    g_assert_cmpint(vfio_iommu_setup(io, VFIO_IOMMU_TYPE1V2), ==, 0);
+    g_assert_cmpint(vfio_iommu_map(io, 0, 2 * ps, (uintptr_t)ram,
+                                   VFIO_IOMMU_PERM_READ), ==, 0);
+    g_assert_cmpuint(last_call()->req, ==, VFIO_IOMMU_MAP_DMA);
+    g_assert_cmpint(vfio_iommu_map(io, 2 * ps, ps, (uintptr_t)ram + 2 * ps,
+                                   VFIO_IOMMU_PERM_WRITE), ==, 0);
+    after = resident(ram, 4);
+    g_assert_cmpstr(after, ==, "1101");
+    vfio_iommu_release(io);
+    munmap(ram, 4 * ps);
+}
+
 static void test_spapr_v2(void)
 {
     VFIOIOMMU *io;
@@ -732,6 +783,8 @@ int main(int argc, char **argv)
     g_test_add_func("/vfio-linux/ret", test_ret);
     g_test_add_func("/vfio-linux/type1-info/parse", test_parse_info);
     g_test_add_func("/vfio-linux/container/type1v2", test_type1v2);
+    g_test_add_func("/vfio-linux/container/type1v2/read-only-populated",
+                    test_type1v2_read_only_populated);
     g_test_add_func("/vfio-linux/container/spapr-v2", test_spapr_v2);
     g_test_add_func("/vfio-linux/groups", test_groups);
     g_test_add_func("/vfio-linux/sysfs", test_sysfs);
