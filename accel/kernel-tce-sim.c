@@ -445,8 +445,14 @@ static bool sim_update(SimTable *t, uint64_t index, uint64_t tce)
         return true;            /* nothing changes, nothing to tell */
     }
     if (sim_hw_set(t, index, old, tce)) {
-        sim_hw_unmap(t, index, 1);
-        sim_write(t, index, 0);
+        /*
+         * Cleared everywhere; if even the unmap fails, the host may still
+         * hold the old translation: the entry keeps it, so that user
+         * space's redo sees the change to make.
+         */
+        if (!sim_hw_unmap(t, index, 1)) {
+            sim_write(t, index, 0);
+        }
         return false;
     }
     sim_write(t, index, tce);

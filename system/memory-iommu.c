@@ -114,6 +114,42 @@ int memory_region_register_iommu_notifier(MemoryRegion *mr, IOMMUNotifier *n,
     return 0;
 }
 
+int memory_region_iommu_notifier_set_flags(IOMMUNotifier *n,
+                                           IOMMUNotifierFlag flags,
+                                           Error **errp)
+{
+    IOMMUMemoryRegion *iommu_mr = n->iommu_mr;
+    IOMMUNotifierFlag old_flags, new_flags, saved = n->notifier_flags;
+
+    assert(iommu_mr);
+    assert(flags & ~IOMMU_NOTIFIER_KERNEL_LINKED);
+    assert(!(flags & IOMMU_NOTIFIER_NEEDS_USER));
+    assert(!iommu_mr->delivering);
+    old_flags = iommu_mr->notify_flags;
+    n->notifier_flags = flags;
+    new_flags = iommu_notifier_union(iommu_mr);
+    if (new_flags != old_flags && iommu_mr->ops->notify_flag_changed) {
+        Error *err = NULL;
+        int ret = iommu_mr->ops->notify_flag_changed(iommu_mr, old_flags,
+                                                     new_flags, &err);
+
+        if (ret < 0) {
+            n->notifier_flags = saved;
+            if (!err) {
+                error_setg_errno(&err, -ret, "IOMMU region '%s' refused "
+                                 "notifier flags 0x%x",
+                                 MEMORY_REGION_OF_IOMMU(iommu_mr)->name,
+                                 new_flags);
+            }
+            error_propagate(errp, err);
+            return ret;
+        }
+        assert(!err);
+    }
+    iommu_mr->notify_flags = new_flags;
+    return 0;
+}
+
 void memory_region_unregister_iommu_notifier(MemoryRegion *mr,
                                              IOMMUNotifier *n)
 {

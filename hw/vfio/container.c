@@ -418,13 +418,18 @@ static bool vfio_group_link_windows(VFIOGroup *group, VFIOContainer *c,
         if (!g->kernel_linked) {
             continue;
         }
-        ret = memory_region_iommu_get_attr(g->iommu_mr,
-                                           IOMMU_ATTR_SPAPR_TCE_FD, &table_fd);
-        if (!ret) {
-            ret = kvm_ops->set_spapr_tce ?
-                  kvm_ops->set_spapr_tce(kvm_opaque, group, g, table_fd) :
-                  -ENXIO;
+        if (memory_region_iommu_get_attr(g->iommu_mr, IOMMU_ATTR_SPAPR_TCE_FD,
+                                         &table_fd)) {
+            /* The table left the kernel for another consumer: no link. */
+            Error *err = NULL;
+
+            if (!vfio_giommu_unlink(g, &err)) {
+                error_report_err(err);
+            }
+            continue;
         }
+        ret = kvm_ops->set_spapr_tce ?
+              kvm_ops->set_spapr_tce(kvm_opaque, group, g, table_fd) : -ENXIO;
         trace_vfio_container_link(group->groupid, g->bus_start, ret);
         if (ret) {
             error_setg_errno(errp, -ret, "vfio: group %d cannot be linked to "
@@ -434,6 +439,16 @@ static bool vfio_group_link_windows(VFIOGroup *group, VFIOContainer *c,
         }
     }
     return true;
+}
+
+/* Linked, and its table is still the kernel's (not moved out since). */
+static bool vfio_giommu_linked_now(VFIOGuestIOMMU *g)
+{
+    int fd;
+
+    return g->kernel_linked &&
+           !memory_region_iommu_get_attr(g->iommu_mr, IOMMU_ATTR_SPAPR_TCE_FD,
+                                         &fd);
 }
 
 static int vfio_mapping_collect(void *opaque, RangeMapEntry *e)
@@ -476,7 +491,8 @@ GArray *vfio_container_get_windows(VFIOContainer *c)
             .levels = g->levels,
             .broken = g->broken != NULL,
             .error = g->broken ? error_get_pretty(g->broken) : NULL,
-            .kernel_linked = g->kernel_linked,
+            .kernel_linked = vfio_giommu_linked_now(g),
+            .tracked = !g->untracked,
         };
         g_array_append_val(a, w);
     }

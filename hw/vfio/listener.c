@@ -16,7 +16,7 @@
 static int vfio_giommu_host_map(VFIOGuestIOMMU *g, hwaddr iova, uint64_t size,
                                 hwaddr gpa, uint64_t vaddr, uint32_t perm)
 {
-    if (g->kernel_linked) {
+    if (g->untracked) {
         return vfio_container_host_map(g->container, iova, size, vaddr, perm);
     }
     return vfio_container_dma_map(g->container, iova, size, gpa, vaddr, perm);
@@ -25,7 +25,7 @@ static int vfio_giommu_host_map(VFIOGuestIOMMU *g, hwaddr iova, uint64_t size,
 static int vfio_giommu_host_unmap(VFIOGuestIOMMU *g, hwaddr first,
                                   hwaddr last)
 {
-    if (g->kernel_linked) {
+    if (g->untracked) {
         return vfio_container_host_unmap(g->container, first, last);
     }
     return vfio_container_dma_unmap(g->container, first, last);
@@ -84,7 +84,7 @@ static int vfio_giommu_map(VFIOGuestIOMMU *g, hwaddr iova, uint64_t size,
      * full even after the pending unmaps (a failure found at batch_commit
      * could only resynchronise the whole window, and fail again).
      */
-    if (!g->kernel_linked && range_map_count(c->mappings) >= c->max_mappings) {
+    if (!g->untracked && range_map_count(c->mappings) >= c->max_mappings) {
         ret = vfio_giommu_flush(g);
         if (ret) {
             return ret;
@@ -123,7 +123,7 @@ static int vfio_giommu_unmap(VFIOGuestIOMMU *g, hwaddr first, hwaddr last)
      */
     if (g->unmap_pending && g->unmap_last < first &&
         (g->unmap_last + 1 == first ||
-         (!g->kernel_linked &&
+         (!g->untracked &&
           !range_map_overlaps(c->mappings, g->unmap_last + 1, first - 1)))) {
         g->unmap_last = last;
         return 0;
@@ -251,6 +251,36 @@ static void vfio_giommu_break(VFIOGuestIOMMU *g, Error *err)
     if (c->initialized) {
         vfio_monitor_window_broken(g);
     }
+    /*
+     * The kernel must not go on mapping into a window the host cannot
+     * honour: unlinked, its table leaves the kernel and every later map
+     * comes here, and fails.
+     */
+    if (g->kernel_linked) {
+        Error *uerr = NULL;
+
+        if (!vfio_giommu_unlink(g, &uerr)) {
+            error_report_err(uerr);
+        }
+    }
+}
+
+bool vfio_giommu_unlink(VFIOGuestIOMMU *g, Error **errp)
+{
+    if (!g->kernel_linked) {
+        return true;
+    }
+    if (g->registered &&
+        memory_region_iommu_notifier_set_flags(&g->n,
+                                               IOMMU_NOTIFIER_IOTLB_EVENTS,
+                                               errp) < 0) {
+        error_prepend(errp, "vfio: window 0x%" PRIx64 " stays linked to the "
+                      "kernel TCE table: ", g->bus_start);
+        return false;
+    }
+    g->kernel_linked = false;
+    trace_vfio_listener_unlinked(g->bus_start);
+    return true;
 }
 
 void vfio_listener_replay_windows(VFIOContainer *c)
@@ -359,6 +389,7 @@ static void vfio_listener_region_add(MemoryListener *l,
     } else if (c->type == VFIO_IOMMU_SPAPR_TCE_V2) {
         /* Before the notifier: a linked one leaves the table in the kernel. */
         g->kernel_linked = vfio_container_link_window(c, g);
+        g->untracked = g->kernel_linked;
     }
 
     end_in_region = section->offset_within_region +
@@ -423,7 +454,7 @@ static void vfio_listener_region_del(MemoryListener *l,
     /* Whoever unregisters drops what was pending (never on the host). */
     g->map_pending = g->unmap_pending = false;
     ret = vfio_giommu_host_unmap(g, g->bus_start, g->bus_last);
-    if (ret && !g->kernel_linked) {
+    if (ret && !g->untracked) {
         /* Once more, mapping by mapping (an injected fault is one-shot). */
         RangeMapEntry *e;
 

@@ -170,6 +170,7 @@ static JsonArray *query_windows(VFIOContainer *c)
             json_object_set_string_member(o, "error", wi->error);
         }
         json_object_set_boolean_member(o, "kernel-linked", wi->kernel_linked);
+        json_object_set_boolean_member(o, "tracked", wi->tracked);
         json_array_add_object_element(a, o);
     }
     return a;

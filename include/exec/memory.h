@@ -669,6 +669,18 @@ int memory_region_register_iommu_notifier(MemoryRegion *mr, IOMMUNotifier *n,
                                           Error **errp);
 
 /*
+ * memory_region_iommu_notifier_set_flags: change the flags of the
+ * registered notifier @n to @flags (rules as at registration).  If the
+ * union changes, notify_flag_changed(old, new) is called first; if it
+ * refuses, @n keeps its flags and its -errno is returned with @errp set.
+ * Returns 0 on success.  Used to drop IOMMU_NOTIFIER_KERNEL_LINKED when a
+ * consumer stops being linked to the region's in-kernel copy.
+ */
+int memory_region_iommu_notifier_set_flags(IOMMUNotifier *n,
+                                           IOMMUNotifierFlag flags,
+                                           Error **errp);
+
+/*
  * memory_region_unregister_iommu_notifier: remove @n; if the union of the
  * flags changes, notify_flag_changed(old, new) is called (an error is
  * reported, not returned).  No-op if @n is not registered on @mr.

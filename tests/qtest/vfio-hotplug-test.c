@@ -16,6 +16,7 @@
 #include "vfio-edu.h"
 
 #define H_SUCCESS       0
+#define H_HARDWARE      (-1)
 #define RTAS_OK         0U
 #define LIOBN(phb, n)   (0x80000000U | (phb) << 8 | (n))
 #define DDW_BUS         (1ULL << 59)
@@ -546,6 +547,122 @@ static void test_fast_path(gconstpointer data)
     qtest_quit(s);
 }
 
+/* The window at @bus of container @n: "kernel-linked/tracked/broken". */
+static char *window_state(QTestState *s, int n, uint64_t bus)
+{
+    JsonObject *rsp = qtest_qmp(s, "{\"execute\": \"x-query-vfio\"}");
+    JsonArray *w = json_object_get_array_member(
+        json_array_get_object_element(
+            json_object_get_array_member(rsp, "return"), n), "windows");
+    char *str = NULL;
+
+    for (guint i = 0; i < json_array_get_length(w); i++) {
+        JsonObject *o = json_array_get_object_element(w, i);
+
+        if ((uint64_t)json_object_get_int_member(o, "bus-start") == bus) {
+            str = g_strdup_printf("%s/%s/%s",
+                json_object_get_boolean_member(o, "kernel-linked") ?
+                    "linked" : "unlinked",
+                json_object_get_boolean_member(o, "tracked") ?
+                    "tracked" : "untracked",
+                json_object_get_boolean_member(o, "broken") ? "broken" : "ok");
+        }
+    }
+    json_object_unref(rsp);
+    g_assert_nonnull(str);
+    return str;
+}
+
+#define assert_window(s, n, bus, expect) do {           \
+        g_autofree char *_w = window_state((s), (n), (bus)); \
+        g_assert_cmpstr(_w, ==, (expect));              \
+    } while (0)
+
+/*
+ * kernel-tce=vfio: a second container that cannot be linked (type1v2)
+ * takes the table out of the kernel; the first one's window is then no
+ * longer linked (still untracked: the host matches the guest view), and a
+ * group joining the first container later is not refused for a link it
+ * cannot make.
+ */
+static void test_link_lost(gconstpointer data)
+{
+    QTestState *s = start("vfio", " -object vfio-soft-host,id=h1,"
+                          "iommu-type=type1v2 -device vfio-pci,soft-host=h0,"
+                          "bus=pci.0,addr=3,id=v0,group=1");
+    Dev a = { 0, 3 }, c = { 0, 5 };
+
+    g_assert_cmpint(put_tce(s, LIOBN(0, 0), IOVA, GPA | 3), ==, H_SUCCESS);
+    assert_window(s, 0, 0, "linked/untracked/ok");
+    qtest_qmp_assert_success(s, "{\"execute\": \"device_add\", \"arguments\": "
+                             "{\"driver\": \"vfio-pci\", \"soft-host\": \"h1\", "
+                             "\"bus\": \"pci.0\", \"addr\": \"4\", "
+                             "\"group\": 2, \"id\": \"v1\"}}");
+    guest_configure(s, PCI_DRC(0, 4));
+    assert_table(s, LIOBN(0, 0), "user/vfio/2");
+    assert_window(s, 0, 0, "unlinked/untracked/ok");
+    vfio_assert_view(s, 2, VIEW);
+    plug(s, "v2", c, 3);
+    guest_configure(s, PCI_DRC(0, 5));
+    assert_kvm_log(s, "vfio", "add 1 (in-list, listener off); "
+                   "[link 1 0x0 -> 0; ]add 2 (in-list, listener off); "
+                   "add 3 (in-list, listener on); ");
+    assert_window(s, 0, 0, "unlinked/untracked/ok");
+    /* every change now arrives as an event, straight to the host */
+    g_assert_cmpint(put_tce(s, LIOBN(0, 0), IOVA + 0x1000, GPA + 0x1003), ==,
+                    H_SUCCESS);
+    vfio_assert_view(s, 2, "0x8000+0x2000>0x300000:rw");
+    assert_dma(s, a, IOVA, GPA);
+    assert_dma(s, c, IOVA + 0x1000, GPA + 0x1000);
+    g_assert_cmpint(put_tce(s, LIOBN(0, 0), IOVA, 0), ==, H_SUCCESS);
+    vfio_assert_view(s, 2, "0x9000+0x1000>0x301000:rw");
+    qtest_quit(s);
+}
+
+/*
+ * kernel-tce=vfio: a linked window that breaks (its replay fails after a
+ * group left the shared container) is unlinked, so the kernel stops
+ * mapping into it: later puts fail with H_HARDWARE and clear the entry.
+ */
+static void test_broken_unlinks(gconstpointer data)
+{
+    QTestState *s = start("vfio", "");
+    Dev a = { 0, 3 }, b = { 0, 4 };
+    uint64_t args[1] = { LIOBN(0, 0) };
+
+    plug(s, "va", a, 1);
+    guest_configure(s, PCI_DRC(0, 3));
+    plug(s, "vb", b, 2);
+    guest_configure(s, PCI_DRC(0, 4));
+    g_assert_cmpint(put_tce(s, LIOBN(0, 0), IOVA, GPA | 3), ==, H_SUCCESS);
+    assert_table(s, LIOBN(0, 0), "kernel/vfio/1");
+    qtest_qmp_assert_success(s, "{\"execute\": \"x-vfio-soft-fault\", "
+                             "\"arguments\": {\"id\": \"h0\", \"op\": "
+                             "\"map\", \"nth\": 1, \"errno\": \"EIO\"}}");
+    unplug_by_guest(s, "va", a);
+    assert_window(s, 0, 0, "unlinked/untracked/broken");
+    assert_table(s, LIOBN(0, 0), "user/vfio/1");
+    {
+        g_autofree char *before = kernel_stats(s);
+        g_autofree char *after = NULL;
+
+        /* user space's now: the kernel maps nothing more into it */
+        g_assert_cmpint(put_tce(s, LIOBN(0, 0), IOVA + 0x1000, GPA | 3), ==,
+                        H_HARDWARE);
+        after = kernel_stats(s);
+        /* host-maps/host-unmaps unchanged (the table is punted now) */
+        g_assert_cmpstr(strchr(strchr(after, '/') + 1, '/'), ==,
+                        strchr(strchr(before, '/') + 1, '/'));
+    }
+    /* the entry the broken window could not take is gone; clear the other */
+    g_assert_cmpint(put_tce(s, LIOBN(0, 0), IOVA, 0), ==, H_SUCCESS);
+    vfio_check_allow_broken = true;
+    vfio_assert_view(s, 1, "");
+    vfio_check_allow_broken = false;
+    (void)args;
+    qtest_quit(s);
+}
+
 int main(int argc, char **argv)
 {
     static const char *const levels[] = { "off", "on", "vfio" };
@@ -572,5 +689,9 @@ int main(int argc, char **argv)
     }
     g_test_add_data_func("/vfio-hotplug/kernel-tce=vfio/fast-path", NULL,
                          test_fast_path);
+    g_test_add_data_func("/vfio-hotplug/kernel-tce=vfio/link-lost", NULL,
+                         test_link_lost);
+    g_test_add_data_func("/vfio-hotplug/kernel-tce=vfio/broken-unlinks", NULL,
+                         test_broken_unlinks);
     return g_test_run();
 }

@@ -111,7 +111,12 @@
  * mapped it), and the mapping bound does not apply (the host table is as
  * large as the window).  A group that joins a container with linked
  * windows is linked to each of them, or the join fails; a host window
- * re-created (reset, DDW) is linked again by its region_add.
+ * re-created (reset, DDW) is linked again by its region_add.  A window
+ * stops being linked (its notifier drops KERNEL_LINKED, so the table
+ * leaves the kernel and the kernel stops writing the host table) when it
+ * breaks, and is found unlinked when its table left the kernel for another
+ * consumer; it stays untracked: the host table still equals the guest view
+ * and every later change arrives as an event.
  *
  * Single-threaded (main loop).  Nothing here aborts on guest input.
  */
@@ -194,6 +199,7 @@ typedef struct VFIOWindowInfo {
     bool broken;                /* the host could not honour it */
     const char *error;          /* why, while broken; else NULL */
     bool kernel_linked;         /* the kernel updates its host table */
+    bool tracked;               /* the container keeps its mappings */
 } VFIOWindowInfo;
 
 /* A pre-registered guest RAM range (sPAPR v2). */
@@ -264,12 +270,16 @@ struct VFIOGuestIOMMU {
     uint32_t levels;
     Error *broken;              /* set: the window is broken (why) */
     /*
-     * Every group of the container is linked to the window's kernel TCE
-     * table (KVM-VFIO SET_SPAPR_TCE): the kernel's fast path writes the
-     * host table too, so the container keeps no bookkeeping for it and
-     * sends every event to the host as it comes (see "Kernel link").
+     * kernel_linked: every group of the container was linked to the
+     * window's kernel TCE table (KVM-VFIO SET_SPAPR_TCE) and the notifier
+     * is registered with IOMMU_NOTIFIER_KERNEL_LINKED: the kernel's fast
+     * path may write the host table.  untracked: set with it, and kept for
+     * the window's life even once the link is gone: the container keeps
+     * no bookkeeping for the window and sends every event to the host as
+     * it comes (see "Kernel link").
      */
     bool kernel_linked;
+    bool untracked;
 
     bool in_batch;
     int batch_err;              /* first host error inside the open batch */
@@ -365,6 +375,12 @@ int vfio_container_host_unmap(VFIOContainer *c, hwaddr first, hwaddr last);
  * unlinked (its table then moves to user space when the notifier comes).
  */
 bool vfio_container_link_window(VFIOContainer *c, VFIOGuestIOMMU *g);
+/*
+ * Stop the kernel writing @g's host table: its notifier drops
+ * KERNEL_LINKED (the table leaves the kernel, which drops the links).
+ * False with @errp set if the table could not leave (its storage limit).
+ */
+bool vfio_giommu_unlink(VFIOGuestIOMMU *g, Error **errp);
 
 /* listener.c */
 void vfio_listener_init(VFIOContainer *c);
