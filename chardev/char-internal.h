@@ -13,8 +13,9 @@
 int chr_socket_connect(const char *path, Error **errp);
 
 /*
- * Listen at @path (a stale file there is unlinked first).  The returned fd
- * is non-blocking.  Returns -1 with @errp set on failure.
+ * Listen at @path (a stale file there is unlinked first).  The socket file
+ * is created with mode 0600 (owner only) whatever the process umask.  The
+ * returned fd is non-blocking.  Returns -1 with @errp set on failure.
  */
 int chr_socket_listen(const char *path, Error **errp);
 

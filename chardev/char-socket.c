@@ -6,6 +6,7 @@
 #include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/stat.h>
 #include "char-internal.h"
 
 static bool chr_sockaddr_fill(struct sockaddr_un *sun, const char *path,
@@ -81,6 +82,8 @@ int chr_socket_listen(const char *path, Error **errp)
 {
     struct sockaddr_un sun;
     int fd = chr_socket_new(path, &sun, errp);
+    mode_t old_umask;
+    int saved_errno;
     int ret;
 
     if (fd < 0) {
@@ -91,8 +94,22 @@ int chr_socket_listen(const char *path, Error **errp)
         error_setg_errno(errp, errno, "Failed to unlink socket %s", path);
         goto fail;
     }
-    if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
-        error_setg_errno(errp, errno, "Failed to bind socket to %s", path);
+    /*
+     * Whoever can connect drives the machine (QMP, HMP, qtest): the socket
+     * file is created owner-only (0600) whatever the caller's umask.  The
+     * umask is narrowed around bind(), which creates the file with
+     * 0777 & ~umask: no other mode exists even for an instant, where a
+     * chmod() after bind() would leave a window (and follow a symlink put
+     * in its place).  The umask is per process; the process has one
+     * thread.
+     */
+    old_umask = umask(S_IXUSR | S_IRWXG | S_IRWXO);
+    ret = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
+    saved_errno = errno;
+    umask(old_umask);
+    if (ret < 0) {
+        error_setg_errno(errp, saved_errno, "Failed to bind socket to %s",
+                         path);
         goto fail;
     }
     if (listen(fd, 1) < 0) {

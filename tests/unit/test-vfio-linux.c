@@ -11,6 +11,12 @@
 #include <sys/mman.h>
 #include <linux/vfio.h>
 #include "hw/vfio/iommu-linux.h"
+#include "qapi/error.h"
+#include "hw/boards.h"
+#include "hw/ppc/spapr.h"
+#include "hw/pci-host/spapr.h"
+#include "hw/vfio/vfio-container.h"
+#include "system/system.h"
 
 #define KiB (1ULL << 10)
 #define MiB (1ULL << 20)
@@ -35,6 +41,7 @@ static struct {
     uint32_t group_flags;
     int device_fd;
     uint32_t dev_regions;
+    bool create_at_zero;        /* TCE_CREATE answers 0, not 1 << 59 */
 } fk;
 
 static void fake_reset(void)
@@ -113,7 +120,8 @@ static int fake_ioctl(int fd, unsigned long req, ...)
             return 0;
         }
     case VFIO_IOMMU_SPAPR_TCE_CREATE:
-        ((struct vfio_iommu_spapr_tce_create *)arg)->start_addr = 1ULL << 59;
+        ((struct vfio_iommu_spapr_tce_create *)arg)->start_addr =
+            fk.create_at_zero ? 0 : 1ULL << 59;
         return 0;
     case VFIO_IOMMU_MAP_DMA:
     case VFIO_IOMMU_UNMAP_DMA:
@@ -777,6 +785,128 @@ static void test_device(void)
     rm_rf(tmp);
 }
 
+/* ---- hostile TCEs: every MAP_DMA stays inside the guest RAM block ------- */
+
+static VFIOIOMMU *hostile_open(void *opaque, Error **errp)
+{
+    return vfio_linux_iommu_new(devnull(), fake_ioctl, errp);
+}
+
+static int hostile_set_container(void *opaque, int groupid, VFIOIOMMU *iommu)
+{
+    return 0;
+}
+
+static const VFIOHostOps hostile_host_ops = {
+    .name = "linux-fake",
+    .open_iommu = hostile_open,
+    .set_container = hostile_set_container,
+};
+
+static target_ulong hcall(SpaprMachineState *spapr, target_ulong op,
+                          uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3)
+{
+    target_ulong args[SPAPR_HCALL_MAX_ARGS] = { a0, a1, a2, a3 };
+
+    return spapr_hypercall(spapr, op, args);
+}
+
+/*
+ * The machine (1 GiB of RAM), a group on the default PHB over the Linux
+ * back end with the fake kernel, then TCEs at MMIO, at the PHB's windows,
+ * past the end of RAM, and TCE lists outside RAM: H_PARAMETER each, and
+ * the only MAP_DMA (type1v2) / REGISTER_MEMORY (sPAPR v2) requests the
+ * kernel sees are for the one valid TCE / guest RAM, inside the RAM block.
+ */
+static void test_hostile_tces(gconstpointer data)
+{
+    bool type1 = GPOINTER_TO_UINT(data);
+    static const uint64_t bad[] = {
+        GiB, GiB + 4 * KiB, 2 * GiB, 1ULL << 45, (1ULL << 45) + 2 * GiB,
+        0x40000000000ULL, 0xfffffffffffff000ULL,
+    };
+    uint8_t canned[128];
+    SpaprMachineState *spapr;
+    SpaprPhbState *phb;
+    VFIOGroup *group;
+    uint64_t ram, maps = 0, regs = 0;
+
+    fake_reset();
+    fk.ext = type1 ? VFIO_TYPE1v2_IOMMU : VFIO_SPAPR_TCE_v2_IOMMU;
+    fk.type1_len = build_type1_info(canned, sizeof(canned));
+    fk.type1_info = canned;
+    fk.create_at_zero = true;      /* the default window, where the guest's is */
+    memory_map_init();
+    g_assert_true(system_create_machine("pseries", GiB, &error_abort));
+    spapr = spapr_machine();
+    phb = spapr_pci_find_phb(spapr, SPAPR_PCI_BASE_BUID);
+    spapr_phb_dma_reset(phb);
+    ram = (uintptr_t)memory_region_get_ram_ptr(&spapr->ram);
+    group = vfio_group_get(1, &phb->iommu_as, &hostile_host_ops, NULL,
+                           &error_abort);
+
+    g_assert_cmpint(hcall(spapr, H_PUT_TCE, 0x80000000, 0, (GiB - 4 * KiB) | 3,
+                          0), ==, H_SUCCESS);
+    for (unsigned i = 0; i < G_N_ELEMENTS(bad); i++) {
+        for (uint64_t perm = 1; perm <= 3; perm++) {
+            g_assert_cmpint(hcall(spapr, H_PUT_TCE, 0x80000000, 0x1000,
+                                  bad[i] | perm, 0), ==, H_PARAMETER);
+            g_assert_cmpint(hcall(spapr, H_STUFF_TCE, 0x80000000, 0x1000,
+                                  bad[i] | perm, 4), ==, H_PARAMETER);
+        }
+        g_assert_cmpint(hcall(spapr, H_PUT_TCE_INDIRECT, 0x80000000, 0x1000,
+                              bad[i], 1), ==, H_PARAMETER);
+    }
+    g_assert_cmpint(hcall(spapr, H_PUT_TCE_INDIRECT, 0x80000000, 0x1000,
+                          GiB - 8, 2), ==, H_PARAMETER);
+
+    for (guint i = 0; i < fk.calls->len; i++) {
+        Call *c = &g_array_index(fk.calls, Call, i);
+        uint64_t vaddr, size;
+
+        if (c->req == VFIO_IOMMU_MAP_DMA) {
+            struct vfio_iommu_type1_dma_map *m = (void *)c->arg;
+
+            vaddr = m->vaddr;
+            size = m->size;
+            if (type1) {
+                g_assert_cmphex(m->iova, ==, 0);
+            }
+            maps++;
+        } else if (c->req == VFIO_IOMMU_SPAPR_REGISTER_MEMORY) {
+            struct vfio_iommu_spapr_register_memory *r = (void *)c->arg;
+
+            vaddr = r->vaddr;
+            size = r->size;
+            regs++;
+        } else {
+            continue;
+        }
+        g_assert_cmphex(vaddr, >=, ram);
+        g_assert_cmphex(size, >, 0);
+        g_assert_cmphex(vaddr + size, <=, ram + GiB);
+        g_assert_cmphex(vaddr + size, >, vaddr);
+    }
+    /* The one valid TCE, the last page of RAM, and nothing else. */
+    g_assert_cmpuint(maps, ==, 1);
+    g_assert_cmpuint(regs, ==, type1 ? 0 : 1);
+    for (guint i = 0; i < fk.calls->len; i++) {
+        Call *c = &g_array_index(fk.calls, Call, i);
+
+        if (c->req == VFIO_IOMMU_MAP_DMA) {
+            struct vfio_iommu_type1_dma_map *m = (void *)c->arg;
+
+            g_assert_cmphex(m->vaddr, ==, ram + GiB - 4 * KiB);
+            g_assert_cmphex(m->size, ==, 4 * KiB);
+        }
+    }
+    fk.unmapped = 4 * KiB;         /* the release unmaps the one page */
+    vfio_group_put(group);
+    machine_destroy(MACHINE(spapr));
+    memory_map_cleanup();
+    fake_reset();
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -789,5 +919,9 @@ int main(int argc, char **argv)
     g_test_add_func("/vfio-linux/groups", test_groups);
     g_test_add_func("/vfio-linux/sysfs", test_sysfs);
     g_test_add_func("/vfio-linux/device", test_device);
+    g_test_add_data_func("/vfio-linux/hostile-tces/type1v2",
+                         GUINT_TO_POINTER(1), test_hostile_tces);
+    g_test_add_data_func("/vfio-linux/hostile-tces/spapr-tce-v2",
+                         GUINT_TO_POINTER(0), test_hostile_tces);
     return g_test_run();
 }
