@@ -890,8 +890,49 @@ static bool stage(Staging *s, const uint8_t *buf, size_t len, Error **errp)
 
 /* ---- Applying ---------------------------------------------------------- */
 
+/*
+ * A PHB whose only window sits at dma64_win_addr (the guest created a DDW
+ * beside the default window, then removed the default one): a host that
+ * hands out its window slots in order (sPAPR v2: the first window at 0)
+ * would place a lone new window at dma_win_addr, and the container would
+ * hold it broken.  The source got there with the default window present
+ * when the DDW was made; do the same: an empty default window on the free
+ * table, in the same transaction (listeners add in address order), removed
+ * once the other window exists.  Returns the placeholder or NULL.
+ */
+static SpaprTceTable *placeholder_window(SpaprPhbState *phb)
+{
+    SpaprTceTable *lone = NULL, *free_tcet = NULL;
+
+    if (!phb->tcet[1] || phb->dma64_win_addr == phb->dma_win_addr) {
+        return NULL;
+    }
+    for (unsigned i = 0; i < 2; i++) {
+        if (spapr_tce_table_enabled(phb->tcet[i])) {
+            if (lone) {
+                return NULL;
+            }
+            lone = phb->tcet[i];
+        } else {
+            free_tcet = phb->tcet[i];
+        }
+    }
+    if (!lone || lone->bus_offset != phb->dma64_win_addr ||
+        !spapr_tce_table_enable_forced(free_tcet, SPAPR_TCE_PAGE_SHIFT,
+                                       phb->dma_win_addr,
+                                       phb->dma_win_size >>
+                                       SPAPR_TCE_PAGE_SHIFT, NULL)) {
+        return NULL;
+    }
+    return free_tcet;
+}
+
 static void apply(Staging *s)
 {
+    g_autoptr(GPtrArray) placeholders = g_ptr_array_new();
+    GHashTableIter it;
+    gpointer phb;
+
     memory_region_transaction_begin();
     for (guint i = 0; i < s->tables->len; i++) {
         StagedTable *t = &g_array_index(s->tables, StagedTable, i);
@@ -927,8 +968,19 @@ static void apply(Staging *s)
         trace_migration_load_table(tcet->liobn, t->nb_table,
                                    spapr_tce_storage_count_valid(tcet->storage));
     }
+    g_hash_table_iter_init(&it, s->spapr->phbs);
+    while (g_hash_table_iter_next(&it, NULL, &phb)) {
+        SpaprTceTable *p = placeholder_window(phb);
+
+        if (p) {
+            g_ptr_array_add(placeholders, p);
+        }
+    }
     /* Listeners see region_del + region_add here and replay the entries. */
     memory_region_transaction_commit();
+    for (guint i = 0; i < placeholders->len; i++) {
+        spapr_tce_table_disable(placeholders->pdata[i]);
+    }
 
     for (guint i = 0; i < s->drcs->len; i++) {
         StagedDrc *d = &g_array_index(s->drcs, StagedDrc, i);

@@ -16,7 +16,7 @@ cd "$(dirname "$0")/../.."
 secs=${1:?usage: tests/fuzz/run.sh SECONDS [BUILDDIR]}
 build=${2:-build-fuzz}
 artifacts=${FUZZ_ARTIFACTS:-$build/fuzz-artifacts}
-targets="fuzz-qtest fuzz-rtas fuzz-hcall fuzz-qmp fuzz-props"
+targets="${FUZZ_TARGETS:-fuzz-qtest fuzz-rtas fuzz-hcall fuzz-qmp fuzz-props fuzz-migration}"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$artifacts"

@@ -2,7 +2,9 @@
 /*
  * Random-operation model check: a seeded generator of long sequences of
  * TCE hcalls, DDW calls, vfio-pci plug/unplug on a soft host, guest unplug
- * completion, system_reset and injected host faults, against a model of
+ * completion, system_reset, injected host faults and migrate-and-reload
+ * (the sequence goes on in a new process loaded from the stream of the
+ * last one), against a model of
  * what the guest should read back.  After every step: host mappings ==
  * projection of the guest view (vfio-check.h), the process alive and
  * answering; every 256 steps: VmRSS and TCE storage bytes bounded.
@@ -37,8 +39,8 @@
 #define RSS_SLACK       (256ULL << 20)
 #define STORAGE_MAX     (16ULL << 20)
 
-/* kernel-tce levels: extend here (e.g. "vfio") when the machine has more. */
-static const char *const levels[] = { "off", "on" };
+/* kernel-tce levels (docs/user/kernel-tce.md): extend here. */
+static const char *const levels[] = { "off", "on", "vfio" };
 static const char *const iommu_types[] = { "spapr-tce-v2", "type1v2" };
 
 typedef struct Window {
@@ -67,6 +69,8 @@ typedef struct Model {
     uint64_t desyncs;
     uint64_t rss0, rss_max, storage_max;
     uint64_t counts[16];
+    const char *args;           /* the command line, without -device/-incoming */
+    uint64_t loaded_entries;    /* entries checked right after the loads */
 } Model;
 
 /* What a failure prints. */
@@ -96,16 +100,16 @@ static void on_abort(int sig)
 enum {
     OP_PUT, OP_GET, OP_STUFF, OP_INDIRECT, OP_DDW_QUERY, OP_DDW_CREATE,
     OP_DDW_REMOVE, OP_DDW_RESET, OP_PLUG, OP_UNPLUG, OP_GUEST, OP_RESET,
-    OP_FAULT, OP__MAX
+    OP_FAULT, OP_MIGRATE, OP__MAX
 };
 static const char *const op_names[] = {
     "put", "get", "stuff", "indirect", "ddw-query", "ddw-create",
     "ddw-remove", "ddw-reset", "device_add", "device_del", "guest-unplug",
-    "system_reset", "fault",
+    "system_reset", "fault", "migrate-reload",
 };
-/* Relative weights of the operations. */
+/* Relative weights of the operations (a migrate-and-reload: 1 in 951). */
 static const unsigned op_weights[] = {
-    40, 15, 8, 8, 3, 4, 3, 2, 3, 3, 3, 1, 2,
+    400, 150, 80, 80, 30, 40, 30, 20, 30, 30, 30, 10, 20, 1,
 };
 
 static uint32_t rtas(QTestState *s, const char *name, uint32_t nargs,
@@ -245,13 +249,46 @@ static bool fault_fired(Model *m)
     return fired;
 }
 
-/* After a failed update: allowed only for an injected fault; resync. */
+/*
+ * Is the window at @bus broken on the host (x-query-vfio "broken": a
+ * window-create fault or a refused resize left it without a host window,
+ * docs/user/ddw.md rule 8)?
+ */
+static bool window_broken(Model *m, uint64_t bus)
+{
+    JsonObject *rsp = qtest_qmp(m->s, "{\"execute\": \"x-query-vfio\"}");
+    JsonArray *cs = json_object_get_array_member(rsp, "return");
+    bool broken = false;
+
+    for (guint i = 0; i < json_array_get_length(cs); i++) {
+        JsonArray *ws = json_object_get_array_member(
+            json_array_get_object_element(cs, i), "windows");
+
+        for (guint k = 0; k < json_array_get_length(ws); k++) {
+            JsonObject *o = json_array_get_object_element(ws, k);
+
+            if ((uint64_t)json_object_get_int_member(o, "bus-start") == bus &&
+                json_object_get_boolean_member(o, "broken")) {
+                broken = true;
+            }
+        }
+    }
+    json_object_unref(rsp);
+    return broken;
+}
+
+/*
+ * After a failed update: H_HARDWARE only, and only for a fault injected by
+ * this very call, a window the host holds broken, or a consumer a failed
+ * resynchronisation left out of sync; the model is re-read.
+ */
 static void after_failure(Model *m, int64_t ret, Window *w, uint64_t entry,
                           uint64_t n)
 {
     bool fired = fault_fired(m);
+    bool broken = !fired && window_broken(m, w->bus);
 
-    if (ret != H_HARDWARE || (!fired && !m->faults)) {
+    if (ret != H_HARDWARE || (!fired && !broken && !m->desynced)) {
         g_test_message("%s on LIOBN 0x%x (bus 0x%" PRIx64 ", shift %u) "
                        "entry 0x%" PRIx64 " n %" PRIu64 ": %" PRId64
                        " with %u faults armed, device state %d", cur_op,
@@ -259,8 +296,7 @@ static void after_failure(Model *m, int64_t ret, Window *w, uint64_t entry,
                        m->dev);
     }
     g_assert_cmpint(ret, ==, H_HARDWARE);
-    /* a fault now, or one that left a window broken before */
-    g_assert_true(fired || m->faults);
+    g_assert_true(fired || broken || m->desynced);
     for (uint64_t i = 0; i < n; i++) {
         check_entry(m, w, entry + i, true);
     }
@@ -292,6 +328,20 @@ static void op_get(Model *m)
     }
 }
 
+/* Is the table of @liobn owned by the kernel (x-query-spapr-tce "owner")? */
+static bool kernel_owned(Model *m, uint32_t liobn)
+{
+    JsonObject *rsp = qtest_qmp(m->s, "{\"execute\": \"x-query-spapr-tce\", "
+                                "\"arguments\": {\"liobn\": %u}}", liobn);
+    JsonArray *a = json_object_get_array_member(rsp, "return");
+    bool kernel = json_array_get_length(a) == 1 &&
+        !strcmp(json_object_get_string_member(
+                    json_array_get_object_element(a, 0), "owner"), "kernel");
+
+    json_object_unref(rsp);
+    return kernel;
+}
+
 static void op_stuff(Model *m)
 {
     Window *w = pick_window(m);
@@ -304,8 +354,11 @@ static void op_stuff(Model *m)
     }
     ret = hcall(m, "H_STUFF_TCE", 4, w->liobn, w->bus + (entry << w->shift),
                 tce, n, NULL);
-    if (m->kernel_tce && m->dev == DEV_NONE && (tce & 3)) {
-        /* a kernel-owned table: the kernel only clears (kernel-tce.md) */
+    if (m->kernel_tce && (tce & 3) && kernel_owned(m, w->liobn)) {
+        /*
+         * a kernel-owned table (no device, or at level vfio one linked to
+         * it): the kernel stuffs only clears (kernel-tce.md)
+         */
         g_assert_cmpint(ret, ==, H_PARAMETER);
         return;
     }
@@ -372,12 +425,17 @@ static void op_ddw_create(Model *m)
     }
     if (st != RTAS_OK) {
         /*
-         * A refusing host: a fault, or a window it cannot hold (type1v2
-         * ranges, a page size it lacks: docs/user/ddw.md)
+         * A refusing host: a fault injected by this call, or a window it
+         * cannot hold (type1v2 ranges, a page size it lacks:
+         * docs/user/ddw.md rule 8), which it refuses again alike.
          */
-        fault_fired(m);
         g_assert_cmphex(st, ==, RTAS_HW);
         g_assert_cmpint(m->dev, !=, DEV_NONE);
+        if (!fault_fired(m)) {
+            st = rtas(m->s, "ibm,create-pe-dma-window", 5, args, 4, rets);
+            fault_fired(m);
+            g_assert_cmphex(st, ==, RTAS_HW);
+        }
         return;
     }
     w = window_of(m, rets[1]);
@@ -546,6 +604,65 @@ static void op_fault(Model *m)
     m->faults++;
 }
 
+/* query-migrate's status once it is neither "setup" nor "active". */
+static char *migrate_wait(QTestState *s)
+{
+    for (;;) {
+        JsonObject *rsp = qtest_qmp(s, "{\"execute\": \"query-migrate\"}");
+        JsonObject *r = json_object_get_object_member(rsp, "return");
+        char *st = g_strdup(json_object_has_member(r, "status") ?
+                            json_object_get_string_member(r, "status") : "");
+
+        json_object_unref(rsp);
+        if (strcmp(st, "setup") && strcmp(st, "active")) {
+            return st;
+        }
+        g_free(st);
+    }
+}
+
+static uint64_t vm_rss(QTestState *s);
+static uint64_t resync_failures(QTestState *s);
+static void check_all(Model *m);
+
+/*
+ * Migrate to a file, quit, start a new process with the same command line
+ * (the device on it if one is attached) and -incoming file:, and go on
+ * there.  Armed faults do not travel (the soft host is not migrated); the
+ * loaded tables are replayed to the new host, so host == guest view holds
+ * again even where the source was out of sync.  Every entry of the model
+ * is read back at once.
+ */
+static void op_migrate(Model *m)
+{
+    g_autofree char *path = g_strdup_printf("%s/model-check-%d.mig",
+                                            g_get_tmp_dir(), getpid());
+    g_autofree char *st = NULL, *st2 = NULL;
+
+    qtest_qmp_assert_success(m->s, "{\"execute\": \"migrate\", "
+                             "\"arguments\": {\"uri\": \"file:%s\"}}", path);
+    st = migrate_wait(m->s);
+    g_assert_cmpstr(st, ==, "completed");
+    qtest_quit(m->s);
+    m->s = qtest_initf("%s%s -incoming file:%s", m->args,
+                       m->dev == DEV_NONE ? "" :
+                       " -device vfio-pci,soft-host=h0,bus=pci.0,addr=3,"
+                       "group=1,id=v0", path);
+    st2 = migrate_wait(m->s);
+    g_assert_cmpstr(st2, ==, "completed");
+    unlink(path);
+    m->faults = 0;
+    m->injected = injected_total(m);
+    m->resync_failures = resync_failures(m->s);
+    m->desynced = false;
+    m->rss0 = vm_rss(m->s);
+    for (int i = 0; i < 2; i++) {
+        m->loaded_entries += m->win[i].active ?
+                             g_hash_table_size(m->win[i].tce) : 0;
+    }
+    check_all(m);
+}
+
 static uint64_t vm_rss(QTestState *s)
 {
     g_autofree char *path = g_strdup_printf("/proc/%d/status", qtest_pid(s));
@@ -645,6 +762,7 @@ static void run_seed(unsigned seed, unsigned nops)
     const char *level = levels[(seed / 2) % G_N_ELEMENTS(levels)];
     Model m = { .rand = g_rand_new_with_seed(seed), .type1 = seed % 2,
                 .kernel_tce = strcmp(level, "off") != 0 };
+    g_autofree char *args = NULL;
 
     cur_seed = seed;
     cur_step = 0;
@@ -654,10 +772,12 @@ static void run_seed(unsigned seed, unsigned nops)
                                              g_free, NULL);
     }
     windows_reset(&m);
-    m.s = qtest_initf("-M pseries -nodefaults -m 256M "
-                      "-accel qtest,kernel-tce=%s "
-                      "-object vfio-soft-host,id=h0,iommu-type=%s",
-                      level, type);
+    args = g_strdup_printf("-M pseries -nodefaults -m 256M "
+                           "-accel qtest,kernel-tce=%s "
+                           "-object vfio-soft-host,id=h0,iommu-type=%s",
+                           level, type);
+    m.args = args;
+    m.s = qtest_init(args);
     m.rss0 = vm_rss(m.s);
     for (cur_step = 1; cur_step <= nops; cur_step++) {
         unsigned op = pick_op(&m);
@@ -685,6 +805,7 @@ static void run_seed(unsigned seed, unsigned nops)
         case OP_GUEST: op_guest(&m); break;
         case OP_RESET: op_reset(&m); break;
         case OP_FAULT: op_fault(&m); break;
+        case OP_MIGRATE: op_migrate(&m); break;
         }
         cur_op = "invariant";
         if (m.faults) {
@@ -717,8 +838,10 @@ static void run_seed(unsigned seed, unsigned nops)
     check_all(&m);
     g_test_message("seed %u (%s, kernel-tce=%s): %u ops, rss %" PRIu64
                    " -> max %" PRIu64 " KiB, storage max %" PRIu64 " B, "
-                   "%" PRIu64 " failed resyncs", seed, type, level, nops,
-                   m.rss0 >> 10, m.rss_max >> 10, m.storage_max, m.desyncs);
+                   "%" PRIu64 " failed resyncs, %" PRIu64 " entries checked "
+                   "after %" PRIu64 " loads", seed, type, level, nops,
+                   m.rss0 >> 10, m.rss_max >> 10, m.storage_max, m.desyncs,
+                   m.loaded_entries, m.counts[OP_MIGRATE]);
     {
         g_autoptr(GString) line = g_string_new("ops:");
 

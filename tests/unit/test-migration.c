@@ -19,6 +19,7 @@
 #include "system/system.h"
 #include "system/runstate.h"
 #include "monitor/qmp.h"
+#include "qom/object_interfaces.h"
 
 #define RAM_SIZE    (1ULL << 30)
 #define LIOBN0      0x80000000U
@@ -433,12 +434,64 @@ static void test_blocker(void)
     machine_down();
 }
 
+/* A machine with a vfio-pci function on a soft sPAPR v2 host. */
+static SpaprMachineState *machine_with_vfio(void)
+{
+    memory_map_init();
+    g_assert_true(system_create_machine("pseries", RAM_SIZE, &error_abort));
+    g_assert_true(system_object_add("vfio-soft-host,id=h0,"
+                                    "iommu-type=spapr-tce-v2", &error_abort));
+    g_assert_true(system_device_add("vfio-pci,soft-host=h0,"
+                                    "addr=3,id=v0", &error_abort));
+    g_assert_true(system_machine_done(&error_abort));
+    return spapr_machine();
+}
+
+static void machine_with_vfio_down(void)
+{
+    machine_down();
+    g_assert_true(user_creatable_del("h0", &error_abort));
+}
+
+/*
+ * Only a DDW at dma64_win_addr (made beside the default window, which the
+ * guest then removed): the host hands its first window slot out at bus 0,
+ * so the loaded window used to be placed there and held broken (every put
+ * H_HARDWARE, its entries not mapped).  The load makes it in the slot the
+ * source had it in.
+ */
+static void test_lone_ddw_with_vfio(void)
+{
+    SpaprMachineState *spapr = machine_with_vfio();
+    SpaprPhbState *phb = phb0(spapr);
+    g_autoptr(GByteArray) b = NULL;
+
+    g_assert_true(spapr_tce_table_enable(phb->tcet[1], 16, DDW_BUS, 1 << 16,
+                                         &error_abort));
+    spapr_tce_table_disable(phb->tcet[0]);
+    g_assert_cmpint(hcall(spapr, H_PUT_TCE, LIOBN1, DDW_BUS + 0x30000,
+                          0x1000003, 0, NULL), ==, H_SUCCESS);
+    b = save();
+    machine_with_vfio_down();
+
+    spapr = machine_with_vfio();
+    phb = phb0(spapr);
+    g_assert_true(migration_load_buffer(b->data, b->len, NULL, &error_abort));
+    g_assert_false(spapr_tce_table_enabled(phb->tcet[0]));
+    g_assert_cmphex(phb->tcet[1]->bus_offset, ==, DDW_BUS);
+    g_assert_cmphex(get_tce(spapr, LIOBN1, DDW_BUS + 0x30000), ==, 0x1000003);
+    g_assert_cmpint(hcall(spapr, H_PUT_TCE, LIOBN1, DDW_BUS + 0x40000,
+                          0x1010003, 0, NULL), ==, H_SUCCESS);
+    machine_with_vfio_down();
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     migration_monitor_init();
     g_test_add_func("/migration/blocker", test_blocker);
     g_test_add_func("/migration/round-trip", test_round_trip);
+    g_test_add_func("/migration/vfio/lone-ddw", test_lone_ddw_with_vfio);
     g_test_add_func("/migration/direct-map-is-one-run",
                     test_direct_map_is_one_run);
     g_test_add_func("/migration/refuse/every-truncation",
