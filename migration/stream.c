@@ -706,6 +706,18 @@ static bool load_drc(Staging *s, Reader *r, Error **errp)
                    flags);
         return false;
     }
+    /*
+     * Reachable states only: a DRC without a device is in its empty state
+     * (attaching asserts it), and an unplug requested in the empty state
+     * would have released the device at once.
+     */
+    if ((!d.drc->dev && state != spapr_drc_empty_state(d.drc)) ||
+        ((flags & MIG_DRC_UNPLUG) && state == spapr_drc_empty_state(d.drc))) {
+        error_setg(errp, "Migration stream: DRC 0x%x: state %u cannot go "
+                   "with %s", index, state, !d.drc->dev ? "no device" :
+                   "a pending unplug");
+        return false;
+    }
     d.state = state;
     d.unplug_requested = flags & MIG_DRC_UNPLUG;
     d.dr_indicator = ind;
@@ -802,6 +814,61 @@ static bool stage_body(Staging *s, Reader *r, Error **errp)
     return true;
 }
 
+/*
+ * The staged windows as a set, PHB by PHB: what the guest could reach
+ * (the default window flag only on the PHB's first table, enabled windows
+ * that do not overlap), and what the consumers of each DMA address space
+ * take (the veto of a DMA reset: every window replaced; a VFIO container
+ * checks the page size and levels its host can honour).
+ */
+/* The last bus address of an enabled staged window (checked: no wrap). */
+static uint64_t staged_last(const StagedTable *t)
+{
+    return t->bus_offset + (((uint64_t)t->nb_table - 1) << t->page_shift |
+                            ((1ULL << t->page_shift) - 1));
+}
+
+static bool check_window_set(Staging *s, Error **errp)
+{
+    for (guint i = 0; i < s->tables->len; i++) {
+        StagedTable *t = &g_array_index(s->tables, StagedTable, i);
+        SpaprPhbState *phb = spapr_phb_of_table(t->tcet);
+
+        if (!phb) {
+            continue;
+        }
+        if (t->def_win && t->tcet != phb->tcet[0]) {
+            error_setg(errp, "Migration stream: TCE table 0x%x of PHB %u "
+                       "cannot be its default window", t->tcet->liobn,
+                       phb->index);
+            return false;
+        }
+        if (!t->enabled) {
+            continue;
+        }
+        for (guint k = i + 1; k < s->tables->len; k++) {
+            StagedTable *o = &g_array_index(s->tables, StagedTable, k);
+
+            if (o->enabled && spapr_phb_of_table(o->tcet) == phb &&
+                staged_last(t) >= o->bus_offset &&
+                staged_last(o) >= t->bus_offset) {
+                error_setg(errp, "Migration stream: TCE tables 0x%x and 0x%x "
+                           "of PHB %u overlap", t->tcet->liobn,
+                           o->tcet->liobn, phb->index);
+                return false;
+            }
+        }
+        if (!spapr_tce_table_check_window(t->tcet, t->page_shift,
+                                          t->bus_offset, t->nb_table, true,
+                                          errp)) {
+            error_prepend(errp, "Migration stream: TCE table 0x%x: ",
+                          t->tcet->liobn);
+            return false;
+        }
+    }
+    return true;
+}
+
 /* Header, checksum and body into @s; nothing of the machine changes. */
 static bool stage(Staging *s, const uint8_t *buf, size_t len, Error **errp)
 {
@@ -875,6 +942,9 @@ static bool stage(Staging *s, const uint8_t *buf, size_t len, Error **errp)
     ok = stage_body(s, &r, errp);
     budget->limit = limit;
     if (!ok) {
+        return false;
+    }
+    if (!check_window_set(s, errp)) {
         return false;
     }
     spapr_tce_table_foreach(s->spapr, add_table_bytes, &held);

@@ -36,7 +36,7 @@ const char *spapr_drc_type_name(const SpaprDrc *drc)
     return spapr_drc_is_physical(drc) ? "28" : "PHB";
 }
 
-static SpaprDrcState spapr_drc_empty_state(const SpaprDrc *drc)
+SpaprDrcState spapr_drc_empty_state(const SpaprDrc *drc)
 {
     return spapr_drc_is_physical(drc) ? SPAPR_DRC_STATE_PHYSICAL_POWERON
                                       : SPAPR_DRC_STATE_LOGICAL_UNUSABLE;

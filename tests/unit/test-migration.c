@@ -300,6 +300,53 @@ static GByteArray *m_outside_window(GByteArray *b)
     return b;
 }
 
+/* Offset of the bytes @pat[0..@n) in @b (must be there once). */
+static size_t find_bytes(GByteArray *b, const void *pat, size_t n)
+{
+    size_t found = 0;
+    unsigned hits = 0;
+
+    for (size_t i = 0; i + n <= b->len; i++) {
+        if (!memcmp(b->data + i, pat, n)) {
+            found = i;
+            hits++;
+        }
+    }
+    g_assert_cmpuint(hits, ==, 1);
+    return found;
+}
+
+/* The DDW moved onto the default window: overlapping windows. */
+static GByteArray *m_overlap(GByteArray *b)
+{
+    uint32_t liobn = GUINT32_TO_BE(LIOBN1);
+    uint64_t owner = GUINT64_TO_BE(SPAPR_PCI_BASE_BUID);
+    uint8_t head[12];
+    size_t off;
+
+    memcpy(head, &liobn, 4);
+    memcpy(head + 4, &owner, 8);
+    /* liobn, owner, flags (1), page shift (4), then the bus address */
+    off = find_bytes(b, head, sizeof(head)) + 4 + 8 + 1 + 4;
+
+    memset(b->data + off, 0, 8);
+    recrc(b);
+    return b;
+}
+
+/* An empty slot's DRC (PCI slot 5) in a state only a device reaches. */
+static GByteArray *m_drc_empty_configured(GByteArray *b)
+{
+    uint32_t pat[2] = { GUINT32_TO_BE(0x40000028),
+                        GUINT32_TO_BE(SPAPR_DRC_STATE_PHYSICAL_POWERON) };
+    size_t off = find_bytes(b, pat, sizeof(pat)) + 4;
+    uint32_t st = GUINT32_TO_BE(SPAPR_DRC_STATE_PHYSICAL_CONFIGURED);
+
+    memcpy(b->data + off, &st, 4);
+    recrc(b);
+    return b;
+}
+
 static GByteArray *m_none(GByteArray *b)
 {
     return b;
@@ -323,6 +370,12 @@ static const RefuseCase refuse_cases[] = {
       m_outside_window,
       "Migration stream: TCE table 0x80000000: run at entry 0x40000 of 0x1 "
       "entries is out of order or outside the window" },
+    { "/migration/refuse/overlapping-windows", NULL, RAM_SIZE, m_overlap,
+      "Migration stream: TCE tables 0x80000000 and 0x80000001 of PHB 0 "
+      "overlap" },
+    { "/migration/refuse/drc-state-without-device", NULL, RAM_SIZE,
+      m_drc_empty_configured,
+      "Migration stream: DRC 0x40000028: state 8 cannot go with no device" },
     { "/migration/refuse/ram-size", NULL, RAM_SIZE * 2, m_none,
       "Migration stream: guest RAM is 0x40000000 bytes, this machine has "
       "0x80000000" },

@@ -145,6 +145,13 @@ char *spapr_drc_name(const SpaprDrc *drc);
 /* The ibm,drc-types string: "28" (PCI), "PHB". */
 const char *spapr_drc_type_name(const SpaprDrc *drc);
 bool spapr_drc_is_physical(const SpaprDrc *drc);
+
+/*
+ * The state of a DRC with no device (physical: POWERON, logical:
+ * UNUSABLE): a device is attached only there, and an unplug requested
+ * there releases the device at once.
+ */
+SpaprDrcState spapr_drc_empty_state(const SpaprDrc *drc);
 SpaprDREntitySense spapr_drc_entity_sense(const SpaprDrc *drc);
 
 /* Attach @dev (the DRC must be empty and in its empty state). */
