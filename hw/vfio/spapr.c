@@ -184,6 +184,11 @@ void vfio_spapr_container_teardown(VFIOContainer *c)
         memory_listener_unregister(&c->prereg_listener);
         c->prereg_on = false;
     }
+    if (c->stale_windows) {
+        vfio_spapr_remove_stale_windows(c);     /* the release drops the rest */
+        g_array_free(c->stale_windows, TRUE);
+        c->stale_windows = NULL;
+    }
 }
 
 /* ---- windows ---------------------------------------------------------- */
@@ -233,6 +238,7 @@ bool vfio_spapr_check_window(VFIOContainer *c, hwaddr bus_start,
                                     errp)) {
         return false;
     }
+    vfio_spapr_remove_stale_windows(c);     /* their slots are free again */
     if (replaces_all) {
         /* The slots and the size limit are only known with the slots free. */
         return true;
@@ -285,6 +291,7 @@ bool vfio_spapr_add_window(VFIOContainer *c, VFIOGuestIOMMU *g, Error **errp)
                                     errp)) {
         return false;
     }
+    vfio_spapr_remove_stale_windows(c);
     ret = vfio_iommu_add_window(c->iommu, shift, size, levels, &start);
     trace_vfio_spapr_add_window(g->bus_start, size, shift, levels, start,
                                 ret);
@@ -308,15 +315,55 @@ bool vfio_spapr_add_window(VFIOContainer *c, VFIOGuestIOMMU *g, Error **errp)
     return true;
 }
 
+/*
+ * A host window that cannot be removed would hold its slot for ever (every
+ * later create would fail): the removal is tried twice at once, and if the
+ * host still refuses, the window is kept in c->stale_windows and removed
+ * before the next create, and again at teardown (the release drops it in
+ * any case).
+ */
+static int vfio_spapr_remove_host_window(VFIOContainer *c, hwaddr start)
+{
+    int ret = -EINVAL;
+
+    for (int attempt = 0; attempt < 2; attempt++) {
+        ret = vfio_iommu_remove_window(c->iommu, start);
+        trace_vfio_spapr_remove_window(start, ret);
+        if (!ret) {
+            return 0;
+        }
+        c->stats.errors++;
+    }
+    return ret;
+}
+
+/* Retry the removals that failed; false if one still fails. */
+bool vfio_spapr_remove_stale_windows(VFIOContainer *c)
+{
+    while (c->stale_windows && c->stale_windows->len) {
+        hwaddr start = g_array_index(c->stale_windows, hwaddr,
+                                     c->stale_windows->len - 1);
+
+        if (vfio_spapr_remove_host_window(c, start)) {
+            return false;
+        }
+        g_array_set_size(c->stale_windows, c->stale_windows->len - 1);
+    }
+    return true;
+}
+
 void vfio_spapr_remove_window(VFIOContainer *c, VFIOGuestIOMMU *g)
 {
-    int ret = vfio_iommu_remove_window(c->iommu, g->bus_start);
+    int ret = vfio_spapr_remove_host_window(c, g->bus_start);
 
-    trace_vfio_spapr_remove_window(g->bus_start, ret);
     if (ret) {
-        c->stats.errors++;
         error_report("vfio: cannot remove the host DMA window at 0x%" PRIx64
-                     ": %s", g->bus_start, g_strerror(-ret));
+                     ": %s (retried before the next window is created)",
+                     g->bus_start, g_strerror(-ret));
+        if (!c->stale_windows) {
+            c->stale_windows = g_array_new(FALSE, FALSE, sizeof(hwaddr));
+        }
+        g_array_append_val(c->stale_windows, g->bus_start);
     }
     g->host_window = false;
 }

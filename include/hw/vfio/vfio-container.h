@@ -252,6 +252,8 @@ struct VFIOContainer {
     Error *error;               /* first failure while not initialized */
     bool no_coalesce;           /* bench only: one host call per event */
     unsigned max_mappings;      /* host mappings kept at most */
+    GArray *stale_windows;      /* sPAPR: hwaddr of host windows whose
+                                 * removal failed, retried before a create */
     VFIOContainerStats stats;
 };
 
@@ -406,6 +408,7 @@ bool vfio_spapr_check_window(VFIOContainer *c, hwaddr bus_start,
                              uint64_t size, uint32_t tce_shift,
                              bool replaces_all, Error **errp);
 void vfio_spapr_remove_window(VFIOContainer *c, VFIOGuestIOMMU *g);
+bool vfio_spapr_remove_stale_windows(VFIOContainer *c);
 void vfio_spapr_prereg_get(VFIOContainer *c, VFIOMapping *m);
 void vfio_spapr_prereg_put(VFIOContainer *c, VFIOMapping *m);
 /* Largest page size in @pgsizes <= MIN(@tce, @ram), or 0. */
