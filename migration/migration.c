@@ -13,6 +13,7 @@
 #include "monitor/hmp.h"
 #include "system/runstate.h"
 #include "migration/migration.h"
+#include "migration-internal.h"
 #include "trace.h"
 
 /* QEMU's MigrationStatus names that this model goes through. */
@@ -203,6 +204,7 @@ static GByteArray *uri_read(const char *uri, Error **errp)
     GByteArray *b;
     FILE *f;
     uint8_t chunk[65536];
+    uint64_t want = MIG_HEADER_LEN;
     size_t n;
     int st;
 
@@ -215,8 +217,32 @@ static GByteArray *uri_read(const char *uri, Error **errp)
         return NULL;
     }
     b = g_byte_array_new();
-    while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+    /*
+     * Read what the header announces (body + CRC), no more: a source that
+     * never ends (an exec: command) cannot make the process grow for ever.
+     * A short or bad header is read whole (up to the header) and left to
+     * the loader's error.
+     */
+    while (b->len < want &&
+           (n = fread(chunk, 1, MIN(sizeof(chunk), want - b->len), f)) > 0) {
         g_byte_array_append(b, chunk, n);
+        if (want == MIG_HEADER_LEN && b->len == MIG_HEADER_LEN) {
+            uint64_t body;
+
+            memcpy(&body, b->data + MIG_HEADER_LEN - 8, 8);
+            body = GUINT64_FROM_BE(body);
+            if (!memcmp(b->data, MIGRATION_STREAM_MAGIC, MIG_MAGIC_LEN) &&
+                body <= MIGRATION_STREAM_MAX_BODY) {
+                want = MIG_HEADER_LEN + body + 4;
+            } else if (body > MIGRATION_STREAM_MAX_BODY) {
+                error_setg(errp, "Migration stream of %" PRIu64 " bytes is "
+                           "over the limit (%" PRIu64 ")", body,
+                           (uint64_t)MIGRATION_STREAM_MAX_BODY);
+                exec ? pclose(f) : fclose(f);
+                g_byte_array_unref(b);
+                return NULL;
+            }
+        }
     }
     if (ferror(f)) {
         error_setg_errno(errp, errno, "Unable to read %s", arg);

@@ -36,6 +36,13 @@ typedef struct Error Error;
 
 /* Stream header (docs/specs/migration-stream.md). */
 #define MIGRATION_STREAM_MAGIC      "SPAPRDMA"
+/*
+ * The largest stream body -incoming and migrate-incoming read (they read
+ * what the header announces, no more): a bound on the memory a source
+ * that never ends could take.  A window's entries travel as runs, so real
+ * streams are far below it (10^6 isolated TCEs: 16 MiB).
+ */
+#define MIGRATION_STREAM_MAX_BODY   (4ULL << 30)
 #define MIGRATION_STREAM_VERSION    1
 
 /* Figures of one save or load, for query-migrate and the benchmark. */

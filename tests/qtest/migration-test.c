@@ -356,6 +356,33 @@ static void test_refused(void)
     unlink(path);
 }
 
+/*
+ * An exec: source that never ends: the destination reads what the header
+ * announces and no more (the command then dies of SIGPIPE and the load is
+ * refused), instead of growing for ever.
+ */
+static void test_endless_source(void)
+{
+    g_autofree char *path = tmp_path("endless");
+    g_autofree char *st = NULL, *desc = NULL;
+    QTestState *s = qtest_init("-M pseries"), *d;
+
+    put_tce(s, LIOBN0, 0x1000, 0x4003);
+    migrate_out(s, path);
+    qtest_quit(s);
+    d = qtest_init("-M pseries -incoming defer");
+    qtest_qmp_assert_success(d, "{\"execute\": \"migrate-incoming\", "
+                             "\"arguments\": {\"uri\": \"exec:cat %s; "
+                             "exec cat /dev/zero\", \"exit-on-error\": "
+                             "false}}", path);
+    st = migrate_wait(d, &desc);
+    g_assert_cmpstr(st, ==, "failed");
+    g_assert_true(g_str_has_prefix(desc, "Incoming command 'cat "));
+    g_assert_cmphex(get_tce(d, LIOBN0, 0x1000), ==, 0);
+    qtest_quit(d);
+    unlink(path);
+}
+
 /* A machine with other PHB properties refuses the stream and exits 1. */
 static void test_mismatch_exits(void)
 {
@@ -438,6 +465,7 @@ int main(int argc, char **argv)
     g_test_add_func("/migration/cont-in-inmigrate", test_cont_in_inmigrate);
     g_test_add_func("/migration/refused", test_refused);
     g_test_add_func("/migration/mismatch-exits", test_mismatch_exits);
+    g_test_add_func("/migration/endless-source", test_endless_source);
     g_test_add_func("/migration/errors", test_errors);
     g_test_add_func("/migration/hmp-exec", test_hmp_exec);
     return g_test_run();
