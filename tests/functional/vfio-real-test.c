@@ -21,18 +21,15 @@
 #include "hw/vfio/vfio-iommu.h"
 #include "libqtest.h"
 #include "vfio-edu.h"
+#include "spapr-guest.h"
 
 #define H_SUCCESS       0
 #define RTAS_OK         0U
 #define RTAS_HW_ERROR   0xffffffffU
 #define LIOBN           0x80000000ULL
-#define BUID_HI         0x08000000U
-#define BUID_LO         0x20000000U
 #define CFG(reg)        (0x1800U | (reg))       /* bus 0, devfn 3.0 */
 #define DRC_SLOT3       0x40000018U             /* PCI DRC of pci.0 slot 3 */
-#define WA              0x700000ULL             /* configure-connector area */
 #define BAR             ((1ULL << 45) + 0x80000000ULL)
-#define TCE_LIST        0x400000ULL
 /* Inside the 39-bit IOVA ranges of the emulated Intel IOMMU. */
 #define DDW_ADDR        0x1000000000ULL
 #define DDW_ADDR_STR    "0x1000000000"
@@ -50,50 +47,6 @@
 #define EDU_BUF         0x40000ULL
 
 static const char *edu_host;
-
-static int64_t put_tce(QTestState *s, uint64_t liobn, uint64_t ioba,
-                       uint64_t tce)
-{
-    uint64_t args[3] = { liobn, ioba, tce };
-
-    return qtest_hcall(s, "H_PUT_TCE", 3, args, 0, NULL);
-}
-
-static int64_t put_indirect(QTestState *s, uint64_t liobn, uint64_t ioba,
-                            uint64_t gpa, uint32_t perm, unsigned n)
-{
-    uint64_t args[4] = { liobn, ioba, TCE_LIST, n };
-
-    for (unsigned i = 0; i < n; i++) {
-        qtest_writeq(s, TCE_LIST + 8 * i, (gpa + i * PS64K) | perm);
-    }
-    return qtest_hcall(s, "H_PUT_TCE_INDIRECT", 4, args, 0, NULL);
-}
-
-static uint32_t ddw_create(QTestState *s, uint32_t page_shift,
-                           uint32_t window_shift, uint32_t *liobn,
-                           uint64_t *bus)
-{
-    uint32_t args[] = { CFG(0), BUID_HI, BUID_LO, page_shift, window_shift };
-    uint32_t rets[4] = { 0 };
-
-    g_assert_cmpint(qtest_rtas_call(s, "ibm,create-pe-dma-window", 5, args,
-                                    4, rets), ==, 0);
-    if (rets[0] == RTAS_OK) {
-        *liobn = rets[1];
-        *bus = (uint64_t)rets[2] << 32 | rets[3];
-    }
-    return rets[0];
-}
-
-static uint32_t ddw_remove(QTestState *s, uint32_t liobn)
-{
-    uint32_t rets[1] = { 0xdeadbeef };
-
-    g_assert_cmpint(qtest_rtas_call(s, "ibm,remove-pe-dma-window", 1, &liobn,
-                                    1, rets), ==, 0);
-    return rets[0];
-}
 
 static void edu_write64(QTestState *s, uint32_t reg, uint64_t val)
 {
@@ -250,22 +203,26 @@ static void test_dma(void)
     /* default window: 4 KiB TCEs at bus 0 */
     qtest_memwrite(s, 0x300000, pat, sizeof(pat));
     fill(s, 0x301000, 0x11, sizeof(pat));
-    g_assert_cmpint(put_tce(s, LIOBN, 0x5000, 0x300000 | 1), ==, H_SUCCESS);
-    g_assert_cmpint(put_tce(s, LIOBN, 0x6000, 0x301000 | 2), ==, H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, LIOBN, 0x5000, 0x300000 | 1), ==,
+                    H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, LIOBN, 0x6000, 0x301000 | 2), ==,
+                    H_SUCCESS);
     edu_dma_wait(s, 0x5000, EDU_BUF, sizeof(pat), 0);
     edu_dma_wait(s, EDU_BUF, 0x6000, sizeof(pat), EDU_TO_RAM);
     assert_bytes(s, 0x301000, pat, sizeof(pat));
 
     /* a DDW of 64 KiB TCEs, at dma64_win_addr */
-    g_assert_cmphex(ddw_create(s, 16, 30, &liobn, &bus), ==, RTAS_OK);
+    g_assert_cmphex(guest_ddw_create(s, 0, CFG(0), 16, 30, &liobn, &bus), ==,
+                    RTAS_OK);
     g_assert_cmphex(bus, ==, DDW_ADDR);
     for (unsigned i = 0; i < sizeof(back); i++) {
         back[i] = ~pat[i];
     }
     qtest_memwrite(s, 0x600000 + 0x100, back, sizeof(back));
     fill(s, 0x800000, 0x22, 4 * PS64K);
-    g_assert_cmpint(put_tce(s, liobn, bus, 0x600000 | 1), ==, H_SUCCESS);
-    g_assert_cmpint(put_indirect(s, liobn, bus + 4 * PS64K, 0x800000, 2, 4),
+    g_assert_cmpint(guest_put_tce(s, liobn, bus, 0x600000 | 1), ==, H_SUCCESS);
+    g_assert_cmpint(guest_put_tce_run(s, liobn, bus + 4 * PS64K, 0x800000,
+                                      PS64K, 2, 4),
                     ==, H_SUCCESS);
     edu_dma_wait(s, bus + 0x100, EDU_BUF, sizeof(back), 0);
     /* into the third page of the indirect run */
@@ -276,7 +233,7 @@ static void test_dma(void)
     /* clear that TCE: the same DMA does not land */
     fill(s, 0x800000 + 2 * PS64K, 0x33, 0x1000);
     faults = dmar_faults();
-    g_assert_cmpint(put_tce(s, liobn, bus + 6 * PS64K, 0), ==, H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, liobn, bus + 6 * PS64K, 0), ==, H_SUCCESS);
     edu_dma_wait(s, EDU_BUF, bus + 6 * PS64K + 0x80, sizeof(back),
                  EDU_TO_RAM);
     {
@@ -290,7 +247,7 @@ static void test_dma(void)
     edu_dma_wait(s, EDU_BUF, bus + 7 * PS64K, sizeof(back), EDU_TO_RAM);
     assert_bytes(s, 0x800000 + 3 * PS64K, back, sizeof(back));
 
-    g_assert_cmphex(ddw_remove(s, liobn), ==, RTAS_OK);
+    g_assert_cmphex(guest_ddw_remove(s, liobn), ==, RTAS_OK);
     qtest_quit(s);
 }
 
@@ -304,13 +261,16 @@ static void test_outside_ranges(void)
     uint32_t liobn;
     uint64_t bus;
 
-    g_assert_cmphex(ddw_create(s, 16, 30, &liobn, &bus), ==, RTAS_HW_ERROR);
+    g_assert_cmphex(guest_ddw_create(s, 0, CFG(0), 16, 30, &liobn, &bus), ==,
+                    RTAS_HW_ERROR);
     qtest_quit(s);
 
     s = start_enabled();
     /* 2^36 + 2^39 ends beyond the last range (2^39 - 1) */
-    g_assert_cmphex(ddw_create(s, 16, 39, &liobn, &bus), ==, RTAS_HW_ERROR);
-    g_assert_cmphex(ddw_create(s, 16, 30, &liobn, &bus), ==, RTAS_OK);
+    g_assert_cmphex(guest_ddw_create(s, 0, CFG(0), 16, 39, &liobn, &bus), ==,
+                    RTAS_HW_ERROR);
+    g_assert_cmphex(guest_ddw_create(s, 0, CFG(0), 16, 30, &liobn, &bus), ==,
+                    RTAS_OK);
     g_assert_cmphex(bus, ==, DDW_ADDR);
     qtest_quit(s);
 }
@@ -325,8 +285,9 @@ static void test_reset(void)
     uint64_t bus;
     gint64 t0, t1;
 
-    g_assert_cmphex(ddw_create(s, 16, 30, &liobn, &bus), ==, RTAS_OK);
-    g_assert_cmpint(put_tce(s, liobn, bus, 0xa00000 | 3), ==, H_SUCCESS);
+    g_assert_cmphex(guest_ddw_create(s, 0, CFG(0), 16, 30, &liobn, &bus), ==,
+                    RTAS_OK);
+    g_assert_cmpint(guest_put_tce(s, liobn, bus, 0xa00000 | 3), ==, H_SUCCESS);
     fill(s, 0xa00000, 0x44, sizeof(want));
     memset(want, 0x44, sizeof(want));
     faults = dmar_faults();
@@ -363,13 +324,15 @@ static void test_reset_remap(void)
     uint8_t want[256];
     gint64 t0, t1;
 
-    g_assert_cmpint(put_tce(s, LIOBN, 0x5000, 0xb00000 | 3), ==, H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, LIOBN, 0x5000, 0xb00000 | 3), ==,
+                    H_SUCCESS);
     fill(s, 0xb00000, 0x55, sizeof(want));
     memset(want, 0x55, sizeof(want));
     t0 = g_get_monotonic_time();
     edu_start(s, EDU_BUF, 0x5000, sizeof(want), EDU_TO_RAM);
     qtest_qmp_assert_success(s, "{\"execute\": \"system_reset\"}");
-    g_assert_cmpint(put_tce(s, LIOBN, 0x5000, 0xb00000 | 3), ==, H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, LIOBN, 0x5000, 0xb00000 | 3), ==,
+                    H_SUCCESS);
     t1 = g_get_monotonic_time();
     if (t1 - t0 > 80 * 1000) {
         g_test_skip("the reset took longer than edu's DMA delay");
@@ -481,35 +444,28 @@ static void test_bench_calls(void)
     uint64_t bus;
     gint64 t0, t1, t2;
 
-    g_assert_cmphex(ddw_create(s, 16, 30, &liobn, &bus), ==, RTAS_OK);
+    g_assert_cmphex(guest_ddw_create(s, 0, CFG(0), 16, 30, &liobn, &bus), ==,
+                    RTAS_OK);
     /* RAM the guest already used: the maps pin pages, not allocate them */
     qtest_memset(s, 0x1000000, 1, BENCH_TCES * PS64K);
     host_calls(s, &m0, &u0);
     for (unsigned i = 0; i < BENCH_TCES; i++) {      /* the TCE list */
-        qtest_writeq(s, TCE_LIST + 8 * i, (0x1000000 + i * PS64K) | 3);
+        qtest_writeq(s, GUEST_TCE_LIST + 8 * i, (0x1000000 + i * PS64K) | 3);
     }
     t0 = g_get_monotonic_time();
-    {
-        uint64_t put[4] = { liobn, bus, TCE_LIST, BENCH_TCES };
-        uint64_t clear[4] = { liobn, bus, 0, BENCH_TCES };
-
-        g_assert_cmpint(qtest_hcall(s, "H_PUT_TCE_INDIRECT", 4, put, 0, NULL),
-                        ==, H_SUCCESS);
-        g_assert_cmpint(qtest_hcall(s, "H_STUFF_TCE", 4, clear, 0, NULL), ==,
-                        H_SUCCESS);
-    }
+    g_assert_cmpint(guest_put_tce_indirect(s, liobn, bus, GUEST_TCE_LIST,
+                                           BENCH_TCES), ==, H_SUCCESS);
+    g_assert_cmpint(guest_stuff_tce(s, liobn, bus, 0, BENCH_TCES), ==,
+                    H_SUCCESS);
     t1 = g_get_monotonic_time();
     host_calls(s, &m1, &u1);
     g_assert_cmpuint(m1 - m0, ==, 1);
     g_assert_cmpuint(u1 - u0, ==, 1);
     coalesced_us = (double)(t1 - t0) / BENCH_TCES;
     for (unsigned r = 1; r < BENCH_ROUNDS; r++) {   /* more samples, untimed */
-        uint64_t put[4] = { liobn, bus, TCE_LIST, BENCH_TCES };
-        uint64_t clear[4] = { liobn, bus, 0, BENCH_TCES };
-
-        g_assert_cmpint(qtest_hcall(s, "H_PUT_TCE_INDIRECT", 4, put, 0, NULL),
-                        ==, H_SUCCESS);
-        g_assert_cmpint(qtest_hcall(s, "H_STUFF_TCE", 4, clear, 0, NULL), ==,
+        g_assert_cmpint(guest_put_tce_indirect(s, liobn, bus, GUEST_TCE_LIST,
+                                               BENCH_TCES), ==, H_SUCCESS);
+        g_assert_cmpint(guest_stuff_tce(s, liobn, bus, 0, BENCH_TCES), ==,
                         H_SUCCESS);
     }
     warm_us = (double)(g_get_monotonic_time() - t1) / (BENCH_ROUNDS - 1) /
@@ -521,11 +477,13 @@ static void test_bench_calls(void)
     u1 = u0;
     t1 = g_get_monotonic_time();
     for (unsigned i = 0; i < BENCH_TCES; i++) {
-        g_assert_cmpint(put_tce(s, liobn, bus + i * PS64K,
-                                (0x1000000 + i * PS64K) | 3), ==, H_SUCCESS);
+        g_assert_cmpint(guest_put_tce(s, liobn, bus + i * PS64K,
+                                      (0x1000000 + i * PS64K) | 3),
+                        ==, H_SUCCESS);
     }
     for (unsigned i = 0; i < BENCH_TCES; i++) {
-        g_assert_cmpint(put_tce(s, liobn, bus + i * PS64K, 0), ==, H_SUCCESS);
+        g_assert_cmpint(guest_put_tce(s, liobn, bus + i * PS64K, 0), ==,
+                        H_SUCCESS);
     }
     t2 = g_get_monotonic_time();
     host_calls(s, &m2, &u2);
@@ -629,35 +587,6 @@ static int edu_group(void)
     return group;
 }
 
-static uint32_t set_indicator(QTestState *s, uint32_t type, uint32_t index,
-                              uint32_t value)
-{
-    uint32_t args[] = { type, index, value }, rets[1] = { 0xdeadbeef };
-
-    g_assert_cmpint(qtest_rtas_call(s, "set-indicator", 3, args, 1, rets), ==,
-                    0);
-    return rets[0];
-}
-
-/* The guest takes the DRC of slot 3: unisolate, configure-connector to 0. */
-static void guest_configure(QTestState *s)
-{
-    uint32_t args[] = { (uint32_t)WA, (uint32_t)(WA >> 32) };
-    uint32_t rets[1];
-    int32_t st;
-    int steps = 0;
-
-    g_assert_cmphex(set_indicator(s, 9001, DRC_SLOT3, 1), ==, 0);
-    do {
-        qtest_writel(s, WA, DRC_SLOT3);
-        g_assert_cmpint(qtest_rtas_call(s, "ibm,configure-connector", 2, args,
-                                        1, rets), ==, 0);
-        st = (int32_t)rets[0];
-        g_assert_cmpint(++steps, <, 1000);
-    } while (st == 2 || st == 3 || st == 4);
-    g_assert_cmpint(st, ==, 0);
-}
-
 /* device_add of edu as vfio-pci at pci.0 slot 3, taken by the guest. */
 static void plug(QTestState *s)
 {
@@ -665,7 +594,7 @@ static void plug(QTestState *s)
                              "{\"driver\": \"vfio-pci\", \"host\": \"%s\", "
                              "\"bus\": \"pci.0\", \"addr\": \"3\", "
                              "\"id\": \"v0\"}}", edu_host);
-    guest_configure(s);
+    guest_drc_configure(s, DRC_SLOT3);
     enable(s);
 }
 
@@ -674,7 +603,7 @@ static void unplug(QTestState *s)
 {
     qtest_qmp_assert_success(s, "{\"execute\": \"device_del\", \"arguments\": "
                              "{\"id\": \"v0\"}}");
-    g_assert_cmphex(set_indicator(s, 9001, DRC_SLOT3, 0), ==, 0);
+    guest_drc_isolate(s, DRC_SLOT3);
     for (;;) {
         JsonObject *ev = qtest_qmp_eventwait_ref(s, "DEVICE_DELETED");
         JsonObject *data = json_object_get_object_member(ev, "data");
@@ -691,19 +620,8 @@ static void unplug(QTestState *s)
     }
 }
 
-/* The KVM-VFIO record since start (x-query-vfio-kvm). */
-static char *kvm_log(QTestState *s)
-{
-    JsonObject *rsp = qtest_qmp(s, "{\"execute\": \"x-query-vfio-kvm\"}");
-    char *r = g_strdup(json_object_get_string_member(
-        json_object_get_object_member(rsp, "return"), "log"));
-
-    json_object_unref(rsp);
-    return r;
-}
-
 #define assert_kvm_log(s, expect) do {                  \
-        g_autofree char *_l = kvm_log(s);               \
+        g_autofree char *_l = guest_kvm_log(s);         \
         g_assert_cmpstr(_l, ==, (expect));              \
     } while (0)
 
@@ -802,8 +720,10 @@ static void test_hotplug(void)
     uint64_t bus;
 
     /* mapped before the device exists: replayed at plug */
-    g_assert_cmpint(put_tce(s, LIOBN, 0x5000, PAT_GPA | 1), ==, H_SUCCESS);
-    g_assert_cmpint(put_tce(s, LIOBN, 0x6000, 0x301000 | 2), ==, H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, LIOBN, 0x5000, PAT_GPA | 1), ==,
+                    H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, LIOBN, 0x6000, 0x301000 | 2), ==,
+                    H_SUCCESS);
     assert_mappings(s, "none");
     assert_kvm_log(s, "");
 
@@ -813,9 +733,10 @@ static void test_hotplug(void)
     load_pattern(s, 0x5000);
     assert_lands(s, 0x6000, 0x301000);
     assert_faults(s, 0x7000, 0x302000);           /* never mapped */
-    g_assert_cmphex(ddw_create(s, 16, 30, &liobn, &bus), ==, RTAS_OK);
+    g_assert_cmphex(guest_ddw_create(s, 0, CFG(0), 16, 30, &liobn, &bus), ==,
+                    RTAS_OK);
     g_assert_cmphex(bus, ==, DDW_ADDR);
-    g_assert_cmpint(put_tce(s, liobn, bus, 0x400000 | 2), ==, H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, liobn, bus, 0x400000 | 2), ==, H_SUCCESS);
     assert_lands(s, bus, 0x400000);
 
     unplug(s);
@@ -823,11 +744,12 @@ static void test_hotplug(void)
     assert_kvm_log(s, log);
     assert_mappings(s, "none");
     /* while it is away: one entry put, one cleared, in each window */
-    g_assert_cmpint(put_tce(s, LIOBN, 0x7000, 0x302000 | 2), ==, H_SUCCESS);
-    g_assert_cmpint(put_tce(s, LIOBN, 0x6000, 0), ==, H_SUCCESS);
-    g_assert_cmpint(put_tce(s, liobn, bus + PS64K, 0x410000 | 2), ==,
+    g_assert_cmpint(guest_put_tce(s, LIOBN, 0x7000, 0x302000 | 2), ==,
                     H_SUCCESS);
-    g_assert_cmpint(put_tce(s, liobn, bus, 0), ==, H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, LIOBN, 0x6000, 0), ==, H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, liobn, bus + PS64K, 0x410000 | 2), ==,
+                    H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, liobn, bus, 0), ==, H_SUCCESS);
 
     plug(s);
     g_free(log);
@@ -879,8 +801,10 @@ static void test_kvm(void)
     g_assert_cmpstr(json_object_get_string_member(
         json_object_get_object_member(rsp, "return"), "level"), ==, "off");
     json_object_unref(rsp);
-    g_assert_cmpint(put_tce(s, LIOBN, 0x5000, PAT_GPA | 1), ==, H_SUCCESS);
-    g_assert_cmpint(put_tce(s, LIOBN, 0x6000, 0x301000 | 2), ==, H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, LIOBN, 0x5000, PAT_GPA | 1), ==,
+                    H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, LIOBN, 0x6000, 0x301000 | 2), ==,
+                    H_SUCCESS);
     load_pattern(s, 0x5000);
     assert_lands(s, 0x6000, 0x301000);
 

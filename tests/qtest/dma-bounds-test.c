@@ -10,55 +10,15 @@
 #include <json-glib/json-glib.h>
 #include "libqtest.h"
 #include "vfio-check.h"
+#include "spapr-guest.h"
 
 #define H_SUCCESS       0
 #define H_PARAMETER     (-4)
 #define LIOBN           0x80000000ULL
 #define RAM_SIZE        0x40000000ULL           /* -M pseries default */
-#define BUID_HI         0x08000000U
-#define BUID_LO         0x20000000U
 #define CFG(reg)        (0x1800U | (reg))
 #define PHB_MEM         (1ULL << 45)            /* PHB 0's 32-bit MMIO window */
-#define TCE_LIST        0x400000ULL
 #define TCE_ALL         "0x0-0xffffffffffffffff"
-
-static int64_t put_tce(QTestState *s, uint64_t liobn, uint64_t ioba,
-                       uint64_t tce)
-{
-    uint64_t args[3] = { liobn, ioba, tce };
-
-    return qtest_hcall(s, "H_PUT_TCE", 3, args, 0, NULL);
-}
-
-static int64_t put_list(QTestState *s, uint64_t liobn, uint64_t ioba,
-                        uint64_t list, uint64_t n)
-{
-    uint64_t args[4] = { liobn, ioba, list, n };
-
-    return qtest_hcall(s, "H_PUT_TCE_INDIRECT", 4, args, 0, NULL);
-}
-
-static int64_t stuff(QTestState *s, uint64_t liobn, uint64_t ioba,
-                     uint64_t tce, uint64_t n)
-{
-    uint64_t args[4] = { liobn, ioba, tce, n };
-
-    return qtest_hcall(s, "H_STUFF_TCE", 4, args, 0, NULL);
-}
-
-static uint32_t ddw_create(QTestState *s, uint32_t page_shift,
-                           uint32_t window_shift, uint32_t *liobn,
-                           uint64_t *bus)
-{
-    uint32_t args[] = { CFG(0), BUID_HI, BUID_LO, page_shift, window_shift };
-    uint32_t rets[4] = { 0 };
-
-    g_assert_cmpint(qtest_rtas_call(s, "ibm,create-pe-dma-window", 5, args,
-                                    4, rets), ==, 0);
-    *liobn = rets[1];
-    *bus = (uint64_t)rets[2] << 32 | rets[3];
-    return rets[0];
-}
 
 /*
  * The invariant, and every range of the projection ("0xIOVA+0xSIZE>0xGPA:P")
@@ -106,32 +66,34 @@ static void test_hostile(gconstpointer data)
     uint64_t bus;
 
     /* The last page of RAM is fine. */
-    g_assert_cmpint(put_tce(s, LIOBN, 0, (RAM_SIZE - 0x1000) | 3), ==,
+    g_assert_cmpint(guest_put_tce(s, LIOBN, 0, (RAM_SIZE - 0x1000) | 3), ==,
                     H_SUCCESS);
     assert_view(s, "0x0+0x1000>0x3ffff000:rw");
     for (unsigned i = 0; i < G_N_ELEMENTS(bad); i++) {
         for (uint64_t perm = 1; perm <= 3; perm++) {
-            g_assert_cmpint(put_tce(s, LIOBN, 0x1000, bad[i] | perm), ==,
+            g_assert_cmpint(guest_put_tce(s, LIOBN, 0x1000, bad[i] | perm), ==,
                             H_PARAMETER);
-            g_assert_cmpint(stuff(s, LIOBN, 0x1000, bad[i] | perm, 4), ==,
-                            H_PARAMETER);
+            g_assert_cmpint(guest_stuff_tce(s, LIOBN, 0x1000, bad[i] | perm, 4),
+                            ==, H_PARAMETER);
             /* One bad TCE in the middle of a list: nothing applied. */
-            qtest_writeq(s, TCE_LIST, 0x300003);
-            qtest_writeq(s, TCE_LIST + 8, bad[i] | perm);
-            qtest_writeq(s, TCE_LIST + 16, 0x301003);
-            g_assert_cmpint(put_list(s, LIOBN, 0x1000, TCE_LIST, 3), ==,
-                            H_PARAMETER);
+            qtest_writeq(s, GUEST_TCE_LIST, 0x300003);
+            qtest_writeq(s, GUEST_TCE_LIST + 8, bad[i] | perm);
+            qtest_writeq(s, GUEST_TCE_LIST + 16, 0x301003);
+            g_assert_cmpint(guest_put_tce_indirect(s, LIOBN, 0x1000,
+                                                   GUEST_TCE_LIST, 3),
+                            ==, H_PARAMETER);
         }
         /* The list itself outside RAM. */
-        g_assert_cmpint(put_list(s, LIOBN, 0x1000, bad[i], 1), ==,
+        g_assert_cmpint(guest_put_tce_indirect(s, LIOBN, 0x1000, bad[i], 1), ==,
                         H_PARAMETER);
     }
     /* A list in the last page of RAM is fine (zeros: clears nothing). */
-    g_assert_cmpint(put_list(s, LIOBN, 0x1000, RAM_SIZE - 0x1000, 512), ==,
-                    H_SUCCESS);
+    g_assert_cmpint(guest_put_tce_indirect(s, LIOBN, 0x1000, RAM_SIZE - 0x1000,
+                                           512),
+                    ==, H_SUCCESS);
     /* A list running past the end of RAM. */
-    g_assert_cmpint(put_list(s, LIOBN, 0x1000, RAM_SIZE - 8, 2), ==,
-                    H_PARAMETER);
+    g_assert_cmpint(guest_put_tce_indirect(s, LIOBN, 0x1000, RAM_SIZE - 8, 2),
+                    ==, H_PARAMETER);
     assert_view(s, "0x0+0x1000>0x3ffff000:rw");
 
     /*
@@ -140,19 +102,23 @@ static void test_hostile(gconstpointer data)
      * the whole last 16 MiB page, in RAM: no TCE can make a page cross the
      * end.  The first page past RAM is refused.
      */
-    g_assert_cmphex(ddw_create(s, 24, 32, &liobn, &bus), ==, 0);
-    g_assert_cmpint(put_tce(s, liobn, bus, (RAM_SIZE - 0x1000000) | 3), ==,
-                    H_SUCCESS);
-    g_assert_cmpint(put_tce(s, liobn, bus + 0x1000000,
-                            (RAM_SIZE - 0x10000) | 3), ==, H_SUCCESS);
-    g_assert_cmpint(put_tce(s, liobn, bus + 0x2000000, RAM_SIZE | 3), ==,
+    g_assert_cmphex(guest_ddw_create(s, 0, CFG(0), 24, 32, &liobn, &bus), ==,
+                    0);
+    g_assert_cmpint(guest_put_tce(s, liobn, bus, (RAM_SIZE - 0x1000000) | 3),
+                    ==, H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, liobn, bus + 0x1000000,
+                                  (RAM_SIZE - 0x10000) | 3),
+                    ==, H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, liobn, bus + 0x2000000, RAM_SIZE | 3), ==,
                     H_PARAMETER);
-    g_assert_cmpint(put_tce(s, liobn, bus + 0x2000000,
-                            (RAM_SIZE + 0xfff000) | 3), ==, H_PARAMETER);
-    g_assert_cmpint(stuff(s, liobn, bus + 0x2000000, RAM_SIZE | 3, 2), ==,
-                    H_PARAMETER);
-    g_assert_cmpint(stuff(s, liobn, bus + 0x2000000,
-                          (RAM_SIZE - 0x800000) | 3, 2), ==, H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, liobn, bus + 0x2000000,
+                                  (RAM_SIZE + 0xfff000) | 3),
+                    ==, H_PARAMETER);
+    g_assert_cmpint(guest_stuff_tce(s, liobn, bus + 0x2000000, RAM_SIZE | 3, 2),
+                    ==, H_PARAMETER);
+    g_assert_cmpint(guest_stuff_tce(s, liobn, bus + 0x2000000,
+                                    (RAM_SIZE - 0x800000) | 3, 2),
+                    ==, H_SUCCESS);
     assert_view(s, "0x0+0x1000>0x3ffff000:rw "
                 "0x800000000000000+0x1000000>0x3f000000:rw "
                 "0x800000001000000+0x1000000>0x3f000000:rw "

@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 #include "libqtest.h"
 #include "vfio-check.h"
+#include "spapr-guest.h"
 
 #define H_SUCCESS       0
 #define H_HARDWARE      (-1)
@@ -18,10 +19,7 @@
 #define LIOBN           0x80000000ULL
 #define DDW_LIOBN       0x80000001ULL
 #define DDW_BUS         (1ULL << 59)
-#define BUID_HI         0x08000000U
-#define BUID_LO         0x20000000U
 #define CFG(reg)        (0x1800U | (reg))       /* bus 0, devfn 3.0 */
-#define TCE_LIST        0x400000ULL             /* guest page for INDIRECT */
 #define TCE_ALL         "0x0-0xffffffffffffffff"
 
 static const char *const errnos[] = { "ENOSPC", "EFAULT", "EBUSY", "ENOMEM" };
@@ -39,82 +37,18 @@ typedef struct Case {
 
 /* ---- guest and operator actions -------------------------------------- */
 
-static int64_t put_tce(QTestState *s, uint64_t liobn, uint64_t ioba,
-                       uint64_t tce)
-{
-    uint64_t args[3] = { liobn, ioba, tce };
-
-    return qtest_hcall(s, "H_PUT_TCE", 3, args, 0, NULL);
-}
-
-/* H_PUT_TCE_INDIRECT of @n TCEs: gpa @gpa + i * @psize, perm @perm. */
-static int64_t put_indirect(QTestState *s, uint64_t liobn, uint64_t ioba,
-                            uint64_t gpa, uint64_t psize, uint32_t perm,
-                            unsigned n)
-{
-    uint64_t args[4] = { liobn, ioba, TCE_LIST, n };
-
-    for (unsigned i = 0; i < n; i++) {
-        qtest_writeq(s, TCE_LIST + 8 * i, perm ? (gpa + i * psize) | perm : 0);
-    }
-    return qtest_hcall(s, "H_PUT_TCE_INDIRECT", 4, args, 0, NULL);
-}
-
-static int64_t stuff(QTestState *s, uint64_t liobn, uint64_t ioba,
-                     uint64_t tce, uint64_t n)
-{
-    uint64_t args[4] = { liobn, ioba, tce, n };
-
-    return qtest_hcall(s, "H_STUFF_TCE", 4, args, 0, NULL);
-}
-
-/* ibm,create-pe-dma-window: status; the LIOBN in *@liobn if not NULL. */
-static uint32_t ddw_create_at(QTestState *s, uint32_t page_shift,
-                              uint32_t window_shift, uint32_t *liobn,
-                              uint64_t *bus)
-{
-    uint32_t args[] = { CFG(0), BUID_HI, BUID_LO, page_shift, window_shift };
-    uint32_t rets[4] = { 0 };
-
-    g_assert_cmpint(qtest_rtas_call(s, "ibm,create-pe-dma-window", 5, args,
-                                    4, rets), ==, 0);
-    if (rets[0] == RTAS_OK) {
-        *liobn = rets[1];
-        *bus = (uint64_t)rets[2] << 32 | rets[3];
-    }
-    return rets[0];
-}
-
 /* A create next to the default window: LIOBN DDW_LIOBN at DDW_BUS. */
 static uint32_t ddw_create(QTestState *s, uint32_t page_shift,
                            uint32_t window_shift)
 {
     uint32_t liobn = DDW_LIOBN;
     uint64_t bus = DDW_BUS;
-    uint32_t ret = ddw_create_at(s, page_shift, window_shift, &liobn, &bus);
+    uint32_t ret =
+        guest_ddw_create(s, 0, CFG(0), page_shift, window_shift, &liobn, &bus);
 
     g_assert_cmphex(liobn, ==, DDW_LIOBN);
     g_assert_cmphex(bus, ==, DDW_BUS);
     return ret;
-}
-
-static uint32_t ddw_remove(QTestState *s, uint32_t liobn)
-{
-    uint32_t rets[1] = { 0xdeadbeef };
-
-    g_assert_cmpint(qtest_rtas_call(s, "ibm,remove-pe-dma-window", 1, &liobn,
-                                    1, rets), ==, 0);
-    return rets[0];
-}
-
-static uint32_t ddw_reset(QTestState *s)
-{
-    uint32_t args[] = { CFG(0), BUID_HI, BUID_LO };
-    uint32_t rets[1] = { 0xdeadbeef };
-
-    g_assert_cmpint(qtest_rtas_call(s, "ibm,reset-pe-dma-window", 3, args,
-                                    1, rets), ==, 0);
-    return rets[0];
 }
 
 /* How many injected faults of @op instance 0 of h0 has returned. */
@@ -200,9 +134,9 @@ static void finish(QTestState *s, const Case *c)
 /* H_PUT_TCE of a new entry, map fails: H_HARDWARE, the entry is cleared. */
 static void case_put_map(QTestState *s, const Case *c)
 {
-    g_assert_cmpint(put_tce(s, LIOBN, 0x1000, 0x300003), ==, H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, LIOBN, 0x1000, 0x300003), ==, H_SUCCESS);
     arm(s, "map", c->err);
-    g_assert_cmpint(put_tce(s, LIOBN, 0x2000, 0x301003), ==, H_HARDWARE);
+    g_assert_cmpint(guest_put_tce(s, LIOBN, 0x2000, 0x301003), ==, H_HARDWARE);
     g_assert_cmpuint(fired(s), ==, 1);
     vfio_assert_view(s, 1, "0x1000+0x1000>0x300000:rw");
 }
@@ -210,10 +144,10 @@ static void case_put_map(QTestState *s, const Case *c)
 /* H_PUT_TCE over a mapped entry, map fails: the entry is gone on both sides. */
 static void case_put_overwrite(QTestState *s, const Case *c)
 {
-    g_assert_cmpint(put_tce(s, LIOBN, 0x1000, 0x300003), ==, H_SUCCESS);
-    g_assert_cmpint(put_tce(s, LIOBN, 0x2000, 0x301003), ==, H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, LIOBN, 0x1000, 0x300003), ==, H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, LIOBN, 0x2000, 0x301003), ==, H_SUCCESS);
     arm(s, "map", c->err);
-    g_assert_cmpint(put_tce(s, LIOBN, 0x1000, 0x305001), ==, H_HARDWARE);
+    g_assert_cmpint(guest_put_tce(s, LIOBN, 0x1000, 0x305001), ==, H_HARDWARE);
     g_assert_cmpuint(fired(s), ==, 1);
     vfio_assert_view(s, 1, "0x2000+0x1000>0x301000:rw");
 }
@@ -221,10 +155,10 @@ static void case_put_overwrite(QTestState *s, const Case *c)
 /* H_PUT_TCE clearing a mapped entry, unmap fails: resynchronised. */
 static void case_put_unmap(QTestState *s, const Case *c)
 {
-    g_assert_cmpint(put_indirect(s, LIOBN, 0, 0x300000, 0x1000, 3, 4), ==,
+    g_assert_cmpint(guest_put_tce_run(s, LIOBN, 0, 0x300000, 0x1000, 3, 4), ==,
                     H_SUCCESS);
     arm(s, "unmap", c->err);
-    g_assert_cmpint(put_tce(s, LIOBN, 0x1000, 0), ==, H_HARDWARE);
+    g_assert_cmpint(guest_put_tce(s, LIOBN, 0x1000, 0), ==, H_HARDWARE);
     g_assert_cmpuint(fired(s), ==, 1);
     vfio_assert_view(s, 1, "0x0+0x1000>0x300000:rw 0x2000+0x2000>0x302000:rw");
 }
@@ -233,7 +167,8 @@ static void case_put_unmap(QTestState *s, const Case *c)
 static void case_indirect_map(QTestState *s, const Case *c)
 {
     arm(s, "map", c->err);
-    g_assert_cmpint(put_indirect(s, LIOBN, 0x10000, 0x200000, 0x1000, 3, 8),
+    g_assert_cmpint(guest_put_tce_run(s, LIOBN, 0x10000, 0x200000, 0x1000, 3,
+                                      8),
                     ==, H_HARDWARE);
     g_assert_cmpuint(fired(s), ==, 1);
     vfio_assert_view(s, 1, "0x10000+0x8000>0x200000:rw");
@@ -242,10 +177,11 @@ static void case_indirect_map(QTestState *s, const Case *c)
 /* INDIRECT clearing 4 of 8 entries, unmap fails: resynchronised. */
 static void case_indirect_unmap(QTestState *s, const Case *c)
 {
-    g_assert_cmpint(put_indirect(s, LIOBN, 0x10000, 0x200000, 0x1000, 3, 8),
+    g_assert_cmpint(guest_put_tce_run(s, LIOBN, 0x10000, 0x200000, 0x1000, 3,
+                                      8),
                     ==, H_SUCCESS);
     arm(s, "unmap", c->err);
-    g_assert_cmpint(put_indirect(s, LIOBN, 0x12000, 0, 0, 0, 4), ==,
+    g_assert_cmpint(guest_put_tce_run(s, LIOBN, 0x12000, 0, 0, 0, 4), ==,
                     H_HARDWARE);
     g_assert_cmpuint(fired(s), ==, 1);
     vfio_assert_view(s, 1, "0x10000+0x2000>0x200000:rw "
@@ -262,7 +198,8 @@ static void case_indirect_unmap(QTestState *s, const Case *c)
 static void case_stuff_map(QTestState *s, const Case *c)
 {
     arm(s, "map", c->err);
-    g_assert_cmpint(stuff(s, LIOBN, 0x40000, 0x500003, 4), ==, H_HARDWARE);
+    g_assert_cmpint(guest_stuff_tce(s, LIOBN, 0x40000, 0x500003, 4), ==,
+                    H_HARDWARE);
     g_assert_cmpuint(fired(s), ==, 1);
     vfio_assert_view(s, 1, "0x40000+0x1000>0x500000:rw");
 }
@@ -270,10 +207,11 @@ static void case_stuff_map(QTestState *s, const Case *c)
 /* H_STUFF_TCE clearing 4 of 8 entries, unmap fails. */
 static void case_stuff_unmap(QTestState *s, const Case *c)
 {
-    g_assert_cmpint(put_indirect(s, LIOBN, 0x10000, 0x200000, 0x1000, 3, 8),
+    g_assert_cmpint(guest_put_tce_run(s, LIOBN, 0x10000, 0x200000, 0x1000, 3,
+                                      8),
                     ==, H_SUCCESS);
     arm(s, "unmap", c->err);
-    g_assert_cmpint(stuff(s, LIOBN, 0x12000, 0, 4), ==, H_HARDWARE);
+    g_assert_cmpint(guest_stuff_tce(s, LIOBN, 0x12000, 0, 4), ==, H_HARDWARE);
     g_assert_cmpuint(fired(s), ==, 1);
     vfio_assert_view(s, 1, "0x10000+0x2000>0x200000:rw "
                      "0x16000+0x2000>0x206000:rw");
@@ -285,7 +223,7 @@ static void case_stuff_unmap(QTestState *s, const Case *c)
  */
 static void case_ddw_create(QTestState *s, const Case *c)
 {
-    g_assert_cmpint(put_tce(s, LIOBN, 0x1000, 0x300003), ==, H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, LIOBN, 0x1000, 0x300003), ==, H_SUCCESS);
     arm(s, "window-create", c->err);
     g_assert_cmphex(ddw_create(s, 16, 32), ==, c->type1 ? RTAS_OK
                                                         : RTAS_HW_ERROR);
@@ -295,7 +233,8 @@ static void case_ddw_create(QTestState *s, const Case *c)
         /* The fault is spent: the same create works now. */
         g_assert_cmphex(ddw_create(s, 16, 32), ==, RTAS_OK);
     }
-    g_assert_cmpint(put_tce(s, DDW_LIOBN, DDW_BUS, 0x300003), ==, H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, DDW_LIOBN, DDW_BUS, 0x300003), ==,
+                    H_SUCCESS);
     vfio_assert_view(s, 1, "0x1000+0x1000>0x300000:rw "
                      "0x800000000000000+0x10000>0x300000:rw");
 }
@@ -305,8 +244,9 @@ static void case_ddw_map(QTestState *s, const Case *c)
 {
     g_assert_cmphex(ddw_create(s, 16, 32), ==, RTAS_OK);
     arm(s, "map", c->err);
-    g_assert_cmpint(put_indirect(s, DDW_LIOBN, DDW_BUS, 0x1000000, 0x10000, 3,
-                                 512), ==, H_HARDWARE);
+    g_assert_cmpint(guest_put_tce_run(s, DDW_LIOBN, DDW_BUS, 0x1000000, 0x10000,
+                                      3, 512),
+                    ==, H_HARDWARE);
     g_assert_cmpuint(fired(s), ==, 1);
     vfio_assert_view(s, 1, "0x800000000000000+0x2000000>0x1000000:rw");
 }
@@ -322,10 +262,11 @@ static void case_ddw_remove(QTestState *s, const Case *c)
     const char *op = c->type1 ? "unmap" : "window-remove";
 
     g_assert_cmphex(ddw_create(s, 16, 32), ==, RTAS_OK);
-    g_assert_cmpint(put_indirect(s, DDW_LIOBN, DDW_BUS, 0x1000000, 0x10000, 3,
-                                 4), ==, H_SUCCESS);
+    g_assert_cmpint(guest_put_tce_run(s, DDW_LIOBN, DDW_BUS, 0x1000000, 0x10000,
+                                      3, 4),
+                    ==, H_SUCCESS);
     arm(s, op, c->err);
-    g_assert_cmphex(ddw_remove(s, DDW_LIOBN), ==, RTAS_OK);
+    g_assert_cmphex(guest_ddw_remove(s, DDW_LIOBN), ==, RTAS_OK);
     g_assert_cmpuint(fired(s), ==, 1);
     vfio_assert_view(s, 1, "");
     /* the slot is free: the same window can be created again */
@@ -345,30 +286,32 @@ static void case_ddw_reset(QTestState *s, const Case *c)
     uint32_t liobn = 0;
     uint64_t bus = 1;
 
-    g_assert_cmphex(ddw_remove(s, LIOBN), ==, RTAS_OK);
-    g_assert_cmphex(ddw_create_at(s, 16, 32, &liobn, &bus), ==, RTAS_OK);
+    g_assert_cmphex(guest_ddw_remove(s, LIOBN), ==, RTAS_OK);
+    g_assert_cmphex(guest_ddw_create(s, 0, CFG(0), 16, 32, &liobn, &bus), ==,
+                    RTAS_OK);
     g_assert_cmphex(liobn, ==, LIOBN);
     g_assert_cmphex(bus, ==, 0);
-    g_assert_cmpint(put_indirect(s, LIOBN, 0, 0x1000000, 0x10000, 3, 4), ==,
-                    H_SUCCESS);
+    g_assert_cmpint(guest_put_tce_run(s, LIOBN, 0, 0x1000000, 0x10000, 3, 4),
+                    ==, H_SUCCESS);
     vfio_assert_view(s, 1, "0x0+0x40000>0x1000000:rw");
     arm(s, op, c->err);
-    g_assert_cmphex(ddw_reset(s), ==, RTAS_OK);
+    g_assert_cmphex(guest_ddw_reset(s, 0, CFG(0)), ==, RTAS_OK);
     g_assert_cmpuint(fired(s), ==, 1);
     vfio_check_allow_broken = true;
     vfio_assert_view(s, 1, "");
     vfio_check_allow_broken = false;
-    g_assert_cmpint(put_tce(s, LIOBN, 0x1000, 0x300003), ==,
+    g_assert_cmpint(guest_put_tce(s, LIOBN, 0x1000, 0x300003), ==,
                     c->type1 ? H_SUCCESS : H_HARDWARE);
 }
 
 /* system_reset with mappings in both windows, the host refuses an unmap. */
 static void case_system_reset(QTestState *s, const Case *c)
 {
-    g_assert_cmpint(put_tce(s, LIOBN, 0x1000, 0x300003), ==, H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, LIOBN, 0x1000, 0x300003), ==, H_SUCCESS);
     g_assert_cmphex(ddw_create(s, 16, 32), ==, RTAS_OK);
-    g_assert_cmpint(put_indirect(s, DDW_LIOBN, DDW_BUS, 0x1000000, 0x10000, 3,
-                                 4), ==, H_SUCCESS);
+    g_assert_cmpint(guest_put_tce_run(s, DDW_LIOBN, DDW_BUS, 0x1000000, 0x10000,
+                                      3, 4),
+                    ==, H_SUCCESS);
     arm(s, "unmap", c->err);
     qtest_qmp_assert_success(s, "{\"execute\": \"system_reset\"}");
     g_assert_cmpuint(fired(s), ==, 1);
@@ -480,8 +423,9 @@ static void test_device_add(gconstpointer data)
         g_autofree char *want = device_add_error(type1, op, strerrors[e]);
         JsonObject *rsp;
 
-        g_assert_cmpint(put_indirect(s, LIOBN, 0x10000, 0x200000, 0x1000, 3,
-                                     8), ==, H_SUCCESS);
+        g_assert_cmpint(guest_put_tce_run(s, LIOBN, 0x10000, 0x200000, 0x1000,
+                                          3, 8),
+                        ==, H_SUCCESS);
         rsp = qtest_qmp(s, "{\"execute\": \"device_add\", \"arguments\": "
                         "{\"driver\": \"vfio-pci\", \"soft-host\": \"h0\", "
                         "\"bus\": \"pci.0\", \"addr\": \"3\", \"id\": "

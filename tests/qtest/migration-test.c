@@ -10,35 +10,26 @@
 #include "qemu/osdep.h"
 #include "libqtest.h"
 #include "vfio-check.h"
+#include "spapr-guest.h"
 
 #define H_SUCCESS       0
 #define LIOBN0          0x80000000U
 #define LIOBN1          0x80000001U
-#define BUID_HI         0x08000000U
-#define BUID_LO         0x20000000U
 #define DDW_BUS         0x800000000000000ULL
 #define NSCATTER        300
 
-static int64_t hcall(QTestState *s, const char *name, uint64_t a0, uint64_t a1,
-                     uint64_t a2, unsigned nargs, uint64_t *out)
-{
-    uint64_t args[3] = { a0, a1, a2 };
-
-    return qtest_hcall(s, name, nargs, args, out ? 1 : 0, out);
-}
-
+/* H_PUT_TCE, which must succeed. */
 static void put_tce(QTestState *s, uint32_t liobn, uint64_t ioba, uint64_t tce)
 {
-    g_assert_cmpint(hcall(s, "H_PUT_TCE", liobn, ioba, tce, 3, NULL), ==,
-                    H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, liobn, ioba, tce), ==, H_SUCCESS);
 }
 
+/* H_GET_TCE, which must succeed: the TCE. */
 static uint64_t get_tce(QTestState *s, uint32_t liobn, uint64_t ioba)
 {
     uint64_t tce = 0xdead;
 
-    g_assert_cmpint(hcall(s, "H_GET_TCE", liobn, ioba, 0, 2, &tce), ==,
-                    H_SUCCESS);
+    g_assert_cmpint(guest_get_tce(s, liobn, ioba, &tce), ==, H_SUCCESS);
     return tce;
 }
 
@@ -46,13 +37,11 @@ static uint64_t get_tce(QTestState *s, uint32_t liobn, uint64_t ioba)
 static void create_ddw(QTestState *s, uint32_t page_shift,
                        uint32_t window_shift)
 {
-    uint32_t args[5] = { 0, BUID_HI, BUID_LO, page_shift, window_shift };
-    uint32_t rets[4];
+    uint32_t liobn = 0;
 
-    g_assert_cmpint(qtest_rtas_call(s, "ibm,create-pe-dma-window", 5, args, 4,
-                                    rets), ==, 0);
-    g_assert_cmphex(rets[0], ==, 0);
-    g_assert_cmphex(rets[1], ==, LIOBN1);
+    g_assert_cmphex(guest_ddw_create(s, 0, 0, page_shift, window_shift, &liobn,
+                                     NULL), ==, 0);
+    g_assert_cmphex(liobn, ==, LIOBN1);
 }
 
 static char *qmp_str(QTestState *s, const char *cmd)
@@ -79,30 +68,6 @@ static char *status(QTestState *s)
 
     json_object_unref(rsp);
     return st;
-}
-
-/* query-migrate's status ("" for none), polled until it is not "setup"/"active". */
-static char *migrate_wait(QTestState *s, char **error_desc)
-{
-    for (;;) {
-        JsonObject *rsp = qtest_qmp(s, "{\"execute\": \"query-migrate\"}");
-        JsonObject *r = json_object_get_object_member(rsp, "return");
-        const char *st = json_object_has_member(r, "status") ?
-                         json_object_get_string_member(r, "status") : "";
-        char *ret = g_strdup(st);
-
-        if (strcmp(st, "setup") && strcmp(st, "active")) {
-            if (error_desc) {
-                *error_desc = json_object_has_member(r, "error-desc") ?
-                    g_strdup(json_object_get_string_member(r, "error-desc")) :
-                    NULL;
-            }
-            json_object_unref(rsp);
-            return ret;
-        }
-        g_free(ret);
-        json_object_unref(rsp);
-    }
 }
 
 static void assert_event_status(QTestState *s, const char *expect)
@@ -152,7 +117,7 @@ static void migrate_out(QTestState *s, const char *path)
     assert_event_status(s, "active");
     qtest_qmp_eventwait(s, "STOP");
     assert_event_status(s, "completed");
-    st = migrate_wait(s, NULL);
+    st = guest_migrate_wait(s, NULL);
     g_assert_cmpstr(st, ==, "completed");
     rs = status(s);
     g_assert_cmpstr(rs, ==, "postmigrate");
@@ -177,14 +142,13 @@ static void test_round_trip(gconstpointer data)
                                             "kernel-tce=%s", kt);
     g_autofree char *tables_src = NULL, *tables_dst = NULL, *st = NULL;
     g_autofree char *rs = NULL;
-    /* The kernel stuffs only values without permission (poison). */
-    uint64_t stuff[4] = { LIOBN0, 0x200000, 0x5000000, 64 };
     QTestState *s = qtest_init(args), *d;
 
     create_ddw(s, 16, 47);
     put_tce(s, LIOBN0, 0x1000, 0x12345003);
     put_tce(s, LIOBN0, 0x3000, 0x7000);            /* no permission */
-    g_assert_cmpint(qtest_hcall(s, "H_STUFF_TCE", 4, stuff, 0, NULL), ==,
+    /* The kernel stuffs only values without permission (poison). */
+    g_assert_cmpint(guest_stuff_tce(s, LIOBN0, 0x200000, 0x5000000, 64), ==,
                     H_SUCCESS);
     for (unsigned i = 0; i < NSCATTER; i++) {
         put_tce(s, LIOBN1, DDW_BUS + (scattered(i) << 16),
@@ -195,7 +159,7 @@ static void test_round_trip(gconstpointer data)
     qtest_quit(s);
 
     d = qtest_initf("%s -incoming file:%s", args, path);
-    st = migrate_wait(d, NULL);
+    st = guest_migrate_wait(d, NULL);
     g_assert_cmpstr(st, ==, "completed");
     rs = status(d);
     g_assert_cmpstr(rs, ==, "running");
@@ -244,7 +208,7 @@ static void test_vfio_soft(gconstpointer data)
     qtest_quit(s);
 
     d = qtest_initf("%s -incoming file:%s", args, path);
-    st = migrate_wait(d, NULL);
+    st = guest_migrate_wait(d, NULL);
     g_assert_cmpstr(st, ==, "completed");
     view_dst = vfio_check(d, 1);
     g_assert_cmpstr(view_dst, ==, view_src);
@@ -283,7 +247,7 @@ static void test_defer(void)
     assert_event_status(d, "setup");
     assert_event_status(d, "active");
     assert_event_status(d, "completed");
-    st = migrate_wait(d, NULL);
+    st = guest_migrate_wait(d, NULL);
     g_assert_cmpstr(st, ==, "completed");
     g_free(rs);
     rs = status(d);
@@ -312,7 +276,7 @@ static void test_cont_in_inmigrate(void)
     g_assert_cmpstr(rs1, ==, "inmigrate");
     qtest_qmp_assert_success(d, "{\"execute\": \"migrate-incoming\", "
                              "\"arguments\": {\"uri\": \"file:%s\"}}", path);
-    st = migrate_wait(d, NULL);
+    st = guest_migrate_wait(d, NULL);
     g_assert_cmpstr(st, ==, "completed");
     rs2 = status(d);
     g_assert_cmpstr(rs2, ==, "running");
@@ -342,7 +306,7 @@ static void test_refused(void)
     qtest_qmp_assert_success(d, "{\"execute\": \"migrate-incoming\", "
                              "\"arguments\": {\"uri\": \"file:%s\", "
                              "\"exit-on-error\": false}}", path);
-    st = migrate_wait(d, &desc);
+    st = guest_migrate_wait(d, &desc);
     g_assert_cmpstr(st, ==, "failed");
     g_assert_true(g_str_has_prefix(desc, "Migration stream checksum "
                                    "mismatch (stream 0x"));
@@ -441,7 +405,7 @@ static void test_hmp_exec(void)
     qtest_quit(s);
 
     d = qtest_initf("-M pseries -incoming \"exec:cat %s\"", path);
-    st = migrate_wait(d, NULL);
+    st = guest_migrate_wait(d, NULL);
     g_assert_cmpstr(st, ==, "completed");
     g_assert_cmphex(get_tce(d, LIOBN0, 0x1000), ==, 0x4003);
     qtest_quit(d);

@@ -21,6 +21,7 @@
 #include <json-glib/json-glib.h>
 #include "libqtest.h"
 #include "vfio-check.h"
+#include "spapr-guest.h"
 
 #define H_SUCCESS       0
 #define H_HARDWARE      (-1)
@@ -28,10 +29,7 @@
 #define RTAS_OK         0U
 #define RTAS_HW         0xffffffffU
 #define RTAS_PARAM      0xfffffffdU
-#define BUID_HI         0x08000000U
-#define BUID_LO         0x20000000U
 #define DRC             (0x40000000U | 3 << 3)     /* 00:03.0 */
-#define WA              0x700000ULL
 #define LIST            0x200000ULL
 #define DDW_BUS         (1ULL << 59)
 #define RAM_PAGES       (64 << 8)                  /* 4K pages in 64 MiB */
@@ -112,13 +110,6 @@ static const unsigned op_weights[] = {
     400, 150, 80, 80, 30, 40, 30, 20, 30, 30, 30, 10, 20, 1,
 };
 
-static uint32_t rtas(QTestState *s, const char *name, uint32_t nargs,
-                     const uint32_t *args, uint32_t nret, uint32_t *rets)
-{
-    g_assert_cmpint(qtest_rtas_call(s, name, nargs, args, nret, rets), ==, 0);
-    return rets[0];
-}
-
 static void window_default(Window *w)
 {
     w->active = true;
@@ -192,20 +183,12 @@ static void model_set(Window *w, uint64_t entry, uint64_t tce)
     }
 }
 
-static int64_t hcall(Model *m, const char *name, unsigned n, uint64_t a0,
-                     uint64_t a1, uint64_t a2, uint64_t a3, uint64_t *out)
-{
-    uint64_t args[4] = { a0, a1, a2, a3 };
-
-    return qtest_hcall(m->s, name, n, args, out ? 1 : 0, out);
-}
-
 /* H_GET_TCE of @entry, compared with the model (which is updated). */
 static void check_entry(Model *m, Window *w, uint64_t entry, bool resync)
 {
     uint64_t got = 0;
-    int64_t ret = hcall(m, "H_GET_TCE", 2, w->liobn,
-                        w->bus + (entry << w->shift), 0, 0, &got);
+    int64_t ret = guest_get_tce(m->s, w->liobn, w->bus + (entry << w->shift),
+                                &got);
 
     g_assert_cmpint(ret, ==, H_SUCCESS);
     if (resync) {
@@ -306,8 +289,8 @@ static void op_put(Model *m)
 {
     Window *w = pick_window(m);
     uint64_t entry = pick_entry(m, w), tce = pick_tce(m, w);
-    int64_t ret = hcall(m, "H_PUT_TCE", 3, w->liobn,
-                        w->bus + (entry << w->shift), tce, 0, NULL);
+    int64_t ret = guest_put_tce(m->s, w->liobn, w->bus + (entry << w->shift),
+                                tce);
 
     if (entry >= w->entries) {
         g_assert_cmpint(ret, ==, H_PARAMETER);
@@ -352,8 +335,8 @@ static void op_stuff(Model *m)
     if (entry + n > w->entries) {
         return;
     }
-    ret = hcall(m, "H_STUFF_TCE", 4, w->liobn, w->bus + (entry << w->shift),
-                tce, n, NULL);
+    ret = guest_stuff_tce(m->s, w->liobn, w->bus + (entry << w->shift), tce,
+                          n);
     if (m->kernel_tce && (tce & 3) && kernel_owned(m, w->liobn)) {
         /*
          * a kernel-owned table (no device, or at level vfio one linked to
@@ -385,8 +368,8 @@ static void op_indirect(Model *m)
         tces[i] = pick_tce(m, w);
         qtest_writeq(m->s, LIST + 8 * i, tces[i]);
     }
-    ret = hcall(m, "H_PUT_TCE_INDIRECT", 4, w->liobn,
-                w->bus + (entry << w->shift), LIST, n, NULL);
+    ret = guest_put_tce_indirect(m->s, w->liobn, w->bus + (entry << w->shift),
+                                 LIST, n);
     if (ret == H_SUCCESS) {
         for (uint64_t i = 0; i < n; i++) {
             model_set(w, entry + i, tces[i]);
@@ -403,11 +386,10 @@ static unsigned avail(Model *m)
 
 static void op_ddw_query(Model *m)
 {
-    uint32_t args[] = { 0x1800, BUID_HI, BUID_LO }, rets[6];
+    uint32_t out[5];
 
-    g_assert_cmphex(rtas(m->s, "ibm,query-pe-dma-window", 3, args, 6, rets),
-                    ==, RTAS_OK);
-    g_assert_cmpuint(rets[1], ==, avail(m));
+    g_assert_cmphex(guest_ddw_query(m->s, 0, 0x1800, out), ==, RTAS_OK);
+    g_assert_cmpuint(out[0], ==, avail(m));
 }
 
 static void op_ddw_create(Model *m)
@@ -415,8 +397,9 @@ static void op_ddw_create(Model *m)
     static const unsigned shifts[] = { 12, 16, 21, 24 };
     unsigned ps = shifts[g_rand_int_range(m->rand, 0, 4)];
     unsigned ws = ps + g_rand_int_range(m->rand, 4, 19);
-    uint32_t args[] = { 0x1800, BUID_HI, BUID_LO, ps, ws }, rets[4];
-    uint32_t st = rtas(m->s, "ibm,create-pe-dma-window", 5, args, 4, rets);
+    uint32_t liobn = 0;
+    uint64_t bus = 0;
+    uint32_t st = guest_ddw_create(m->s, 0, 0x1800, ps, ws, &liobn, &bus);
     Window *w, *other;
 
     if (!avail(m)) {
@@ -432,20 +415,20 @@ static void op_ddw_create(Model *m)
         g_assert_cmphex(st, ==, RTAS_HW);
         g_assert_cmpint(m->dev, !=, DEV_NONE);
         if (!fault_fired(m)) {
-            st = rtas(m->s, "ibm,create-pe-dma-window", 5, args, 4, rets);
+            st = guest_ddw_create(m->s, 0, 0x1800, ps, ws, &liobn, &bus);
             fault_fired(m);
             g_assert_cmphex(st, ==, RTAS_HW);
         }
         return;
     }
-    w = window_of(m, rets[1]);
+    w = window_of(m, liobn);
     other = &m->win[!(w - m->win)];
     g_assert_false(w->active);
-    g_assert_cmphex(rets[1] & ~1U, ==, 0x80000000U);
+    g_assert_cmphex(liobn & ~1U, ==, 0x80000000U);
     w->active = true;
     w->is_default = false;
-    w->liobn = rets[1];
-    w->bus = (uint64_t)rets[2] << 32 | rets[3];
+    w->liobn = liobn;
+    w->bus = bus;
     /* at dma_win_addr unless a window starts there (docs/user/ddw.md) */
     g_assert_cmphex(w->bus, ==, (other->active && other->bus == 0 ?
                                  DDW_BUS : 0));
@@ -457,8 +440,7 @@ static void op_ddw_create(Model *m)
 static void op_ddw_remove(Model *m)
 {
     Window *w = &m->win[g_rand_int_range(m->rand, 0, 2)];
-    uint32_t liobn = 0x80000000U | (w - m->win), rets[1];
-    uint32_t st = rtas(m->s, "ibm,remove-pe-dma-window", 1, &liobn, 1, rets);
+    uint32_t st = guest_ddw_remove(m->s, 0x80000000U | (w - m->win));
 
     if (!w->active) {
         g_assert_cmphex(st, ==, RTAS_PARAM);
@@ -482,8 +464,7 @@ static void op_ddw_remove(Model *m)
 
 static void op_ddw_reset(Model *m)
 {
-    uint32_t args[] = { 0x1800, BUID_HI, BUID_LO }, rets[1];
-    uint32_t st = rtas(m->s, "ibm,reset-pe-dma-window", 3, args, 1, rets);
+    uint32_t st = guest_ddw_reset(m->s, 0, 0x1800);
 
     if (st == RTAS_OK) {
         windows_reset(m);
@@ -531,17 +512,7 @@ static void op_plug(Model *m)
 
 static void op_guest_configure(Model *m)
 {
-    uint32_t args[] = { (uint32_t)WA, 0 }, rets[1], ind[] = { 9001, DRC, 1 };
-    int32_t st;
-    int steps = 0;
-
-    g_assert_cmphex(rtas(m->s, "set-indicator", 3, ind, 1, rets), ==, 0);
-    do {
-        qtest_writel(m->s, WA, DRC);
-        st = (int32_t)rtas(m->s, "ibm,configure-connector", 2, args, 1, rets);
-        g_assert_cmpint(++steps, <, 1000);
-    } while (st == 2 || st == 3 || st == 4);
-    g_assert_cmpint(st, ==, 0);
+    guest_drc_configure(m->s, DRC);
     m->dev = DEV_CONFIGURED;
 }
 
@@ -562,12 +533,10 @@ static void op_unplug(Model *m)
 /* The guest's part: take a fresh device, or release a pending one. */
 static void op_guest(Model *m)
 {
-    uint32_t rets[1], ind[] = { 9001, DRC, 0 };
-
     if (m->dev == DEV_PLUGGED) {
         op_guest_configure(m);
     } else if (m->dev == DEV_PENDING) {
-        g_assert_cmphex(rtas(m->s, "set-indicator", 3, ind, 1, rets), ==, 0);
+        guest_drc_isolate(m->s, DRC);
         assert_deleted(m);
     }
 }
@@ -604,23 +573,6 @@ static void op_fault(Model *m)
     m->faults++;
 }
 
-/* query-migrate's status once it is neither "setup" nor "active". */
-static char *migrate_wait(QTestState *s)
-{
-    for (;;) {
-        JsonObject *rsp = qtest_qmp(s, "{\"execute\": \"query-migrate\"}");
-        JsonObject *r = json_object_get_object_member(rsp, "return");
-        char *st = g_strdup(json_object_has_member(r, "status") ?
-                            json_object_get_string_member(r, "status") : "");
-
-        json_object_unref(rsp);
-        if (strcmp(st, "setup") && strcmp(st, "active")) {
-            return st;
-        }
-        g_free(st);
-    }
-}
-
 static uint64_t vm_rss(QTestState *s);
 static uint64_t resync_failures(QTestState *s);
 static void check_all(Model *m);
@@ -641,14 +593,14 @@ static void op_migrate(Model *m)
 
     qtest_qmp_assert_success(m->s, "{\"execute\": \"migrate\", "
                              "\"arguments\": {\"uri\": \"file:%s\"}}", path);
-    st = migrate_wait(m->s);
+    st = guest_migrate_wait(m->s, NULL);
     g_assert_cmpstr(st, ==, "completed");
     qtest_quit(m->s);
     m->s = qtest_initf("%s%s -incoming file:%s", m->args,
                        m->dev == DEV_NONE ? "" :
                        " -device vfio-pci,soft-host=h0,bus=pci.0,addr=3,"
                        "group=1,id=v0", path);
-    st2 = migrate_wait(m->s);
+    st2 = guest_migrate_wait(m->s, NULL);
     g_assert_cmpstr(st2, ==, "completed");
     unlink(path);
     m->faults = 0;

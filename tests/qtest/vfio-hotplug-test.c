@@ -14,16 +14,14 @@
 #include "libqtest.h"
 #include "vfio-check.h"
 #include "vfio-edu.h"
+#include "spapr-guest.h"
 
 #define H_SUCCESS       0
 #define H_HARDWARE      (-1)
 #define RTAS_OK         0U
 #define LIOBN(phb, n)   (0x80000000U | (phb) << 8 | (n))
 #define DDW_BUS         (1ULL << 59)
-#define BUID_HI         0x08000000U
-#define BUID_LO(phb)    (0x20000000U + (phb))
 #define PCI_DRC(phb, slot)  (0x40000000U | (phb) << 16 | (slot) << 3)
-#define WA              0x700000ULL     /* configure-connector work area */
 #define BUF             VFIO_SOFT_EDU_BUF_ADDR
 
 /* Where the test maps: page 0x8000 of the default window -> RAM 0x300000. */
@@ -33,37 +31,6 @@
 typedef struct Dev {
     unsigned phb, slot;
 } Dev;
-
-static uint32_t rtas(QTestState *s, const char *name, uint32_t nargs,
-                     const uint32_t *args, uint32_t nret, uint32_t *rets)
-{
-    g_assert_cmpint(qtest_rtas_call(s, name, nargs, args, nret, rets), ==, 0);
-    return rets[0];
-}
-
-static uint32_t set_indicator(QTestState *s, uint32_t type, uint32_t index,
-                              uint32_t value)
-{
-    uint32_t args[] = { type, index, value }, rets[1];
-
-    return rtas(s, "set-indicator", 3, args, 1, rets);
-}
-
-/* The guest takes DRC @index: unisolate, walk configure-connector to 0. */
-static void guest_configure(QTestState *s, uint32_t index)
-{
-    uint32_t args[] = { (uint32_t)WA, (uint32_t)(WA >> 32) }, rets[1];
-    int32_t st;
-    int steps = 0;
-
-    g_assert_cmphex(set_indicator(s, 9001, index, 1), ==, 0);
-    do {
-        qtest_writel(s, WA, index);
-        st = (int32_t)rtas(s, "ibm,configure-connector", 2, args, 1, rets);
-        g_assert_cmpint(++steps, <, 1000);
-    } while (st == 2 || st == 3 || st == 4);
-    g_assert_cmpint(st, ==, 0);
-}
 
 static void assert_deleted(QTestState *s, const char *id)
 {
@@ -99,7 +66,7 @@ static void unplug_by_guest(QTestState *s, const char *id, Dev d)
 {
     qtest_qmp_assert_success(s, "{\"execute\": \"device_del\", \"arguments\": "
                              "{\"id\": \"%s\"}}", id);
-    g_assert_cmphex(set_indicator(s, 9001, PCI_DRC(d.phb, d.slot), 0), ==, 0);
+    guest_drc_isolate(s, PCI_DRC(d.phb, d.slot));
     assert_deleted(s, id);
 }
 
@@ -133,17 +100,6 @@ static char *table_state(QTestState *s, uint32_t liobn)
         g_assert_cmpstr(_t, ==, (expect));              \
     } while (0)
 
-/* The KVM-VFIO stand-in's log since start. */
-static char *kvm_log(QTestState *s)
-{
-    JsonObject *rsp = qtest_qmp(s, "{\"execute\": \"x-query-vfio-kvm\"}");
-    char *r = g_strdup(json_object_get_string_member(
-        json_object_get_object_member(rsp, "return"), "log"));
-
-    json_object_unref(rsp);
-    return r;
-}
-
 /*
  * @pattern with its "[...]" parts kept (brackets dropped) at level vfio and
  * left out at the others: the links only the vfio level makes.
@@ -165,44 +121,27 @@ static char *at_level(const char *kt, const char *pattern)
 }
 
 #define assert_kvm_log(s, kt, pattern) do {             \
-        g_autofree char *_l = kvm_log(s);               \
+        g_autofree char *_l = guest_kvm_log(s);         \
         g_autofree char *_e = at_level((kt), (pattern)); \
         g_assert_cmpstr(_l, ==, _e);                    \
     } while (0)
-
-static int64_t put_tce(QTestState *s, uint64_t liobn, uint64_t ioba,
-                       uint64_t tce)
-{
-    uint64_t args[3] = { liobn, ioba, tce };
-
-    return qtest_hcall(s, "H_PUT_TCE", 3, args, 0, NULL);
-}
 
 static uint32_t cfg_addr(Dev d, uint32_t reg)
 {
     return (d.slot << 11) | reg;
 }
 
-static void cfg_write(QTestState *s, Dev d, uint32_t reg, uint32_t size,
-                      uint32_t val)
-{
-    uint32_t args[] = { cfg_addr(d, reg), BUID_HI, BUID_LO(d.phb), size, val };
-    uint32_t rets[1];
-
-    g_assert_cmphex(rtas(s, "ibm,write-pci-config", 5, args, 1, rets), ==, 0);
-}
-
 /* ibm,create-pe-dma-window through @d: 64 KiB pages, 2^32 bytes. */
 static uint32_t ddw_create(QTestState *s, Dev d)
 {
-    uint32_t args[] = { cfg_addr(d, 0), BUID_HI, BUID_LO(d.phb), 16, 32 };
-    uint32_t rets[4] = { 0 };
+    uint32_t liobn = 0;
+    uint64_t bus = 0;
 
-    g_assert_cmphex(rtas(s, "ibm,create-pe-dma-window", 5, args, 4, rets), ==,
-                    RTAS_OK);
-    g_assert_cmphex(rets[1], ==, LIOBN(d.phb, 1));
-    g_assert_cmphex((uint64_t)rets[2] << 32 | rets[3], ==, DDW_BUS);
-    return rets[1];
+    g_assert_cmphex(guest_ddw_create(s, d.phb, cfg_addr(d, 0), 16, 32, &liobn,
+                                     &bus), ==, RTAS_OK);
+    g_assert_cmphex(liobn, ==, LIOBN(d.phb, 1));
+    g_assert_cmphex(bus, ==, DDW_BUS);
+    return liobn;
 }
 
 /* BAR 0 of @d at PCI 0x80000000 + slot MiB: its CPU address. */
@@ -222,8 +161,9 @@ static void assert_dma(QTestState *s, Dev d, uint64_t iova, uint64_t gpa)
     static const uint8_t pattern[8] = { 9, 8, 7, 6, 5, 4, 3, 2 };
     uint8_t buf[8];
 
-    cfg_write(s, d, 0x10, 4, 0x80000000U + (d.slot << 20));
-    cfg_write(s, d, 4, 2, 0x6);
+    vfio_test_cfg_write(s, d.phb, cfg_addr(d, 0x10), 4,
+                        0x80000000U + (d.slot << 20));
+    vfio_test_cfg_write(s, d.phb, cfg_addr(d, 4), 2, 0x6);
     qtest_memwrite(s, gpa, pattern, sizeof(pattern));
     qtest_memset(s, gpa + 0x100, 0, sizeof(buf));
     g_assert_cmphex(edu_dma(s, bar_of(d), iova, BUF, 8, 0), ==, 0);
@@ -270,7 +210,8 @@ static void test_coldplug_reset(gconstpointer data)
                    "[link 1 0x0 -> 0; ]");
     assert_table(s, LIOBN(0, 0), busy(kt));
     vfio_assert_view(s, 1, "");
-    g_assert_cmpint(put_tce(s, LIOBN(0, 0), IOVA, GPA | 3), ==, H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, LIOBN(0, 0), IOVA, GPA | 3), ==,
+                    H_SUCCESS);
     vfio_assert_view(s, 1, VIEW);
     assert_dma(s, d, IOVA, GPA);
     unplug_by_reset(s, "v0");
@@ -294,10 +235,11 @@ static void test_hotplug_ddw_replug(gconstpointer data)
     Dev d = { 0, 3 };
     g_autofree char *idle = g_strdup_printf("%s/novfio/0", idle_owner(kt));
 
-    g_assert_cmpint(put_tce(s, LIOBN(0, 0), IOVA, GPA | 3), ==, H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, LIOBN(0, 0), IOVA, GPA | 3), ==,
+                    H_SUCCESS);
     assert_table(s, LIOBN(0, 0), idle);
     plug(s, "v0", d, 1);
-    guest_configure(s, PCI_DRC(0, 3));
+    guest_drc_configure(s, PCI_DRC(0, 3));
     assert_kvm_log(s, kt, "add 1 (in-list, listener off); "
                    "[link 1 0x0 -> 0; ]");
     assert_table(s, LIOBN(0, 0), busy(kt));
@@ -307,7 +249,7 @@ static void test_hotplug_ddw_replug(gconstpointer data)
     g_assert_cmphex(ddw_create(s, d), ==, LIOBN(0, 1));
     assert_table(s, LIOBN(0, 1), busy(kt));
     vfio_assert_view(s, 1, VIEW);
-    g_assert_cmpint(put_tce(s, LIOBN(0, 1), DDW_BUS, 0x1000003), ==,
+    g_assert_cmpint(guest_put_tce(s, LIOBN(0, 1), DDW_BUS, 0x1000003), ==,
                     H_SUCCESS);
     /* (edu's 28-bit DMA mask cannot reach 2^59: the checker covers it) */
     vfio_assert_view(s, 1, DDW_VIEW);
@@ -319,7 +261,7 @@ static void test_hotplug_ddw_replug(gconstpointer data)
         vfio_assert_view(s, 0, DDW_VIEW);
         /* replug: the DDW exists already; both windows replayed */
         plug(s, "v0", d, 1);
-        guest_configure(s, PCI_DRC(0, 3));
+        guest_drc_configure(s, PCI_DRC(0, 3));
         assert_table(s, LIOBN(0, 0), busy(kt));
         assert_table(s, LIOBN(0, 1), busy(kt));
         vfio_assert_view(s, 1, DDW_VIEW);
@@ -346,11 +288,12 @@ static void test_one_group(gconstpointer data)
     QTestState *s = start(kt, "");
     Dev a = { 0, 3 }, b = { 0, 4 };
 
-    g_assert_cmpint(put_tce(s, LIOBN(0, 0), IOVA, GPA | 3), ==, H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, LIOBN(0, 0), IOVA, GPA | 3), ==,
+                    H_SUCCESS);
     plug(s, "va", a, 7);
-    guest_configure(s, PCI_DRC(0, 3));
+    guest_drc_configure(s, PCI_DRC(0, 3));
     plug(s, "vb", b, 7);
-    guest_configure(s, PCI_DRC(0, 4));
+    guest_drc_configure(s, PCI_DRC(0, 4));
     assert_kvm_log(s, kt, "add 7 (in-list, listener off); "
                    "[link 7 0x0 -> 0; ]");
     assert_table(s, LIOBN(0, 0), busy(kt));
@@ -375,11 +318,12 @@ static void test_two_groups(gconstpointer data)
     QTestState *s = start(kt, "");
     Dev a = { 0, 3 }, b = { 0, 4 };
 
-    g_assert_cmpint(put_tce(s, LIOBN(0, 0), IOVA, GPA | 3), ==, H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, LIOBN(0, 0), IOVA, GPA | 3), ==,
+                    H_SUCCESS);
     plug(s, "va", a, 1);
-    guest_configure(s, PCI_DRC(0, 3));
+    guest_drc_configure(s, PCI_DRC(0, 3));
     plug(s, "vb", b, 2);
-    guest_configure(s, PCI_DRC(0, 4));
+    guest_drc_configure(s, PCI_DRC(0, 4));
     /* the second group joins the running container */
     assert_kvm_log(s, kt, "add 1 (in-list, listener off); "
                    "[link 1 0x0 -> 0; ]"
@@ -413,9 +357,10 @@ static void test_second_phb(gconstpointer data)
     Dev d = { 1, 2 };
     g_autofree char *idle = g_strdup_printf("%s/novfio/0", idle_owner(kt));
 
-    g_assert_cmpint(put_tce(s, LIOBN(1, 0), IOVA, GPA | 3), ==, H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, LIOBN(1, 0), IOVA, GPA | 3), ==,
+                    H_SUCCESS);
     plug(s, "v1", d, 1);
-    guest_configure(s, PCI_DRC(1, 2));
+    guest_drc_configure(s, PCI_DRC(1, 2));
     assert_table(s, LIOBN(0, 0), idle);
     assert_table(s, LIOBN(1, 0), busy(kt));
     vfio_assert_view_phb(s, 1, 1, VIEW);
@@ -436,11 +381,12 @@ static void test_phb_hotadd(gconstpointer data)
     qtest_qmp_assert_success(s, "{\"execute\": \"device_add\", \"arguments\": "
                              "{\"driver\": \"spapr-pci-host-bridge\", "
                              "\"index\": \"1\", \"id\": \"phb1\"}}");
-    g_assert_cmphex(set_indicator(s, 9003, 0x20000001, 1), ==, 0);
-    guest_configure(s, 0x20000001);
-    g_assert_cmpint(put_tce(s, LIOBN(1, 0), IOVA, GPA | 3), ==, H_SUCCESS);
+    g_assert_cmphex(guest_set_indicator(s, 9003, 0x20000001, 1), ==, 0);
+    guest_drc_configure(s, 0x20000001);
+    g_assert_cmpint(guest_put_tce(s, LIOBN(1, 0), IOVA, GPA | 3), ==,
+                    H_SUCCESS);
     plug(s, "v1", d, 1);
-    guest_configure(s, PCI_DRC(1, 2));
+    guest_drc_configure(s, PCI_DRC(1, 2));
     assert_kvm_log(s, kt, "add 1 (in-list, listener off); "
                    "[link 1 0x0 -> 0; ]");
     assert_table(s, LIOBN(1, 0), busy(kt));
@@ -502,45 +448,46 @@ static void test_fast_path(gconstpointer data)
     QTestState *s = start("vfio", " -device vfio-pci,soft-host=h0,bus=pci.0,"
                           "addr=3,id=v0");
     Dev d = { 0, 3 };
-    uint64_t stuff[4] = { LIOBN(0, 0), IOVA, 0, 3 };
 
     assert_table(s, LIOBN(0, 0), "kernel/vfio/1");
     assert_kernel_stats(s, "0/0/0/0");
     assert_container_calls(s, "0/0");
-    g_assert_cmpint(put_tce(s, LIOBN(0, 0), IOVA, GPA | 3), ==, H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, LIOBN(0, 0), IOVA, GPA | 3), ==,
+                    H_SUCCESS);
     assert_kernel_stats(s, "1/0/1/0");
     assert_container_calls(s, "0/0");
     vfio_assert_view(s, 1, VIEW);
     assert_dma(s, d, IOVA, GPA);
     /* the same value again: nothing changes, nothing is sent */
-    g_assert_cmpint(put_tce(s, LIOBN(0, 0), IOVA, GPA | 3), ==, H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, LIOBN(0, 0), IOVA, GPA | 3), ==,
+                    H_SUCCESS);
     assert_kernel_stats(s, "2/0/1/0");
 
     /* the host fails the kernel's map: cleared, punted, user space maps */
     qtest_qmp_assert_success(s, "{\"execute\": \"x-vfio-soft-fault\", "
                              "\"arguments\": {\"id\": \"h0\", \"op\": "
                              "\"map\", \"nth\": 1, \"errno\": \"EIO\"}}");
-    g_assert_cmpint(put_tce(s, LIOBN(0, 0), IOVA + 0x1000, GPA + 0x1001), ==,
-                    H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, LIOBN(0, 0), IOVA + 0x1000, GPA + 0x1001),
+                    ==, H_SUCCESS);
     assert_kernel_stats(s, "2/1/2/1");
     assert_container_calls(s, "1/0");
     vfio_assert_view(s, 1, "0x8000+0x1000>0x300000:rw "
                      "0x9000+0x1000>0x301000:r");
-    g_assert_cmpint(put_tce(s, LIOBN(0, 0), IOVA + 0x2000, GPA + 0x2003), ==,
-                    H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, LIOBN(0, 0), IOVA + 0x2000, GPA + 0x2003),
+                    ==, H_SUCCESS);
     vfio_assert_view(s, 1, "0x8000+0x1000>0x300000:rw "
                      "0x9000+0x1000>0x301000:r "
                      "0xa000+0x1000>0x302000:rw");
     assert_kernel_stats(s, "3/1/3/1");
     /* one clear of three entries: one unmap per run of valid entries */
-    g_assert_cmpint(qtest_hcall(s, "H_STUFF_TCE", 4, stuff, 0, NULL), ==,
-                    H_SUCCESS);
+    g_assert_cmpint(guest_stuff_tce(s, LIOBN(0, 0), IOVA, 0, 3), ==, H_SUCCESS);
     assert_kernel_stats(s, "4/1/3/2");
     assert_container_calls(s, "1/0");
     vfio_assert_view(s, 1, "");
 
     /* unplugged: no link left, the table stays the kernel's */
-    g_assert_cmpint(put_tce(s, LIOBN(0, 0), IOVA, GPA | 3), ==, H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, LIOBN(0, 0), IOVA, GPA | 3), ==,
+                    H_SUCCESS);
     unplug_by_reset(s, "v0");
     assert_table(s, LIOBN(0, 0), "kernel/novfio/0");
     vfio_assert_view(s, 0, "");
@@ -592,29 +539,30 @@ static void test_link_lost(gconstpointer data)
                           "bus=pci.0,addr=3,id=v0,group=1");
     Dev a = { 0, 3 }, c = { 0, 5 };
 
-    g_assert_cmpint(put_tce(s, LIOBN(0, 0), IOVA, GPA | 3), ==, H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, LIOBN(0, 0), IOVA, GPA | 3), ==,
+                    H_SUCCESS);
     assert_window(s, 0, 0, "linked/untracked/ok");
     qtest_qmp_assert_success(s, "{\"execute\": \"device_add\", \"arguments\": "
                              "{\"driver\": \"vfio-pci\", \"soft-host\": \"h1\", "
                              "\"bus\": \"pci.0\", \"addr\": \"4\", "
                              "\"group\": 2, \"id\": \"v1\"}}");
-    guest_configure(s, PCI_DRC(0, 4));
+    guest_drc_configure(s, PCI_DRC(0, 4));
     assert_table(s, LIOBN(0, 0), "user/vfio/2");
     assert_window(s, 0, 0, "unlinked/untracked/ok");
     vfio_assert_view(s, 2, VIEW);
     plug(s, "v2", c, 3);
-    guest_configure(s, PCI_DRC(0, 5));
+    guest_drc_configure(s, PCI_DRC(0, 5));
     assert_kvm_log(s, "vfio", "add 1 (in-list, listener off); "
                    "[link 1 0x0 -> 0; ]add 2 (in-list, listener off); "
                    "add 3 (in-list, listener on); ");
     assert_window(s, 0, 0, "unlinked/untracked/ok");
     /* every change now arrives as an event, straight to the host */
-    g_assert_cmpint(put_tce(s, LIOBN(0, 0), IOVA + 0x1000, GPA + 0x1003), ==,
-                    H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, LIOBN(0, 0), IOVA + 0x1000, GPA + 0x1003),
+                    ==, H_SUCCESS);
     vfio_assert_view(s, 2, "0x8000+0x2000>0x300000:rw");
     assert_dma(s, a, IOVA, GPA);
     assert_dma(s, c, IOVA + 0x1000, GPA + 0x1000);
-    g_assert_cmpint(put_tce(s, LIOBN(0, 0), IOVA, 0), ==, H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, LIOBN(0, 0), IOVA, 0), ==, H_SUCCESS);
     vfio_assert_view(s, 2, "0x9000+0x1000>0x301000:rw");
     qtest_quit(s);
 }
@@ -631,10 +579,11 @@ static void test_broken_unlinks(gconstpointer data)
     uint64_t args[1] = { LIOBN(0, 0) };
 
     plug(s, "va", a, 1);
-    guest_configure(s, PCI_DRC(0, 3));
+    guest_drc_configure(s, PCI_DRC(0, 3));
     plug(s, "vb", b, 2);
-    guest_configure(s, PCI_DRC(0, 4));
-    g_assert_cmpint(put_tce(s, LIOBN(0, 0), IOVA, GPA | 3), ==, H_SUCCESS);
+    guest_drc_configure(s, PCI_DRC(0, 4));
+    g_assert_cmpint(guest_put_tce(s, LIOBN(0, 0), IOVA, GPA | 3), ==,
+                    H_SUCCESS);
     assert_table(s, LIOBN(0, 0), "kernel/vfio/1");
     qtest_qmp_assert_success(s, "{\"execute\": \"x-vfio-soft-fault\", "
                              "\"arguments\": {\"id\": \"h0\", \"op\": "
@@ -647,15 +596,15 @@ static void test_broken_unlinks(gconstpointer data)
         g_autofree char *after = NULL;
 
         /* user space's now: the kernel maps nothing more into it */
-        g_assert_cmpint(put_tce(s, LIOBN(0, 0), IOVA + 0x1000, GPA | 3), ==,
-                        H_HARDWARE);
+        g_assert_cmpint(guest_put_tce(s, LIOBN(0, 0), IOVA + 0x1000, GPA | 3),
+                        ==, H_HARDWARE);
         after = kernel_stats(s);
         /* host-maps/host-unmaps unchanged (the table is punted now) */
         g_assert_cmpstr(strchr(strchr(after, '/') + 1, '/'), ==,
                         strchr(strchr(before, '/') + 1, '/'));
     }
     /* the entry the broken window could not take is gone; clear the other */
-    g_assert_cmpint(put_tce(s, LIOBN(0, 0), IOVA, 0), ==, H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, LIOBN(0, 0), IOVA, 0), ==, H_SUCCESS);
     vfio_check_allow_broken = true;
     vfio_assert_view(s, 1, "");
     vfio_check_allow_broken = false;

@@ -14,6 +14,7 @@
 #include "libqtest.h"
 #include "vfio-check.h"
 #include "vfio-edu.h"
+#include "spapr-guest.h"
 
 #define H_SUCCESS       0
 #define H_HARDWARE      (-1)
@@ -23,81 +24,13 @@
 #define LIOBN           0x80000000ULL
 #define DDW_LIOBN       0x80000001ULL
 #define DDW_BUS         (1ULL << 59)
-#define BUID_HI         0x08000000U
-#define BUID_LO         0x20000000U
 #define CFG(reg)        (0x1800U | (reg))       /* bus 0, devfn 3.0 */
 #define CFG4(reg)       (0x2000U | (reg))       /* bus 0, devfn 4.0 */
 /* BAR 0 of 00:03.0 programmed at PCI 0x80000000: CPU 2^45 + that. */
 #define BAR             ((1ULL << 45) + 0x80000000ULL)
-#define TCE_LIST        0x400000ULL             /* guest page for INDIRECT */
 #define TCE_ALL         "0x0-0xffffffffffffffff"
 
 /* ---- guest and operator actions -------------------------------------------- */
-
-static int64_t put_tce(QTestState *s, uint64_t liobn, uint64_t ioba,
-                       uint64_t tce)
-{
-    uint64_t args[3] = { liobn, ioba, tce };
-
-    return qtest_hcall(s, "H_PUT_TCE", 3, args, 0, NULL);
-}
-
-/* H_PUT_TCE_INDIRECT of @n TCEs: gpa @gpa + i * @psize, perm @perm. */
-static int64_t put_indirect(QTestState *s, uint64_t liobn, uint64_t ioba,
-                            uint64_t gpa, uint64_t psize, uint32_t perm,
-                            unsigned n)
-{
-    uint64_t args[4] = { liobn, ioba, TCE_LIST, n };
-
-    for (unsigned i = 0; i < n; i++) {
-        qtest_writeq(s, TCE_LIST + 8 * i, (gpa + i * psize) | perm);
-    }
-    return qtest_hcall(s, "H_PUT_TCE_INDIRECT", 4, args, 0, NULL);
-}
-
-static int64_t stuff(QTestState *s, uint64_t liobn, uint64_t ioba,
-                     uint64_t tce, uint64_t n)
-{
-    uint64_t args[4] = { liobn, ioba, tce, n };
-
-    return qtest_hcall(s, "H_STUFF_TCE", 4, args, 0, NULL);
-}
-
-/* ibm,create-pe-dma-window through 00:03.0: status; LIOBN and bus out. */
-static uint32_t ddw_create(QTestState *s, uint32_t page_shift,
-                           uint32_t window_shift, uint32_t *liobn,
-                           uint64_t *bus)
-{
-    uint32_t args[] = { CFG(0), BUID_HI, BUID_LO, page_shift, window_shift };
-    uint32_t rets[4] = { 0 };
-
-    g_assert_cmpint(qtest_rtas_call(s, "ibm,create-pe-dma-window", 5, args,
-                                    4, rets), ==, 0);
-    if (rets[0] == RTAS_OK) {
-        *liobn = rets[1];
-        *bus = (uint64_t)rets[2] << 32 | rets[3];
-    }
-    return rets[0];
-}
-
-static uint32_t ddw_remove(QTestState *s, uint32_t liobn)
-{
-    uint32_t rets[1] = { 0xdeadbeef };
-
-    g_assert_cmpint(qtest_rtas_call(s, "ibm,remove-pe-dma-window", 1, &liobn,
-                                    1, rets), ==, 0);
-    return rets[0];
-}
-
-static uint32_t ddw_reset(QTestState *s)
-{
-    uint32_t args[] = { CFG(0), BUID_HI, BUID_LO };
-    uint32_t rets[1] = { 0xdeadbeef };
-
-    g_assert_cmpint(qtest_rtas_call(s, "ibm,reset-pe-dma-window", 3, args,
-                                    1, rets), ==, 0);
-    return rets[0];
-}
 
 /* BAR 0 at PCI 0x80000000, memory decoding and bus mastering on. */
 static void edu_enable(QTestState *s)
@@ -131,25 +64,27 @@ static void test_lifecycle(gconstpointer data)
 
     vfio_assert_view(s, 1, "");
     /* H_PUT_TCE: three pages, contiguous in bus and RAM: one run. */
-    g_assert_cmpint(put_tce(s, LIOBN, 0x5000, 0x300003), ==, H_SUCCESS);
-    g_assert_cmpint(put_tce(s, LIOBN, 0x6000, 0x301003), ==, H_SUCCESS);
-    g_assert_cmpint(put_tce(s, LIOBN, 0x7000, 0x302003), ==, H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, LIOBN, 0x5000, 0x300003), ==, H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, LIOBN, 0x6000, 0x301003), ==, H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, LIOBN, 0x7000, 0x302003), ==, H_SUCCESS);
     vfio_assert_view(s, 1, "0x5000+0x3000>0x300000:rw");
     /* Overwrite the middle with a read-only TCE: three runs. */
-    g_assert_cmpint(put_tce(s, LIOBN, 0x6000, 0x301001), ==, H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, LIOBN, 0x6000, 0x301001), ==, H_SUCCESS);
     vfio_assert_view(s, 1, "0x5000+0x1000>0x300000:rw 0x6000+0x1000>0x301000:r "
                 "0x7000+0x1000>0x302000:rw");
     /* H_PUT_TCE_INDIRECT: 16 pages; then H_STUFF_TCE clears 4 in the middle. */
-    g_assert_cmpint(put_indirect(s, LIOBN, 0x10000, 0x200000, 0x1000, 2, 16),
+    g_assert_cmpint(guest_put_tce_run(s, LIOBN, 0x10000, 0x200000, 0x1000, 2,
+                                      16),
                     ==, H_SUCCESS);
     vfio_assert_view(s, 1, "0x5000+0x1000>0x300000:rw 0x6000+0x1000>0x301000:r "
                 "0x7000+0x1000>0x302000:rw 0x10000+0x10000>0x200000:w");
-    g_assert_cmpint(stuff(s, LIOBN, 0x14000, 0, 4), ==, H_SUCCESS);
+    g_assert_cmpint(guest_stuff_tce(s, LIOBN, 0x14000, 0, 4), ==, H_SUCCESS);
     vfio_assert_view(s, 1, "0x5000+0x1000>0x300000:rw 0x6000+0x1000>0x301000:r "
                 "0x7000+0x1000>0x302000:rw 0x10000+0x4000>0x200000:w "
                 "0x18000+0x8000>0x208000:w");
     /* H_STUFF_TCE mapping one page 8 times (not contiguous in RAM). */
-    g_assert_cmpint(stuff(s, LIOBN, 0x40000, 0x500003, 8), ==, H_SUCCESS);
+    g_assert_cmpint(guest_stuff_tce(s, LIOBN, 0x40000, 0x500003, 8), ==,
+                    H_SUCCESS);
     {
         g_autofree char *p = vfio_check(s, 1);
         GString *want = g_string_new("0x5000+0x1000>0x300000:rw "
@@ -163,30 +98,32 @@ static void test_lifecycle(gconstpointer data)
         g_assert_cmpstr(p, ==, want->str);
         g_string_free(want, TRUE);
     }
-    g_assert_cmpint(stuff(s, LIOBN, 0x40000, 0, 8), ==, H_SUCCESS);
+    g_assert_cmpint(guest_stuff_tce(s, LIOBN, 0x40000, 0, 8), ==, H_SUCCESS);
     /* A TCE pointing outside guest RAM (MMIO): H_PARAMETER, nothing mapped. */
-    g_assert_cmpint(put_tce(s, LIOBN, 0x8000, BAR | 3), ==, H_PARAMETER);
-    g_assert_cmpint(put_tce(s, LIOBN, 0x8000, 0x80000000ULL | 3), ==,
+    g_assert_cmpint(guest_put_tce(s, LIOBN, 0x8000, BAR | 3), ==, H_PARAMETER);
+    g_assert_cmpint(guest_put_tce(s, LIOBN, 0x8000, 0x80000000ULL | 3), ==,
                     H_PARAMETER);
     vfio_assert_view(s, 1, "0x5000+0x1000>0x300000:rw 0x6000+0x1000>0x301000:r "
                 "0x7000+0x1000>0x302000:rw 0x10000+0x4000>0x200000:w "
                 "0x18000+0x8000>0x208000:w");
 
     /* DDW: 64 KiB pages, 2^32 bytes, at 2^59. */
-    g_assert_cmphex(ddw_create(s, 16, 32, &liobn, &bus), ==, RTAS_OK);
+    g_assert_cmphex(guest_ddw_create(s, 0, CFG(0), 16, 32, &liobn, &bus), ==,
+                    RTAS_OK);
     g_assert_cmphex(liobn, ==, DDW_LIOBN);
     g_assert_cmphex(bus, ==, DDW_BUS);
-    g_assert_cmpint(put_indirect(s, DDW_LIOBN, DDW_BUS, 0x1000000, 0x10000, 3,
-                                 512), ==, H_SUCCESS);
+    g_assert_cmpint(guest_put_tce_run(s, DDW_LIOBN, DDW_BUS, 0x1000000, 0x10000,
+                                      3, 512),
+                    ==, H_SUCCESS);
     vfio_assert_view(s, 1, "0x5000+0x1000>0x300000:rw 0x6000+0x1000>0x301000:r "
                 "0x7000+0x1000>0x302000:rw 0x10000+0x4000>0x200000:w "
                 "0x18000+0x8000>0x208000:w "
                 "0x800000000000000+0x2000000>0x1000000:rw");
     /* H_PUT_TCE in the middle of the DDW run, then STUFF over its tail. */
-    g_assert_cmpint(put_tce(s, DDW_LIOBN, DDW_BUS + 0x100000, 0x7000001), ==,
-                    H_SUCCESS);
-    g_assert_cmpint(stuff(s, DDW_LIOBN, DDW_BUS + 0x1000000, 0, 256), ==,
-                    H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, DDW_LIOBN, DDW_BUS + 0x100000, 0x7000001),
+                    ==, H_SUCCESS);
+    g_assert_cmpint(guest_stuff_tce(s, DDW_LIOBN, DDW_BUS + 0x1000000, 0, 256),
+                    ==, H_SUCCESS);
     vfio_assert_view(s, 1, "0x5000+0x1000>0x300000:rw 0x6000+0x1000>0x301000:r "
                 "0x7000+0x1000>0x302000:rw 0x10000+0x4000>0x200000:w "
                 "0x18000+0x8000>0x208000:w "
@@ -194,21 +131,23 @@ static void test_lifecycle(gconstpointer data)
                 "0x800000000100000+0x10000>0x7000000:r "
                 "0x800000000110000+0xef0000>0x1110000:rw");
     /* Remove the DDW: its mappings go, the default window's stay. */
-    g_assert_cmphex(ddw_remove(s, DDW_LIOBN), ==, RTAS_OK);
+    g_assert_cmphex(guest_ddw_remove(s, DDW_LIOBN), ==, RTAS_OK);
     vfio_assert_view(s, 1, "0x5000+0x1000>0x300000:rw 0x6000+0x1000>0x301000:r "
                 "0x7000+0x1000>0x302000:rw 0x10000+0x4000>0x200000:w "
                 "0x18000+0x8000>0x208000:w");
     /* Create again, map, then reset: one empty default window. */
-    g_assert_cmphex(ddw_create(s, 16, 32, &liobn, &bus), ==, RTAS_OK);
-    g_assert_cmpint(put_tce(s, DDW_LIOBN, DDW_BUS, 0x1000003), ==, H_SUCCESS);
+    g_assert_cmphex(guest_ddw_create(s, 0, CFG(0), 16, 32, &liobn, &bus), ==,
+                    RTAS_OK);
+    g_assert_cmpint(guest_put_tce(s, DDW_LIOBN, DDW_BUS, 0x1000003), ==,
+                    H_SUCCESS);
     vfio_assert_view(s, 1, "0x5000+0x1000>0x300000:rw 0x6000+0x1000>0x301000:r "
                 "0x7000+0x1000>0x302000:rw 0x10000+0x4000>0x200000:w "
                 "0x18000+0x8000>0x208000:w "
                 "0x800000000000000+0x10000>0x1000000:rw");
-    g_assert_cmphex(ddw_reset(s), ==, RTAS_OK);
+    g_assert_cmphex(guest_ddw_reset(s, 0, CFG(0)), ==, RTAS_OK);
     vfio_assert_view(s, 1, "");
     /* Map again, and a machine reset empties it all. */
-    g_assert_cmpint(put_indirect(s, LIOBN, 0, 0x300000, 0x1000, 1, 4), ==,
+    g_assert_cmpint(guest_put_tce_run(s, LIOBN, 0, 0x300000, 0x1000, 1, 4), ==,
                     H_SUCCESS);
     vfio_assert_view(s, 1, "0x0+0x4000>0x300000:r");
     qtest_qmp_assert_success(s, "{\"execute\": \"system_reset\"}");
@@ -227,7 +166,7 @@ static void test_dma(gconstpointer data)
     uint8_t buf[8];
 
     edu_enable(s);
-    g_assert_cmpint(put_indirect(s, LIOBN, 0x8000, 0x300000, 0x1000, 3, 2),
+    g_assert_cmpint(guest_put_tce_run(s, LIOBN, 0x8000, 0x300000, 0x1000, 3, 2),
                     ==, H_SUCCESS);
     vfio_assert_view(s, 1, "0x8000+0x2000>0x300000:rw");
     /* RAM -> buffer across the page boundary, buffer -> RAM back. */
@@ -238,7 +177,7 @@ static void test_dma(gconstpointer data)
     qtest_memread(s, 0x300100, buf, sizeof(buf));
     g_assert_cmpmem(buf, sizeof(buf), pattern, sizeof(pattern));
     /* Clear the second page: a transfer touching it moves nothing. */
-    g_assert_cmpint(put_tce(s, LIOBN, 0x9000, 0), ==, H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, LIOBN, 0x9000, 0), ==, H_SUCCESS);
     vfio_assert_view(s, 1, "0x8000+0x1000>0x300000:rw");
     qtest_memset(s, 0x300ff8, 0, 4);
     g_assert_cmphex(edu_dma(s, BAR, VFIO_SOFT_EDU_BUF_ADDR, 0x8ff8, 16,
@@ -272,7 +211,7 @@ static void test_one_container(gconstpointer data)
     JsonArray *groups;
     JsonArray *devs;
 
-    g_assert_cmpint(put_indirect(s, LIOBN, 0, 0x300000, 0x1000, 3, 8), ==,
+    g_assert_cmpint(guest_put_tce_run(s, LIOBN, 0, 0x300000, 0x1000, 3, 8), ==,
                     H_SUCCESS);
     vfio_assert_view(s, 1, "0x0+0x8000>0x300000:rw");
     rsp = qtest_qmp(s, "{\"execute\": \"x-query-vfio\"}");
@@ -305,7 +244,7 @@ static void test_one_container(gconstpointer data)
                     "pci@800000020000000 container 0: backend soft, type "
                     "spapr-tce-v2, groups 1 (v0) 7 (v1, "
                     "/machine/peripheral-anon/device[0])");
-    g_assert_cmpint(stuff(s, LIOBN, 0x2000, 0, 2), ==, H_SUCCESS);
+    g_assert_cmpint(guest_stuff_tce(s, LIOBN, 0x2000, 0, 2), ==, H_SUCCESS);
     vfio_assert_view(s, 1, "0x0+0x2000>0x300000:rw 0x4000+0x4000>0x304000:rw");
     qtest_qmp_assert_success(s, "{\"execute\": \"system_reset\"}");
     vfio_assert_view(s, 1, "");
@@ -329,24 +268,27 @@ static void test_two_containers(gconstpointer data)
     uint64_t bus;
 
     vfio_assert_view(s, 2, "");
-    g_assert_cmpint(put_tce(s, LIOBN, 0x1000, 0x300003), ==, H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, LIOBN, 0x1000, 0x300003), ==, H_SUCCESS);
     vfio_assert_view(s, 2, "0x1000+0x1000>0x300000:rw");
-    g_assert_cmphex(ddw_create(s, 16, 30, &liobn, &bus), ==, RTAS_OK);
-    g_assert_cmpint(put_indirect(s, DDW_LIOBN, DDW_BUS, 0x2000000, 0x10000, 1,
-                                 64), ==, H_SUCCESS);
+    g_assert_cmphex(guest_ddw_create(s, 0, CFG(0), 16, 30, &liobn, &bus), ==,
+                    RTAS_OK);
+    g_assert_cmpint(guest_put_tce_run(s, DDW_LIOBN, DDW_BUS, 0x2000000, 0x10000,
+                                      1, 64),
+                    ==, H_SUCCESS);
     vfio_assert_view(s, 2, "0x1000+0x1000>0x300000:rw "
                 "0x800000000000000+0x400000>0x2000000:r");
-    g_assert_cmpint(stuff(s, DDW_LIOBN, DDW_BUS + 0x10000, 0, 1), ==,
+    g_assert_cmpint(guest_stuff_tce(s, DDW_LIOBN, DDW_BUS + 0x10000, 0, 1), ==,
                     H_SUCCESS);
     vfio_assert_view(s, 2, "0x1000+0x1000>0x300000:rw "
                 "0x800000000000000+0x10000>0x2000000:r "
                 "0x800000000020000+0x3e0000>0x2020000:r");
-    g_assert_cmphex(ddw_remove(s, liobn), ==, RTAS_OK);
+    g_assert_cmphex(guest_ddw_remove(s, liobn), ==, RTAS_OK);
     vfio_assert_view(s, 2, "0x1000+0x1000>0x300000:rw");
-    g_assert_cmphex(ddw_create(s, 16, 30, &liobn, &bus), ==, RTAS_OK);
-    g_assert_cmphex(ddw_reset(s), ==, RTAS_OK);
+    g_assert_cmphex(guest_ddw_create(s, 0, CFG(0), 16, 30, &liobn, &bus), ==,
+                    RTAS_OK);
+    g_assert_cmphex(guest_ddw_reset(s, 0, CFG(0)), ==, RTAS_OK);
     vfio_assert_view(s, 2, "");
-    g_assert_cmpint(put_tce(s, LIOBN, 0x1000, 0x300003), ==, H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, LIOBN, 0x1000, 0x300003), ==, H_SUCCESS);
     qtest_qmp_assert_success(s, "{\"execute\": \"system_reset\"}");
     vfio_assert_view(s, 2, "");
     qtest_quit(s);
@@ -360,8 +302,9 @@ static void test_ddw_outside_ranges(void)
     uint32_t liobn = 0;
     uint64_t bus = 0;
 
-    g_assert_cmpint(put_tce(s, LIOBN, 0x1000, 0x300003), ==, H_SUCCESS);
-    g_assert_cmphex(ddw_create(s, 16, 32, &liobn, &bus), ==, RTAS_HW_ERROR);
+    g_assert_cmpint(guest_put_tce(s, LIOBN, 0x1000, 0x300003), ==, H_SUCCESS);
+    g_assert_cmphex(guest_ddw_create(s, 0, CFG(0), 16, 32, &liobn, &bus), ==,
+                    RTAS_HW_ERROR);
     vfio_assert_view(s, 1, "0x1000+0x1000>0x300000:rw");
     rsp = qtest_qmp(s, "{\"execute\": \"x-query-spapr-tce\", \"arguments\": "
                     "{\"liobn\": %llu}}", DDW_LIOBN);
@@ -369,7 +312,7 @@ static void test_ddw_outside_ranges(void)
         json_object_get_array_member(rsp, "return"), 0), "enabled"));
     json_object_unref(rsp);
     /* A reset back to the default window is fine: nothing was left. */
-    g_assert_cmphex(ddw_reset(s), ==, RTAS_OK);
+    g_assert_cmphex(guest_ddw_reset(s, 0, CFG(0)), ==, RTAS_OK);
     vfio_assert_view(s, 1, "");
     qtest_quit(s);
 }
@@ -404,12 +347,14 @@ static void test_page_size(gconstpointer data)
                     "fits: TCE page size 0x1000, RAM backing page size 0x1000, "
                     "host page sizes 0x1010000");
     json_object_unref(rsp);
-    g_assert_cmpint(put_tce(s, LIOBN, 0x1000, 0x300003), ==, H_HARDWARE);
+    g_assert_cmpint(guest_put_tce(s, LIOBN, 0x1000, 0x300003), ==, H_HARDWARE);
     vfio_check_allow_broken = true;
     vfio_assert_view(s, 1, "");
     if (type1) {
-        g_assert_cmphex(ddw_create(s, 16, 30, &liobn, &bus), ==, RTAS_OK);
-        g_assert_cmpint(put_indirect(s, liobn, bus, 0x1000000, 0x10000, 3, 4),
+        g_assert_cmphex(guest_ddw_create(s, 0, CFG(0), 16, 30, &liobn, &bus),
+                        ==, RTAS_OK);
+        g_assert_cmpint(guest_put_tce_run(s, liobn, bus, 0x1000000, 0x10000, 3,
+                                          4),
                         ==, H_SUCCESS);
         vfio_assert_view(s, 1, "0x800000000000000+0x40000>0x1000000:rw");
     } else {
@@ -417,13 +362,13 @@ static void test_page_size(gconstpointer data)
          * sPAPR v2 also needs a host page <= the RAM backing page (4 KiB
          * here): no window fits, the DDW create is refused up front.
          */
-        g_assert_cmphex(ddw_create(s, 16, 30, &liobn, &bus), ==,
-                        RTAS_HW_ERROR);
+        g_assert_cmphex(guest_ddw_create(s, 0, CFG(0), 16, 30, &liobn, &bus),
+                        ==, RTAS_HW_ERROR);
         vfio_assert_view(s, 1, "");
     }
     vfio_check_allow_broken = false;
     /* Back to the default window only: the RTAS reset is refused. */
-    g_assert_cmphex(ddw_reset(s), ==, RTAS_HW_ERROR);
+    g_assert_cmphex(guest_ddw_reset(s, 0, CFG(0)), ==, RTAS_HW_ERROR);
     qtest_quit(s);
 }
 
@@ -432,11 +377,11 @@ static void test_fault_map(gconstpointer data)
 {
     QTestState *s = start(data, "", "");
 
-    g_assert_cmpint(put_tce(s, LIOBN, 0x1000, 0x300003), ==, H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, LIOBN, 0x1000, 0x300003), ==, H_SUCCESS);
     qtest_qmp_assert_success(s, "{\"execute\": \"x-vfio-soft-fault\", "
                              "\"arguments\": {\"id\": \"h0\", \"op\": \"map\", "
                              "\"nth\": 1, \"errno\": \"EIO\"}}");
-    g_assert_cmpint(put_tce(s, LIOBN, 0x2000, 0x301003), ==, H_HARDWARE);
+    g_assert_cmpint(guest_put_tce(s, LIOBN, 0x2000, 0x301003), ==, H_HARDWARE);
     vfio_assert_view(s, 1, "0x1000+0x1000>0x300000:rw");
     /*
      * Inside an INDIRECT batch the 8 TCEs are one map call, made at the
@@ -447,11 +392,13 @@ static void test_fault_map(gconstpointer data)
     qtest_qmp_assert_success(s, "{\"execute\": \"x-vfio-soft-fault\", "
                              "\"arguments\": {\"id\": \"h0\", \"op\": \"map\", "
                              "\"nth\": 1, \"errno\": \"ENOMEM\"}}");
-    g_assert_cmpint(put_indirect(s, LIOBN, 0x10000, 0x200000, 0x1000, 3, 8),
+    g_assert_cmpint(guest_put_tce_run(s, LIOBN, 0x10000, 0x200000, 0x1000, 3,
+                                      8),
                     ==, H_HARDWARE);
     vfio_assert_view(s, 1, "0x1000+0x1000>0x300000:rw 0x10000+0x8000>0x200000:rw");
     /* The fault is spent: the same put (an overwrite) works now. */
-    g_assert_cmpint(put_indirect(s, LIOBN, 0x10000, 0x200000, 0x1000, 3, 8),
+    g_assert_cmpint(guest_put_tce_run(s, LIOBN, 0x10000, 0x200000, 0x1000, 3,
+                                      8),
                     ==, H_SUCCESS);
     vfio_assert_view(s, 1, "0x1000+0x1000>0x300000:rw 0x10000+0x8000>0x200000:rw");
     qtest_quit(s);
@@ -463,12 +410,12 @@ static void test_fault_unmap(gconstpointer data)
     QTestState *s = start(data, "", "");
     int64_t ret;
 
-    g_assert_cmpint(put_indirect(s, LIOBN, 0, 0x300000, 0x1000, 3, 4), ==,
+    g_assert_cmpint(guest_put_tce_run(s, LIOBN, 0, 0x300000, 0x1000, 3, 4), ==,
                     H_SUCCESS);
     qtest_qmp_assert_success(s, "{\"execute\": \"x-vfio-soft-fault\", "
                              "\"arguments\": {\"id\": \"h0\", \"op\": \"unmap\", "
                              "\"nth\": 1, \"errno\": \"EIO\"}}");
-    ret = put_tce(s, LIOBN, 0x1000, 0);
+    ret = guest_put_tce(s, LIOBN, 0x1000, 0);
     g_assert_cmpint(ret, ==, H_HARDWARE);
     vfio_assert_view(s, 1, "0x0+0x1000>0x300000:rw 0x2000+0x2000>0x302000:rw");
     qtest_quit(s);
@@ -485,11 +432,13 @@ static void test_fault_window(void)
                              "\"arguments\": {\"id\": \"h0\", \"op\": "
                              "\"window-create\", \"nth\": 1, \"errno\": "
                              "\"ENOSPC\"}}");
-    g_assert_cmphex(ddw_create(s, 16, 32, &liobn, &bus), ==, RTAS_HW_ERROR);
+    g_assert_cmphex(guest_ddw_create(s, 0, CFG(0), 16, 32, &liobn, &bus), ==,
+                    RTAS_HW_ERROR);
     vfio_assert_view(s, 1, "");
-    g_assert_cmphex(ddw_create(s, 16, 32, &liobn, &bus), ==, RTAS_OK);
+    g_assert_cmphex(guest_ddw_create(s, 0, CFG(0), 16, 32, &liobn, &bus), ==,
+                    RTAS_OK);
     g_assert_cmphex(bus, ==, DDW_BUS);
-    g_assert_cmpint(put_tce(s, liobn, DDW_BUS, 0x300003), ==, H_SUCCESS);
+    g_assert_cmpint(guest_put_tce(s, liobn, DDW_BUS, 0x300003), ==, H_SUCCESS);
     vfio_assert_view(s, 1, "0x800000000000000+0x10000>0x300000:rw");
     qtest_quit(s);
 }
