@@ -339,7 +339,7 @@ static void test_endless_source(void)
                              "\"arguments\": {\"uri\": \"exec:cat %s; "
                              "exec cat /dev/zero\", \"exit-on-error\": "
                              "false}}", path);
-    st = migrate_wait(d, &desc);
+    st = guest_migrate_wait(d, &desc);
     g_assert_cmpstr(st, ==, "failed");
     g_assert_true(g_str_has_prefix(desc, "Incoming command 'cat "));
     g_assert_cmphex(get_tce(d, LIOBN0, 0x1000), ==, 0);
