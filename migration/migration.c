@@ -220,21 +220,19 @@ static GByteArray *uri_read(const char *uri, Error **errp)
     /*
      * Read what the header announces (body + CRC), no more: a source that
      * never ends (an exec: command) cannot make the process grow for ever.
-     * A short or bad header is read whole (up to the header) and left to
-     * the loader's error.
+     * Something that is not a stream stops at the header, for the loader
+     * to refuse; a stream followed by more bytes is refused here.
      */
     while (b->len < want &&
            (n = fread(chunk, 1, MIN(sizeof(chunk), want - b->len), f)) > 0) {
         g_byte_array_append(b, chunk, n);
-        if (want == MIG_HEADER_LEN && b->len == MIG_HEADER_LEN) {
+        if (want == MIG_HEADER_LEN && b->len == MIG_HEADER_LEN &&
+            !memcmp(b->data, MIGRATION_STREAM_MAGIC, MIG_MAGIC_LEN)) {
             uint64_t body;
 
             memcpy(&body, b->data + MIG_HEADER_LEN - 8, 8);
             body = GUINT64_FROM_BE(body);
-            if (!memcmp(b->data, MIGRATION_STREAM_MAGIC, MIG_MAGIC_LEN) &&
-                body <= MIGRATION_STREAM_MAX_BODY) {
-                want = MIG_HEADER_LEN + body + 4;
-            } else if (body > MIGRATION_STREAM_MAX_BODY) {
+            if (body > MIGRATION_STREAM_MAX_BODY) {
                 error_setg(errp, "Migration stream of %" PRIu64 " bytes is "
                            "over the limit (%" PRIu64 ")", body,
                            (uint64_t)MIGRATION_STREAM_MAX_BODY);
@@ -242,7 +240,15 @@ static GByteArray *uri_read(const char *uri, Error **errp)
                 g_byte_array_unref(b);
                 return NULL;
             }
+            want = MIG_HEADER_LEN + body + 4;
         }
+    }
+    if (want > MIG_HEADER_LEN && b->len == want &&
+        fread(chunk, 1, 1, f) == 1) {
+        error_setg(errp, "Migration stream: bytes after its end in %s", arg);
+        exec ? pclose(f) : fclose(f);
+        g_byte_array_unref(b);
+        return NULL;
     }
     if (ferror(f)) {
         error_setg_errno(errp, errno, "Unable to read %s", arg);

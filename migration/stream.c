@@ -712,10 +712,13 @@ static bool load_drc(Staging *s, Reader *r, Error **errp)
      * would have released the device at once.
      */
     if ((!d.drc->dev && state != spapr_drc_empty_state(d.drc)) ||
+        /* a physical DRC is never made "available" here (QEMU neither) */
+        (d.drc->dev && physical &&
+         state == SPAPR_DRC_STATE_PHYSICAL_AVAILABLE) ||
         ((flags & MIG_DRC_UNPLUG) && state == spapr_drc_empty_state(d.drc))) {
         error_setg(errp, "Migration stream: DRC 0x%x: state %u cannot go "
                    "with %s", index, state, !d.drc->dev ? "no device" :
-                   "a pending unplug");
+                   (flags & MIG_DRC_UNPLUG) ? "a pending unplug" : "a device");
         return false;
     }
     d.state = state;

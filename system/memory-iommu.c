@@ -147,6 +147,9 @@ int memory_region_iommu_notifier_set_flags(IOMMUNotifier *n,
         assert(!err);
     }
     iommu_mr->notify_flags = new_flags;
+    trace_memory_region_iommu_notifier_set_flags(
+        MEMORY_REGION_OF_IOMMU(iommu_mr)->name, saved, flags, old_flags,
+        new_flags);
     return 0;
 }
 

@@ -226,6 +226,79 @@ static bool vfio_spapr_window_geometry(VFIOContainer *c, uint32_t tce_shift,
     return true;
 }
 
+/*
+ * A host window that cannot be removed would hold its slot for ever (every
+ * later create would fail): the removal is tried twice at once, and if the
+ * host still refuses, the window is kept in c->stale_windows and removed
+ * before the next create, and again at teardown (the release drops it in
+ * any case).  This holds for every window the container removes: its own,
+ * a trial one, one the host placed elsewhere.
+ */
+static int vfio_spapr_remove_host_window(VFIOContainer *c, hwaddr start)
+{
+    int ret = -EINVAL;
+
+    for (int attempt = 0; attempt < 2; attempt++) {
+        ret = vfio_iommu_remove_window(c->iommu, start);
+        trace_vfio_spapr_remove_window(start, ret);
+        if (!ret) {
+            return 0;
+        }
+        c->stats.errors++;
+    }
+    return ret;
+}
+
+/* Remove the window at @start, or remember it as stale; 0 or -errno. */
+static int vfio_spapr_drop_host_window(VFIOContainer *c, hwaddr start)
+{
+    int ret = vfio_spapr_remove_host_window(c, start);
+
+    if (ret) {
+        error_report("vfio: cannot remove the host DMA window at 0x%" PRIx64
+                     ": %s (retried before the next window is created)",
+                     start, g_strerror(-ret));
+        if (!c->stale_windows) {
+            c->stale_windows = g_array_new(FALSE, FALSE, sizeof(hwaddr));
+        }
+        g_array_append_val(c->stale_windows, start);
+    }
+    return ret;
+}
+
+/*
+ * Retry the removals that failed, every one; true when none is left.  A
+ * stale address a live window of the container holds now was gone after
+ * all (the host created the live one there), and so is one the host no
+ * longer knows (-EINVAL): both are forgotten without a call that could
+ * remove a live window.
+ */
+bool vfio_spapr_remove_stale_windows(VFIOContainer *c)
+{
+    guint i = 0;
+
+    while (c->stale_windows && i < c->stale_windows->len) {
+        hwaddr start = g_array_index(c->stale_windows, hwaddr, i);
+        bool live = false;
+        int ret = 0;
+
+        for (GList *l = c->giommus; l; l = l->next) {
+            VFIOGuestIOMMU *g = l->data;
+
+            live |= g->host_window && g->bus_start == start;
+        }
+        if (!live) {
+            ret = vfio_spapr_remove_host_window(c, start);
+        }
+        if (ret && ret != -EINVAL) {
+            i++;
+        } else {
+            g_array_remove_index(c->stale_windows, i);
+        }
+    }
+    return !c->stale_windows || !c->stale_windows->len;
+}
+
 bool vfio_spapr_check_window(VFIOContainer *c, hwaddr bus_start,
                              uint64_t size, uint32_t tce_shift,
                              bool replaces_all, Error **errp)
@@ -238,14 +311,15 @@ bool vfio_spapr_check_window(VFIOContainer *c, hwaddr bus_start,
                                     errp)) {
         return false;
     }
-    vfio_spapr_remove_stale_windows(c);     /* their slots are free again */
     if (replaces_all) {
         /* The slots and the size limit are only known with the slots free. */
         return true;
     }
+    vfio_spapr_remove_stale_windows(c);     /* their slots are free again */
     for (GList *l = c->giommus; l; l = l->next) {
         in_use += ((VFIOGuestIOMMU *)l->data)->host_window;
     }
+    in_use += c->stale_windows ? c->stale_windows->len : 0;
     if (c->info.max_windows && in_use >= c->info.max_windows) {
         error_setg(errp, "the host has no free DMA window slot (%u of %u in "
                    "use)", in_use, c->info.max_windows);
@@ -264,10 +338,8 @@ bool vfio_spapr_check_window(VFIOContainer *c, hwaddr bus_start,
                          size, (uint64_t)1 << shift, levels);
         return false;
     }
-    ret = vfio_iommu_remove_window(c->iommu, start);
-    trace_vfio_spapr_remove_window(start, ret);
+    ret = vfio_spapr_drop_host_window(c, start);
     if (ret) {
-        c->stats.errors++;
         error_setg_errno(errp, -ret, "cannot remove the trial host DMA "
                          "window at 0x%" PRIx64, start);
         return false;
@@ -303,7 +375,7 @@ bool vfio_spapr_add_window(VFIOContainer *c, VFIOGuestIOMMU *g, Error **errp)
         return false;
     }
     if (start != g->bus_start) {
-        vfio_iommu_remove_window(c->iommu, start);
+        vfio_spapr_drop_host_window(c, start);
         error_setg(errp, "the host placed its window at 0x%" PRIx64
                    ", the guest window is at 0x%" PRIx64, start,
                    g->bus_start);
@@ -315,55 +387,8 @@ bool vfio_spapr_add_window(VFIOContainer *c, VFIOGuestIOMMU *g, Error **errp)
     return true;
 }
 
-/*
- * A host window that cannot be removed would hold its slot for ever (every
- * later create would fail): the removal is tried twice at once, and if the
- * host still refuses, the window is kept in c->stale_windows and removed
- * before the next create, and again at teardown (the release drops it in
- * any case).
- */
-static int vfio_spapr_remove_host_window(VFIOContainer *c, hwaddr start)
-{
-    int ret = -EINVAL;
-
-    for (int attempt = 0; attempt < 2; attempt++) {
-        ret = vfio_iommu_remove_window(c->iommu, start);
-        trace_vfio_spapr_remove_window(start, ret);
-        if (!ret) {
-            return 0;
-        }
-        c->stats.errors++;
-    }
-    return ret;
-}
-
-/* Retry the removals that failed; false if one still fails. */
-bool vfio_spapr_remove_stale_windows(VFIOContainer *c)
-{
-    while (c->stale_windows && c->stale_windows->len) {
-        hwaddr start = g_array_index(c->stale_windows, hwaddr,
-                                     c->stale_windows->len - 1);
-
-        if (vfio_spapr_remove_host_window(c, start)) {
-            return false;
-        }
-        g_array_set_size(c->stale_windows, c->stale_windows->len - 1);
-    }
-    return true;
-}
-
 void vfio_spapr_remove_window(VFIOContainer *c, VFIOGuestIOMMU *g)
 {
-    int ret = vfio_spapr_remove_host_window(c, g->bus_start);
-
-    if (ret) {
-        error_report("vfio: cannot remove the host DMA window at 0x%" PRIx64
-                     ": %s (retried before the next window is created)",
-                     g->bus_start, g_strerror(-ret));
-        if (!c->stale_windows) {
-            c->stale_windows = g_array_new(FALSE, FALSE, sizeof(hwaddr));
-        }
-        g_array_append_val(c->stale_windows, g->bus_start);
-    }
+    vfio_spapr_drop_host_window(c, g->bus_start);
     g->host_window = false;
 }

@@ -42,7 +42,7 @@ typedef struct Error Error;
  * that never ends could take.  A window's entries travel as runs, so real
  * streams are far below it (10^6 isolated TCEs: 16 MiB).
  */
-#define MIGRATION_STREAM_MAX_BODY   (4ULL << 30)
+#define MIGRATION_STREAM_MAX_BODY   (1ULL << 30)
 #define MIGRATION_STREAM_VERSION    1
 
 /* Figures of one save or load, for query-migrate and the benchmark. */

@@ -275,6 +275,27 @@ static void case_ddw_remove(QTestState *s, const Case *c)
 }
 
 /*
+ * ibm,create-pe-dma-window whose trial host window (the consumer veto's
+ * probe, sPAPR v2) the host refuses to remove once: retried at once, so
+ * the create succeeds and no host slot is lost; type1v2 has no windows.
+ */
+static void case_ddw_probe_remove(QTestState *s, const Case *c)
+{
+    if (c->type1) {
+        g_assert_cmphex(ddw_create(s, 16, 32), ==, RTAS_OK);
+        vfio_assert_view(s, 1, "");
+        return;
+    }
+    arm(s, "window-remove", c->err);
+    g_assert_cmphex(ddw_create(s, 16, 32), ==, RTAS_OK);
+    g_assert_cmpuint(fired(s), ==, 1);
+    vfio_assert_view(s, 1, "");
+    g_assert_cmphex(guest_ddw_remove(s, DDW_LIOBN), ==, RTAS_OK);
+    g_assert_cmphex(ddw_create(s, 16, 32), ==, RTAS_OK);
+    vfio_assert_view(s, 1, "");
+}
+
+/*
  * ibm,reset-pe-dma-window after the default window was removed and a
  * 64 KiB DDW took its place (LIOBN 0x80000000 at 0): the host refuses to
  * drop the DDW's mappings (type1v2) or to create the default window again
@@ -334,6 +355,7 @@ static const struct {
     { "ddw-create/window-create", case_ddw_create },
     { "ddw-map/map", case_ddw_map },
     { "ddw-remove", case_ddw_remove },
+    { "ddw-create/probe-remove", case_ddw_probe_remove },
     { "ddw-reset", case_ddw_reset },
     { "system-reset/unmap", case_system_reset },
 };

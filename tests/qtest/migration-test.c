@@ -322,8 +322,8 @@ static void test_refused(void)
 
 /*
  * An exec: source that never ends: the destination reads what the header
- * announces and no more (the command then dies of SIGPIPE and the load is
- * refused), instead of growing for ever.
+ * announces, sees there is more and refuses the load, instead of growing
+ * for ever; a file with bytes after the stream is refused the same way.
  */
 static void test_endless_source(void)
 {
@@ -341,8 +341,58 @@ static void test_endless_source(void)
                              "false}}", path);
     st = guest_migrate_wait(d, &desc);
     g_assert_cmpstr(st, ==, "failed");
-    g_assert_true(g_str_has_prefix(desc, "Incoming command 'cat "));
+    g_assert_true(g_str_has_prefix(desc, "Migration stream: bytes after "
+                                   "its end in cat "));
     g_assert_cmphex(get_tce(d, LIOBN0, 0x1000), ==, 0);
+    qtest_quit(d);
+
+    /* the same for a file with bytes after the stream */
+    {
+        g_autofree char *contents = NULL;
+        g_autofree char *longer = NULL;
+        gsize len;
+
+        g_assert_true(g_file_get_contents(path, &contents, &len, NULL));
+        longer = g_malloc(len + 8);
+        memcpy(longer, contents, len);
+        memcpy(longer + len, "junkjunk", 8);
+        g_assert_true(g_file_set_contents(path, longer, len + 8, NULL));
+    }
+    g_free(st);
+    g_free(desc);
+    d = qtest_init("-M pseries -incoming defer");
+    qtest_qmp_assert_success(d, "{\"execute\": \"migrate-incoming\", "
+                             "\"arguments\": {\"uri\": \"file:%s\", "
+                             "\"exit-on-error\": false}}", path);
+    st = guest_migrate_wait(d, &desc);
+    g_assert_cmpstr(st, ==, "failed");
+    g_assert_true(g_str_has_prefix(desc, "Migration stream: bytes after "
+                                   "its end in /"));
+    qtest_quit(d);
+    unlink(path);
+}
+
+/* A header announcing more than the bound: refused before reading it. */
+static void test_over_limit(void)
+{
+    g_autofree char *path = tmp_path("huge");
+    g_autofree char *st = NULL, *desc = NULL;
+    uint8_t hdr[24] = "SPAPRDMA";
+    uint32_t version = GUINT32_TO_BE(1);
+    uint64_t body = GUINT64_TO_BE(4ULL << 30);
+    QTestState *d;
+
+    memcpy(hdr + 8, &version, 4);
+    memcpy(hdr + 16, &body, 8);
+    g_assert_true(g_file_set_contents(path, (char *)hdr, sizeof(hdr), NULL));
+    d = qtest_init("-M pseries -incoming defer");
+    qtest_qmp_assert_success(d, "{\"execute\": \"migrate-incoming\", "
+                             "\"arguments\": {\"uri\": \"file:%s\", "
+                             "\"exit-on-error\": false}}", path);
+    st = guest_migrate_wait(d, &desc);
+    g_assert_cmpstr(st, ==, "failed");
+    g_assert_cmpstr(desc, ==, "Migration stream of 4294967296 bytes is over "
+                    "the limit (1073741824)");
     qtest_quit(d);
     unlink(path);
 }
@@ -430,6 +480,7 @@ int main(int argc, char **argv)
     g_test_add_func("/migration/refused", test_refused);
     g_test_add_func("/migration/mismatch-exits", test_mismatch_exits);
     g_test_add_func("/migration/endless-source", test_endless_source);
+    g_test_add_func("/migration/over-limit", test_over_limit);
     g_test_add_func("/migration/errors", test_errors);
     g_test_add_func("/migration/hmp-exec", test_hmp_exec);
     return g_test_run();
