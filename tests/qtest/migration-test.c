@@ -8,6 +8,7 @@
  */
 
 #include "qemu/osdep.h"
+#include <zlib.h>
 #include "libqtest.h"
 #include "vfio-check.h"
 #include "spapr-guest.h"
@@ -372,6 +373,51 @@ static void test_endless_source(void)
     unlink(path);
 }
 
+/*
+ * A stream that puts a device's (physical) DRC in "available", a state no
+ * guest flow reaches here: refused, the destination unchanged.
+ */
+static void test_drc_unreachable(void)
+{
+    g_autofree char *path = tmp_path("drc");
+    g_autofree char *contents = NULL;
+    g_autofree char *st = NULL, *desc = NULL;
+    const char *args = "-M pseries -nodefaults "
+                       "-object vfio-soft-host,id=h0,iommu-type=spapr-tce-v2 "
+                       "-device vfio-pci,soft-host=h0,bus=pci.0,addr=3,id=v0";
+    uint32_t pat[2] = { GUINT32_TO_BE(0x40000018), GUINT32_TO_BE(8) };
+    QTestState *s = qtest_init(args), *d;
+    gsize len, hits = 0, off = 0;
+    uint32_t crc;
+
+    migrate_out(s, path);
+    qtest_quit(s);
+    g_assert_true(g_file_get_contents(path, &contents, &len, NULL));
+    for (gsize i = 0; i + sizeof(pat) <= len; i++) {
+        if (!memcmp(contents + i, pat, sizeof(pat))) {
+            off = i + 4;
+            hits++;
+        }
+    }
+    g_assert_cmpuint(hits, ==, 1);
+    contents[off + 3] = 5;          /* PHYSICAL_AVAILABLE */
+    crc = GUINT32_TO_BE(crc32(crc32(0L, Z_NULL, 0),
+                              (const Bytef *)contents, len - 4));
+    memcpy(contents + len - 4, &crc, 4);
+    g_assert_true(g_file_set_contents(path, contents, len, NULL));
+
+    d = qtest_initf("%s -incoming defer", args);
+    qtest_qmp_assert_success(d, "{\"execute\": \"migrate-incoming\", "
+                             "\"arguments\": {\"uri\": \"file:%s\", "
+                             "\"exit-on-error\": false}}", path);
+    st = guest_migrate_wait(d, &desc);
+    g_assert_cmpstr(st, ==, "failed");
+    g_assert_cmpstr(desc, ==, "Migration stream: DRC 0x40000018: state 5 "
+                    "cannot go with a device");
+    qtest_quit(d);
+    unlink(path);
+}
+
 /* A header announcing more than the bound: refused before reading it. */
 static void test_over_limit(void)
 {
@@ -481,6 +527,7 @@ int main(int argc, char **argv)
     g_test_add_func("/migration/mismatch-exits", test_mismatch_exits);
     g_test_add_func("/migration/endless-source", test_endless_source);
     g_test_add_func("/migration/over-limit", test_over_limit);
+    g_test_add_func("/migration/drc-unreachable", test_drc_unreachable);
     g_test_add_func("/migration/errors", test_errors);
     g_test_add_func("/migration/hmp-exec", test_hmp_exec);
     return g_test_run();
