@@ -17,6 +17,13 @@ static GList *vfio_groups;      /* VFIOGroup * (a handful per process) */
 
 static GString *kvm_stub_log;
 
+/*
+ * The record keeps its last VFIO_KVM_LOG_MAX bytes, whole entries: the
+ * guest adds a link entry with every DDW it creates, and may do so for
+ * ever.
+ */
+#define VFIO_KVM_LOG_MAX    (64 * 1024)
+
 static void G_GNUC_PRINTF(1, 2) kvm_log(const char *fmt, ...)
 {
     va_list ap;
@@ -27,6 +34,13 @@ static void G_GNUC_PRINTF(1, 2) kvm_log(const char *fmt, ...)
     va_start(ap, fmt);
     g_string_append_vprintf(kvm_stub_log, fmt, ap);
     va_end(ap);
+    if (kvm_stub_log->len > VFIO_KVM_LOG_MAX) {
+        const char *cut = strstr(kvm_stub_log->str + kvm_stub_log->len -
+                                 VFIO_KVM_LOG_MAX, "; ");
+
+        g_string_erase(kvm_stub_log, 0,
+                       cut ? cut + 2 - kvm_stub_log->str : 0);
+    }
 }
 
 /* The group's fd if the kernel knows it (the Linux host), else -1. */

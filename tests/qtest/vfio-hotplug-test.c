@@ -612,6 +612,32 @@ static void test_broken_unlinks(gconstpointer data)
     qtest_quit(s);
 }
 
+/*
+ * kernel-tce=vfio: every DDW the guest creates adds a link entry to the
+ * KVM-VFIO record; the record keeps its last 64 KiB, whole entries.
+ */
+static void test_record_bounded(gconstpointer data)
+{
+    QTestState *s = start("vfio", " -device vfio-pci,soft-host=h0,bus=pci.0,"
+                          "addr=3,id=v0");
+    Dev d = { 0, 3 };
+    g_autofree char *log = NULL;
+
+    for (int i = 0; i < 2500; i++) {
+        uint32_t liobn = 0;
+
+        g_assert_cmphex(guest_ddw_create(s, 0, cfg_addr(d, 0), 16, 32, &liobn,
+                                         NULL), ==, RTAS_OK);
+        g_assert_cmphex(guest_ddw_remove(s, liobn), ==, RTAS_OK);
+    }
+    log = guest_kvm_log(s);
+    g_assert_cmpuint(strlen(log), <=, 64 * 1024);
+    g_assert_cmpuint(strlen(log), >, 60 * 1024);
+    g_assert_true(g_str_has_prefix(log, "link 1 0x"));
+    g_assert_true(g_str_has_suffix(log, "link 1 0x800000000000000 -> 0; "));
+    qtest_quit(s);
+}
+
 int main(int argc, char **argv)
 {
     static const char *const levels[] = { "off", "on", "vfio" };
@@ -642,5 +668,7 @@ int main(int argc, char **argv)
                          test_link_lost);
     g_test_add_data_func("/vfio-hotplug/kernel-tce=vfio/broken-unlinks", NULL,
                          test_broken_unlinks);
+    g_test_add_data_func("/vfio-hotplug/kernel-tce=vfio/record-bounded", NULL,
+                         test_record_bounded);
     return g_test_run();
 }

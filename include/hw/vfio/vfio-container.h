@@ -347,7 +347,8 @@ void vfio_container_set_coalescing(VFIOContainer *c, bool on);
  * group to the stand-in: its links go to accel/kernel-tce-sim.c
  * (kernel_tce_link_group(), with the container's host windows as the
  * group's host tables).  Both record the calls, in order, as
- * "add N (in-list, listener off[, kvm]); link N 0xBUS -> RET; del N; ".
+ * "add N (in-list, listener off[, kvm]); link N 0xBUS -> RET; del N; ";
+ * the record keeps its last 64 KiB (whole entries).
  */
 typedef struct VFIOKvmOps {
     bool (*add_group)(void *opaque, VFIOGroup *group, Error **errp);
