@@ -220,6 +220,23 @@ static void test_vfio_soft(gconstpointer data)
     unlink(path);
 }
 
+/*
+ * migrate-incoming of @uri (exit-on-error off) on @d, which must fail:
+ * the failure's error-desc (g_free()).
+ */
+static char *incoming_failure(QTestState *d, const char *uri)
+{
+    g_autofree char *st = NULL;
+    char *desc = NULL;
+
+    qtest_qmp_assert_success(d, "{\"execute\": \"migrate-incoming\", "
+                             "\"arguments\": {\"uri\": \"%s\", "
+                             "\"exit-on-error\": false}}", uri);
+    st = guest_migrate_wait(d, &desc);
+    g_assert_cmpstr(st, ==, "failed");
+    return desc;
+}
+
 /* -incoming defer -S: inmigrate, migrate-incoming, events, then paused. */
 static void test_defer(void)
 {
@@ -289,6 +306,7 @@ static void test_cont_in_inmigrate(void)
 static void test_refused(void)
 {
     g_autofree char *path = tmp_path("bad");
+    g_autofree char *uri = NULL;
     g_autofree char *st = NULL, *desc = NULL, *rs = NULL, *before = NULL;
     g_autofree char *after = NULL, *contents = NULL;
     gsize len;
@@ -304,11 +322,8 @@ static void test_refused(void)
     d = qtest_init("-M pseries -incoming defer");
     put_tce(d, LIOBN0, 0x2000, 0x8003);
     before = qmp_str(d, "{\"execute\": \"x-query-spapr-tce\"}");
-    qtest_qmp_assert_success(d, "{\"execute\": \"migrate-incoming\", "
-                             "\"arguments\": {\"uri\": \"file:%s\", "
-                             "\"exit-on-error\": false}}", path);
-    st = guest_migrate_wait(d, &desc);
-    g_assert_cmpstr(st, ==, "failed");
+    uri = g_strdup_printf("file:%s", path);
+    desc = incoming_failure(d, uri);
     g_assert_true(g_str_has_prefix(desc, "Migration stream checksum "
                                    "mismatch (stream 0x"));
     rs = status(d);
@@ -329,19 +344,16 @@ static void test_refused(void)
 static void test_endless_source(void)
 {
     g_autofree char *path = tmp_path("endless");
-    g_autofree char *st = NULL, *desc = NULL;
+    g_autofree char *uri = NULL;
+    g_autofree char *desc = NULL;
     QTestState *s = qtest_init("-M pseries"), *d;
 
     put_tce(s, LIOBN0, 0x1000, 0x4003);
     migrate_out(s, path);
     qtest_quit(s);
     d = qtest_init("-M pseries -incoming defer");
-    qtest_qmp_assert_success(d, "{\"execute\": \"migrate-incoming\", "
-                             "\"arguments\": {\"uri\": \"exec:cat %s; "
-                             "exec cat /dev/zero\", \"exit-on-error\": "
-                             "false}}", path);
-    st = guest_migrate_wait(d, &desc);
-    g_assert_cmpstr(st, ==, "failed");
+    uri = g_strdup_printf("exec:cat %s; exec cat /dev/zero", path);
+    desc = incoming_failure(d, uri);
     g_assert_true(g_str_has_prefix(desc, "Migration stream: bytes after "
                                    "its end in cat "));
     g_assert_cmphex(get_tce(d, LIOBN0, 0x1000), ==, 0);
@@ -359,14 +371,11 @@ static void test_endless_source(void)
         memcpy(longer + len, "junkjunk", 8);
         g_assert_true(g_file_set_contents(path, longer, len + 8, NULL));
     }
-    g_free(st);
     g_free(desc);
     d = qtest_init("-M pseries -incoming defer");
-    qtest_qmp_assert_success(d, "{\"execute\": \"migrate-incoming\", "
-                             "\"arguments\": {\"uri\": \"file:%s\", "
-                             "\"exit-on-error\": false}}", path);
-    st = guest_migrate_wait(d, &desc);
-    g_assert_cmpstr(st, ==, "failed");
+    g_free(uri);
+    uri = g_strdup_printf("file:%s", path);
+    desc = incoming_failure(d, uri);
     g_assert_true(g_str_has_prefix(desc, "Migration stream: bytes after "
                                    "its end in /"));
     qtest_quit(d);
@@ -380,8 +389,9 @@ static void test_endless_source(void)
 static void test_drc_unreachable(void)
 {
     g_autofree char *path = tmp_path("drc");
+    g_autofree char *uri = NULL;
     g_autofree char *contents = NULL;
-    g_autofree char *st = NULL, *desc = NULL;
+    g_autofree char *desc = NULL;
     const char *args = "-M pseries -nodefaults "
                        "-object vfio-soft-host,id=h0,iommu-type=spapr-tce-v2 "
                        "-device vfio-pci,soft-host=h0,bus=pci.0,addr=3,id=v0";
@@ -407,11 +417,8 @@ static void test_drc_unreachable(void)
     g_assert_true(g_file_set_contents(path, contents, len, NULL));
 
     d = qtest_initf("%s -incoming defer", args);
-    qtest_qmp_assert_success(d, "{\"execute\": \"migrate-incoming\", "
-                             "\"arguments\": {\"uri\": \"file:%s\", "
-                             "\"exit-on-error\": false}}", path);
-    st = guest_migrate_wait(d, &desc);
-    g_assert_cmpstr(st, ==, "failed");
+    uri = g_strdup_printf("file:%s", path);
+    desc = incoming_failure(d, uri);
     g_assert_cmpstr(desc, ==, "Migration stream: DRC 0x40000018: state 5 "
                     "cannot go with a device");
     qtest_quit(d);
@@ -422,7 +429,8 @@ static void test_drc_unreachable(void)
 static void test_over_limit(void)
 {
     g_autofree char *path = tmp_path("huge");
-    g_autofree char *st = NULL, *desc = NULL;
+    g_autofree char *uri = NULL;
+    g_autofree char *desc = NULL;
     uint8_t hdr[24] = "SPAPRDMA";
     uint32_t version = GUINT32_TO_BE(1);
     uint64_t body = GUINT64_TO_BE(4ULL << 30);
@@ -432,11 +440,8 @@ static void test_over_limit(void)
     memcpy(hdr + 16, &body, 8);
     g_assert_true(g_file_set_contents(path, (char *)hdr, sizeof(hdr), NULL));
     d = qtest_init("-M pseries -incoming defer");
-    qtest_qmp_assert_success(d, "{\"execute\": \"migrate-incoming\", "
-                             "\"arguments\": {\"uri\": \"file:%s\", "
-                             "\"exit-on-error\": false}}", path);
-    st = guest_migrate_wait(d, &desc);
-    g_assert_cmpstr(st, ==, "failed");
+    uri = g_strdup_printf("file:%s", path);
+    desc = incoming_failure(d, uri);
     g_assert_cmpstr(desc, ==, "Migration stream of 4294967296 bytes is over "
                     "the limit (1073741824)");
     qtest_quit(d);
