@@ -307,7 +307,7 @@ static void test_refused(void)
 {
     g_autofree char *path = tmp_path("bad");
     g_autofree char *uri = NULL;
-    g_autofree char *st = NULL, *desc = NULL, *rs = NULL, *before = NULL;
+    g_autofree char *desc = NULL, *rs = NULL, *before = NULL;
     g_autofree char *after = NULL, *contents = NULL;
     gsize len;
     QTestState *s = qtest_init("-M pseries"), *d;
