@@ -429,7 +429,7 @@ static bool vfio_group_link_windows(VFIOGroup *group, VFIOContainer *c,
         VFIOGuestIOMMU *g = l->data;
         int table_fd, ret;
 
-        if (!g->kernel_linked) {
+        if (!vfio_giommu_kernel_linked(g)) {
             continue;
         }
         if (memory_region_iommu_get_attr(g->iommu_mr, IOMMU_ATTR_SPAPR_TCE_FD,
@@ -460,7 +460,7 @@ static bool vfio_giommu_linked_now(VFIOGuestIOMMU *g)
 {
     int fd;
 
-    return g->kernel_linked &&
+    return vfio_giommu_kernel_linked(g) &&
            !memory_region_iommu_get_attr(g->iommu_mr, IOMMU_ATTR_SPAPR_TCE_FD,
                                          &fd);
 }

@@ -12,7 +12,7 @@
 
 /* ---- events ----------------------------------------------------------- */
 
-/* One host call: with the container's bookkeeping, unless kernel-linked. */
+/* One host call: with the container's bookkeeping, unless untracked. */
 static int vfio_giommu_host_map(VFIOGuestIOMMU *g, hwaddr iova, uint64_t size,
                                 hwaddr gpa, uint64_t vaddr, uint32_t perm)
 {
@@ -256,7 +256,7 @@ static void vfio_giommu_break(VFIOGuestIOMMU *g, Error *err)
      * honour: unlinked, its table leaves the kernel and every later map
      * comes here, and fails.
      */
-    if (g->kernel_linked) {
+    if (vfio_giommu_kernel_linked(g)) {
         Error *uerr = NULL;
 
         if (!vfio_giommu_unlink(g, &uerr)) {
@@ -267,18 +267,17 @@ static void vfio_giommu_break(VFIOGuestIOMMU *g, Error *err)
 
 bool vfio_giommu_unlink(VFIOGuestIOMMU *g, Error **errp)
 {
-    if (!g->kernel_linked) {
+    if (!vfio_giommu_kernel_linked(g)) {
         return true;
     }
-    if (g->registered &&
-        memory_region_iommu_notifier_set_flags(&g->n,
-                                               IOMMU_NOTIFIER_IOTLB_EVENTS,
-                                               errp) < 0) {
+    if (!g->registered) {
+        g->n.notifier_flags &= ~IOMMU_NOTIFIER_KERNEL_LINKED;
+    } else if (memory_region_iommu_notifier_set_flags(
+                   &g->n, IOMMU_NOTIFIER_IOTLB_EVENTS, errp) < 0) {
         error_prepend(errp, "vfio: window 0x%" PRIx64 " stays linked to the "
                       "kernel TCE table: ", g->bus_start);
         return false;
     }
-    g->kernel_linked = false;
     trace_vfio_listener_unlinked(g->bus_start);
     return true;
 }
@@ -388,15 +387,14 @@ static void vfio_listener_region_add(MemoryListener *l,
         err = NULL;
     } else if (c->type == VFIO_IOMMU_SPAPR_TCE_V2) {
         /* Before the notifier: a linked one leaves the table in the kernel. */
-        g->kernel_linked = vfio_container_link_window(c, g);
-        g->untracked = g->kernel_linked;
+        g->untracked = vfio_container_link_window(c, g);
     }
 
     end_in_region = section->offset_within_region +
                     (g->bus_last - g->bus_start);
     iommu_notifier_init(&g->n, vfio_iommu_map_notify,
                         IOMMU_NOTIFIER_IOTLB_EVENTS |
-                        (g->kernel_linked ? IOMMU_NOTIFIER_KERNEL_LINKED : 0),
+                        (g->untracked ? IOMMU_NOTIFIER_KERNEL_LINKED : 0),
                         section->offset_within_region, end_in_region, 0);
     g->n.batch_begin = vfio_iommu_batch_begin;
     g->n.batch_commit = vfio_iommu_batch_commit;

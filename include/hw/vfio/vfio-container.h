@@ -272,15 +272,14 @@ struct VFIOGuestIOMMU {
     uint32_t levels;
     Error *broken;              /* set: the window is broken (why) */
     /*
-     * kernel_linked: every group of the container was linked to the
-     * window's kernel TCE table (KVM-VFIO SET_SPAPR_TCE) and the notifier
-     * is registered with IOMMU_NOTIFIER_KERNEL_LINKED: the kernel's fast
-     * path may write the host table.  untracked: set with it, and kept for
-     * the window's life even once the link is gone: the container keeps
-     * no bookkeeping for the window and sends every event to the host as
-     * it comes (see "Kernel link").
+     * untracked: every group of the container was linked to the window's
+     * kernel TCE table (KVM-VFIO SET_SPAPR_TCE) when the window came, so the
+     * kernel's fast path may write the host table: the container keeps no
+     * bookkeeping for the window, for its whole life (even once the link
+     * is gone), and sends every event to the host as it comes (see "Kernel
+     * link").  Whether the window is still linked is its notifier's
+     * IOMMU_NOTIFIER_KERNEL_LINKED flag (vfio_giommu_kernel_linked()).
      */
-    bool kernel_linked;
     bool untracked;
 
     bool in_batch;
@@ -384,6 +383,12 @@ bool vfio_container_link_window(VFIOContainer *c, VFIOGuestIOMMU *g);
  * False with @errp set if the table could not leave (its storage limit).
  */
 bool vfio_giommu_unlink(VFIOGuestIOMMU *g, Error **errp);
+
+/* @g's notifier says it is linked to the kernel's table. */
+static inline bool vfio_giommu_kernel_linked(const VFIOGuestIOMMU *g)
+{
+    return g->n.notifier_flags & IOMMU_NOTIFIER_KERNEL_LINKED;
+}
 
 /* listener.c */
 void vfio_listener_init(VFIOContainer *c);
